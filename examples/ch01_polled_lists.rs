@@ -1,0 +1,4 @@
+//! Run with: cargo run --example ch01_polled_lists
+
+/// Placeholder.
+pub fn main() {}

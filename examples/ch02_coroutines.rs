@@ -1,0 +1,4 @@
+//! Run with: cargo run --example ch02_coroutines
+
+/// Placeholder.
+pub fn main() {}

@@ -1,0 +1,119 @@
+//! The course's table of contents, read by the course runner (`cargo run`) and
+//! by the test that checks every chapter is whole.
+//!
+//! The core operations are:
+//! - [`CHAPTERS`] lists the chapters in reading order.
+//! - [`chapter`] finds one by number.
+//! - The methods of [`Chapter`] derive every file name and command from the
+//!   chapter's one name, so that a learner who knows `ch02_coroutines` can
+//!   guess all of them:
+//!
+//! ```text
+//!   ch02_coroutines
+//!     ├── src/ch02_coroutines.rs        the reference module
+//!     ├── examples/ch02_coroutines.rs   cargo run --example ch02_coroutines
+//!     ├── tests/ch02_coroutines.rs      cargo test --test ch02_coroutines
+//!     ├── exercises/ch02_coroutines.rs  cargo test --features exercise-ch02 --test ch02_coroutines
+//!     └── chapters/02-coroutines.md     the prose
+//! ```
+
+/// One chapter of the course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chapter {
+    /// The chapter's number, from 1.
+    pub number: u8,
+    /// The one name used in `src/`, `examples/`, `tests/` and `exercises/`,
+    /// such as `ch02_coroutines`. It always starts with `chNN_`.
+    pub name: &'static str,
+    /// The chapter's title, as in the README's course table.
+    pub title: &'static str,
+    /// Where to look first when the exercise fails.
+    pub hint: &'static str,
+}
+
+impl Chapter {
+    /// The two-digit number, such as `02`.
+    pub fn nn(&self) -> String {
+        format!("{:02}", self.number)
+    }
+
+    /// The name without its `chNN_` prefix, such as `coroutines`.
+    pub fn slug(&self) -> &'static str {
+        self.name
+            .split_once('_')
+            .map_or(self.name, |(_, rest)| rest)
+    }
+
+    /// The prose page, such as `chapters/02-coroutines.md`.
+    pub fn page(&self) -> String {
+        format!(
+            "chapters/{}-{}.md",
+            self.nn(),
+            self.slug().replace('_', "-")
+        )
+    }
+
+    /// The cargo feature that swaps in the exercise stub, such as `exercise-ch02`.
+    pub fn feature(&self) -> String {
+        format!("exercise-ch{}", self.nn())
+    }
+
+    /// The files that make the chapter whole, relative to the crate root.
+    pub fn files(&self) -> [String; 5] {
+        [
+            format!("src/{}.rs", self.name),
+            format!("examples/{}.rs", self.name),
+            format!("tests/{}.rs", self.name),
+            format!("exercises/{}.rs", self.name),
+            self.page(),
+        ]
+    }
+
+    /// The arguments to `cargo` that run the chapter's example.
+    pub fn example_args(&self) -> Vec<String> {
+        ["run", "--quiet", "--example", self.name]
+            .map(String::from)
+            .to_vec()
+    }
+
+    /// The arguments to `cargo` that run the chapter's tests against the
+    /// reference module, or against the exercise stub when `exercise` is set.
+    pub fn test_args(&self, exercise: bool) -> Vec<String> {
+        let mut args = vec!["test".to_string()];
+        if exercise {
+            args.extend(["--features".to_string(), self.feature()]);
+        }
+        args.extend(["--test".to_string(), self.name.to_string()]);
+        args
+    }
+}
+
+/// Every chapter, in reading order.
+pub const CHAPTERS: &[Chapter] = &[
+    Chapter {
+        number: 1,
+        name: "ch01_polled_lists",
+        title: "A request is a list of WAIT values",
+        hint: "`Request::poll` hands out one item per call; `run_round_robin` keeps a \
+               queue and puts a request back only while it still waits.",
+    },
+    Chapter {
+        number: 2,
+        name: "ch02_coroutines",
+        title: "Generators are functions that pause",
+        hint: "`Generator` is a thin wrapper over `corosensei::Coroutine`: check \
+               `done()` before resuming, and map `CoroutineResult` to `GeneratorState`.",
+    },
+    Chapter {
+        number: 3,
+        name: "ch03_yield_from",
+        title: "Delegation: suspending from any depth, and yield from",
+        hint: "`yield_from` is a loop: resume the inner generator, pass each value it \
+               yields up through the outer yielder, pass each input back down.",
+    },
+];
+
+/// The chapter with this number, if there is one.
+pub fn chapter(number: u8) -> Option<&'static Chapter> {
+    CHAPTERS.iter().find(|chapter| chapter.number == number)
+}

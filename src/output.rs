@@ -1,0 +1,113 @@
+//! Role-tagged output: what the examples print, and what the tests read back.
+//!
+//! The core operations are:
+//! - [`say!`](crate::say) prints one line tagged with the role that speaks,
+//!   such as `[main] Starting` or `[generator] Hello`.
+//! - [`capture`] runs a closure and collects the lines it says instead of
+//!   printing them, so a test can assert the exact transcript of a program.
+//!
+//! ```text
+//!   say!("main", "Starting")
+//!            │
+//!            ▼
+//!   is a capture active on this thread?
+//!      ├── no  ──▶ stdout: "[main] Starting"
+//!      └── yes ──▶ capture buffer: ["[main] Starting"]
+//! ```
+//!
+//! The buffer is thread-local. Coroutines in this course run on the thread
+//! that resumes them, so everything a coroutine says while a test resumes it
+//! lands in that test's buffer.
+
+use std::cell::RefCell;
+use std::fmt;
+
+thread_local! {
+    /// The lines collected by the innermost active [`capture`] on this thread,
+    /// or `None` when nothing is capturing and lines go to stdout.
+    static CAPTURED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// Prints `[role] message` on stdout, or adds it to the active [`capture`].
+///
+/// Call it through the [`say!`](crate::say) macro, which formats the message
+/// like `println!`.
+pub fn say(role: &str, message: fmt::Arguments<'_>) {
+    let line = format!("[{role}] {message}");
+    let printed = CAPTURED.with(|captured| match captured.borrow_mut().as_mut() {
+        Some(lines) => {
+            lines.push(line.clone());
+            false
+        }
+        None => true,
+    });
+    if printed {
+        println!("{line}");
+    }
+}
+
+/// Prints one role-tagged line: `say!("main", "got {}", value)` prints
+/// `[main] got 42`.
+///
+/// The first argument names who is speaking (`main`, `generator`, `loop`, a
+/// task's name); the rest is a `format!` string and its arguments.
+#[macro_export]
+macro_rules! say {
+    ($role:expr, $($message:tt)+) => {
+        $crate::output::say($role, ::std::format_args!($($message)+))
+    };
+}
+
+/// Runs `body` and returns its result together with every line it said.
+///
+/// Captures nest: an inner `capture` takes the lines said inside it, and the
+/// outer one sees none of them. If `body` panics, the panic continues and the
+/// outer capture (or stdout) is restored on the way out.
+///
+/// ```
+/// use yieldpoint::{output::capture, say};
+///
+/// let (answer, lines) = capture(|| {
+///     say!("main", "thinking");
+///     42
+/// });
+/// assert_eq!(answer, 42);
+/// assert_eq!(lines, ["[main] thinking"]);
+/// ```
+pub fn capture<R>(body: impl FnOnce() -> R) -> (R, Vec<String>) {
+    let outer = CAPTURED.with(|captured| captured.borrow_mut().replace(Vec::new()));
+    let mut guard = CaptureGuard {
+        outer,
+        restored: false,
+    };
+    let result = body();
+    let lines = guard.restore();
+    (result, lines)
+}
+
+/// Puts the outer capture back in place, at the end of [`capture`] or, if its
+/// body panics, while the panic passes through.
+struct CaptureGuard {
+    /// What was capturing before this capture began (`None`: stdout).
+    outer: Option<Vec<String>>,
+    /// Set once the outer capture is back, so that it is put back only once.
+    restored: bool,
+}
+
+impl CaptureGuard {
+    /// Reinstates the outer capture and returns the lines this one collected.
+    fn restore(&mut self) -> Vec<String> {
+        self.restored = true;
+        let ours = CAPTURED
+            .with(|captured| std::mem::replace(&mut *captured.borrow_mut(), self.outer.take()));
+        ours.unwrap_or_default()
+    }
+}
+
+impl Drop for CaptureGuard {
+    fn drop(&mut self) {
+        if !self.restored {
+            self.restore();
+        }
+    }
+}

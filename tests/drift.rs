@@ -1,0 +1,314 @@
+//! The drift test: the book and the crate cannot disagree.
+//!
+//! Chapters never paste code by hand. A quoted block is marked with the file
+//! and anchor it comes from, and a shown output with the example that prints
+//! it:
+//!
+//! ````text
+//! <!-- quote: src/ch02_coroutines.rs:resume -->
+//! ```rust
+//! ...the lines between `// ANCHOR: resume` and `// ANCHOR_END: resume`...
+//! ```
+//!
+//! <!-- output: ch02_coroutines -->
+//! ```text
+//! ...exactly what `cargo run --example ch02_coroutines` prints...
+//! ```
+//! ````
+//!
+//! This test checks every such block against the real file and the real run,
+//! and checks that every chapter is whole (module, example, tests, exercise,
+//! prose, README row, book entry, exercise feature).
+//!
+//! After changing code or output on purpose, refresh the chapters with
+//! `BLESS=1 cargo test --test drift`, then read the diff.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use yieldpoint::course::CHAPTERS;
+use yieldpoint::output::capture;
+
+// Each example is compiled into this test as a module, so its output can be
+// captured without spawning cargo. Examples declare `pub fn main` for this.
+#[allow(dead_code)]
+#[path = "../examples/ch01_polled_lists.rs"]
+mod ch01_polled_lists;
+#[allow(dead_code)]
+#[path = "../examples/ch02_coroutines.rs"]
+mod ch02_coroutines;
+#[allow(dead_code)]
+#[path = "../examples/ch03_yield_from.rs"]
+mod ch03_yield_from;
+
+/// What the example called `name` prints, line by line.
+fn example_output(name: &str) -> Vec<String> {
+    let main: fn() = match name {
+        "ch01_polled_lists" => ch01_polled_lists::main,
+        "ch02_coroutines" => ch02_coroutines::main,
+        "ch03_yield_from" => ch03_yield_from::main,
+        other => panic!("no example named {other:?}: add it to the table in tests/drift.rs"),
+    };
+    capture(main).1
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// The lines between `ANCHOR: anchor` and `ANCHOR_END: anchor` in `file`,
+/// without nested anchor markers and without their common indentation.
+fn anchored(file: &str, anchor: &str) -> Result<Vec<String>, String> {
+    let text =
+        fs::read_to_string(root().join(file)).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let is_marker = |line: &str, kind: &str| {
+        line.trim_start()
+            .strip_prefix("// ")
+            .and_then(|rest| rest.strip_prefix(kind))
+            .is_some_and(|name| name.trim() == anchor)
+    };
+    let mut lines = text.lines();
+    lines
+        .by_ref()
+        .find(|line| is_marker(line, "ANCHOR:"))
+        .ok_or_else(|| format!("{file} has no `// ANCHOR: {anchor}`"))?;
+    let mut body = Vec::new();
+    let mut closed = false;
+    for line in lines {
+        if is_marker(line, "ANCHOR_END:") {
+            closed = true;
+            break;
+        }
+        if !line.contains("// ANCHOR:") && !line.contains("// ANCHOR_END:") {
+            body.push(line.to_string());
+        }
+    }
+    if !closed {
+        return Err(format!(
+            "{file}: `// ANCHOR: {anchor}` has no `// ANCHOR_END: {anchor}`"
+        ));
+    }
+    let indent = body
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    Ok(body
+        .into_iter()
+        .map(|line| line.get(indent..).unwrap_or("").to_string())
+        .collect())
+}
+
+/// One marked block in a chapter: what it claims to show, and where it is.
+struct Block {
+    /// The marker's text after `<!-- `, such as `quote: src/x.rs:name`.
+    marker: String,
+    /// Line index of the first line inside the fence.
+    start: usize,
+    /// Line index of the closing fence.
+    end: usize,
+}
+
+/// Every marked block of a markdown page.
+fn blocks(page: &str, lines: &[&str]) -> Vec<Block> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim();
+        if let Some(marker) = line
+            .strip_prefix("<!-- ")
+            .and_then(|m| m.strip_suffix(" -->"))
+            && (marker.starts_with("quote:") || marker.starts_with("output:"))
+        {
+            let fence = lines.get(i + 1).map_or("", |l| l.trim());
+            assert!(
+                fence.starts_with("```"),
+                "{page}:{}: `<!-- {marker} -->` must be followed by a fenced block",
+                i + 1
+            );
+            let close = (i + 2..lines.len())
+                .find(|&j| lines[j].trim() == "```")
+                .unwrap_or_else(|| panic!("{page}:{}: the fenced block never closes", i + 2));
+            found.push(Block {
+                marker: marker.to_string(),
+                start: i + 2,
+                end: close,
+            });
+            i = close;
+        }
+        i += 1;
+    }
+    found
+}
+
+/// What a marked block must contain.
+fn expected(marker: &str) -> Result<Vec<String>, String> {
+    if let Some(target) = marker.strip_prefix("quote:") {
+        let (file, anchor) = target
+            .trim()
+            .rsplit_once(':')
+            .ok_or_else(|| format!("`{marker}` should read `quote: FILE:ANCHOR`"))?;
+        anchored(file, anchor)
+    } else {
+        let name = marker.trim_start_matches("output:").trim();
+        Ok(example_output(name))
+    }
+}
+
+fn chapter_pages() -> Vec<PathBuf> {
+    let mut pages: Vec<PathBuf> = fs::read_dir(root().join("chapters"))
+        .expect("chapters/ exists")
+        .map(|entry| entry.expect("readable chapters/ entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    pages.push(root().join("README.md"));
+    pages.sort();
+    pages
+}
+
+#[test]
+fn quoted_code_and_shown_output_match_the_crate() {
+    let bless = std::env::var_os("BLESS").is_some();
+    let mut problems = Vec::new();
+    for path in chapter_pages() {
+        let text = read(&path);
+        let lines: Vec<&str> = text.lines().collect();
+        let page = path
+            .strip_prefix(root())
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let mut rewritten: Vec<String> = Vec::new();
+        let mut copied_up_to = 0;
+        for block in blocks(&page, &lines) {
+            let shown: Vec<String> = lines[block.start..block.end]
+                .iter()
+                .map(|l| l.to_string())
+                .collect();
+            match expected(&block.marker) {
+                Err(problem) => problems.push(format!("{page}:{}: {problem}", block.start)),
+                Ok(real) if real != shown => {
+                    if bless {
+                        rewritten.extend(
+                            lines[copied_up_to..block.start]
+                                .iter()
+                                .map(|l| l.to_string()),
+                        );
+                        rewritten.extend(real);
+                        copied_up_to = block.end;
+                    } else {
+                        problems.push(format!(
+                            "{page}:{}: the block marked `{}` differs from the real thing\n--- shown\n{}\n--- real\n{}",
+                            block.start,
+                            block.marker,
+                            shown.join("\n"),
+                            real.join("\n")
+                        ));
+                    }
+                }
+                Ok(_) => {}
+            }
+        }
+        if bless && copied_up_to > 0 {
+            rewritten.extend(lines[copied_up_to..].iter().map(|l| l.to_string()));
+            fs::write(&path, rewritten.join("\n") + "\n").expect("write blessed page");
+            eprintln!("blessed {page}");
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\n\nIf the change is intended, run `BLESS=1 cargo test --test drift` and read the diff.",
+        problems.join("\n\n")
+    );
+}
+
+#[test]
+fn every_chapter_is_whole() {
+    let readme = read(&root().join("README.md"));
+    let summary = read(&root().join("chapters/SUMMARY.md"));
+    let manifest = read(&root().join("Cargo.toml"));
+    let lib = read(&root().join("src/lib.rs"));
+    let mut problems = Vec::new();
+    for chapter in CHAPTERS {
+        for file in chapter.files() {
+            if !root().join(&file).is_file() {
+                problems.push(format!("chapter {}: {file} is missing", chapter.number));
+            }
+        }
+        let page = chapter.page();
+        let page_name = page.trim_start_matches("chapters/");
+        if !readme
+            .lines()
+            .any(|l| l.starts_with('|') && l.contains(chapter.name))
+        {
+            problems.push(format!(
+                "chapter {}: no row naming {} in README's course table",
+                chapter.number, chapter.name
+            ));
+        }
+        if !summary.contains(&format!("({page_name})")) {
+            problems.push(format!(
+                "chapter {}: chapters/SUMMARY.md does not link {page_name}",
+                chapter.number
+            ));
+        }
+        if !manifest.contains(&format!("{} = []", chapter.feature())) {
+            problems.push(format!(
+                "chapter {}: Cargo.toml lacks the feature {}",
+                chapter.number,
+                chapter.feature()
+            ));
+        }
+        if !lib.contains(&format!("#[path = \"../exercises/{}.rs\"]", chapter.name)) {
+            problems.push(format!(
+                "chapter {}: src/lib.rs does not swap in exercises/{}.rs",
+                chapter.number, chapter.name
+            ));
+        }
+        if let Ok(prose) = fs::read_to_string(root().join(&page)) {
+            if !prose.contains(&format!("<!-- output: {} -->", chapter.name)) {
+                problems.push(format!(
+                    "chapter {}: {page} does not show its example's output",
+                    chapter.number
+                ));
+            }
+            if !prose.contains(&format!("--features {}", chapter.feature())) {
+                problems.push(format!(
+                    "chapter {}: {page} does not give the exercise command",
+                    chapter.number
+                ));
+            }
+        }
+        let example = fs::read_to_string(root().join(format!("examples/{}.rs", chapter.name)))
+            .unwrap_or_default();
+        let run_line = format!("//! Run with: cargo run --example {}", chapter.name);
+        if example.lines().next() != Some(run_line.as_str()) {
+            problems.push(format!(
+                "chapter {}: examples/{}.rs must open with `{run_line}`",
+                chapter.number, chapter.name
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_readme_opens_with_the_course_and_the_tests() {
+    let readme = read(&root().join("README.md"));
+    let commands: Vec<&str> = readme
+        .lines()
+        .filter(|line| line.trim_start().starts_with("cargo "))
+        .take(2)
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        commands,
+        ["cargo run", "cargo test"],
+        "the README's first two commands"
+    );
+}
