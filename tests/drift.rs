@@ -21,7 +21,8 @@
 //! prose, README row, book entry, exercise feature).
 //!
 //! After changing code or output on purpose, refresh the chapters with
-//! `BLESS=1 cargo test --test drift`, then read the diff.
+//! `BLESS=1 cargo test --test drift` (or `BLESS=02-coroutines` for one page),
+//! then read the diff.
 
 use std::fs;
 use std::path::{Path, PathBuf};
