@@ -1,4 +1,70 @@
 //! Run with: cargo run --example ch01_polled_lists
+//!
+//! Three small programs, each a step of the Python path:
+//!
+//! 1. one request polled until it is ready;
+//! 2. two requests run one after the other (blocking);
+//! 3. the same two requests interleaved round-robin, so the quick one
+//!    finishes first.
+//!
+//! The `[loop]` lines narrate every poll, numbered from 1, so you can see when
+//! each request finishes (requests are numbered by position, from 0); the
+//! `[main]` lines are the programs' own output.
 
-/// Placeholder.
-pub fn main() {}
+use yieldpoint::ch01_polled_lists::{
+    Completion, Poll, Request, run_blocking_with, run_round_robin_with,
+};
+use yieldpoint::say;
+
+// ANCHOR: narrate
+/// An `on_poll` observer that says what every poll answered, numbering the
+/// polls from 1.
+fn narrate<T: std::fmt::Debug>() -> impl FnMut(usize, &Poll<T>) {
+    let mut step = 0;
+    move |index, answer| {
+        step += 1;
+        match answer {
+            Poll::Wait => say!("loop", "poll {step}: request {index} -> Wait"),
+            Poll::Ready(value) => say!("loop", "poll {step}: request {index} -> Ready({value:?})"),
+        }
+    }
+}
+// ANCHOR_END: narrate
+
+/// Says each finished request's value, in the order they finished.
+fn say_results(completions: &[Completion<&str>]) {
+    for completion in completions {
+        say!("main", "{}", completion.value);
+    }
+}
+
+// ANCHOR: main
+/// Runs the three programs.
+pub fn main() {
+    say!("main", "1. One request, polled until it is ready");
+    // The list written out, as in Python; `after_waits` below builds the same.
+    let request = Request::new(vec![
+        Poll::Wait,
+        Poll::Wait,
+        Poll::Wait,
+        Poll::Ready("Hello World from Request One!!!"),
+    ])
+    .expect("three Waits then one Ready is a valid request");
+    let result = run_blocking_with(vec![request], narrate());
+    say!("main", "The result is '{}'", result[0].value);
+
+    say!("main", "2. Two requests, one after the other");
+    let requests = vec![
+        Request::after_waits(3, "Request One!!!"),
+        Request::after_waits(1, "Request Two!!!"),
+    ];
+    say_results(&run_blocking_with(requests, narrate()));
+
+    say!("main", "3. The same two requests, round-robin");
+    let requests = vec![
+        Request::after_waits(3, "Request One!!!"),
+        Request::after_waits(1, "Request Two!!!"),
+    ];
+    say_results(&run_round_robin_with(requests, narrate()));
+}
+// ANCHOR_END: main

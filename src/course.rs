@@ -94,7 +94,7 @@ pub const CHAPTERS: &[Chapter] = &[
         number: 1,
         name: "ch01_polled_lists",
         title: "A request is a list of WAIT values",
-        hint: "`Request::poll` hands out one item per call; `run_round_robin` keeps a \
+        hint: "`Request::poll` hands out one item per call; `run_round_robin_with` keeps a \
                queue and puts a request back only while it still waits.",
     },
     Chapter {
