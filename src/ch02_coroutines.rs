@@ -12,6 +12,9 @@
 //!   by the `suspend` call the closure is paused in.
 //! - [`Yielder::suspend`], called inside the closure, switches back to whoever
 //!   resumed, handing them a value.
+//! - [`run_round_robin`] takes turns between generators that yield [`Wait`]
+//!   while they are not done: chapter 1's interleaving loop, with generators
+//!   in place of lists.
 //!
 //! ```text
 //!   caller's stack                         generator's stack
@@ -38,10 +41,13 @@
 //! callee-saved registers and swap the stack pointer. This module adds only a
 //! check that the generator has not finished, and names for the results.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::io;
+use std::iter::FusedIterator;
+use std::ops::Range;
 
-use corosensei::stack::DefaultStack;
+use corosensei::stack::{DefaultStack, Stack};
 use corosensei::{Coroutine, CoroutineResult};
 
 /// The handle a generator's body uses to pause: `yielder.suspend(value)` hands
@@ -113,6 +119,8 @@ impl std::error::Error for Finished {}
 pub struct Generator<I, Y, R> {
     /// The coroutine: the body's own stack, and where it is paused.
     coroutine: Coroutine<I, Y, R, DefaultStack>,
+    /// The addresses of that stack, for [`Generator::stack_range`].
+    stack: Range<usize>,
 }
 // ANCHOR_END: generator
 
@@ -121,6 +129,26 @@ impl<I: 'static, Y: 'static, R: 'static> Generator<I, Y, R> {
     ///
     /// Nothing runs until the first [`resume`](Self::resume): its input is
     /// passed to `body` as the second argument.
+    ///
+    /// ```
+    /// use yieldpoint::ch02_coroutines::{Generator, GeneratorState};
+    ///
+    /// // Takes words in, yields their lengths, returns how many it saw.
+    /// let mut lengths = Generator::new(|yielder, first: &str| {
+    ///     let mut seen = 0;
+    ///     let mut word = first;
+    ///     while !word.is_empty() {
+    ///         seen += 1;
+    ///         word = yielder.suspend(word.len());
+    ///     }
+    ///     seen
+    /// });
+    /// assert!(!lengths.started());
+    /// assert_eq!(lengths.resume("pause"), Ok(GeneratorState::Yielded(5)));
+    /// assert_eq!(lengths.resume("me"), Ok(GeneratorState::Yielded(2)));
+    /// assert_eq!(lengths.resume(""), Ok(GeneratorState::Complete(2)));
+    /// assert!(lengths.finished());
+    /// ```
     ///
     /// # Panics
     ///
@@ -134,16 +162,32 @@ impl<I: 'static, Y: 'static, R: 'static> Generator<I, Y, R> {
 
     /// Wraps `body` in a generator whose stack holds at least `size` bytes.
     ///
+    /// Sizes below corosensei's minimum (4 KiB) are rounded up, and a guard
+    /// page is added below the stack: a body that overflows it crashes the
+    /// process with a segmentation fault instead of corrupting memory.
+    ///
     /// # Errors
     ///
-    /// Returns the OS's error when it refuses to map the stack, for example
-    /// when the process has run out of memory mappings.
+    /// Returns an [`io::ErrorKind::InvalidInput`] error when `size` exceeds
+    /// `isize::MAX` (no address space holds such a stack), and the OS's error
+    /// when it refuses to map the stack, for example when the process has run
+    /// out of address space or memory mappings.
     pub fn with_stack_size(
         size: usize,
         body: impl FnOnce(&Yielder<I, Y>, I) -> R + 'static,
     ) -> io::Result<Self> {
+        if size > isize::MAX as usize {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "a generator stack of {size} bytes cannot exist; \
+                     ask for a few KiB to a few MiB (the default is {DEFAULT_STACK_SIZE})"
+                ),
+            ));
+        }
         let stack = DefaultStack::new(size)?;
         Ok(Self {
+            stack: stack_range_of(&stack),
             coroutine: Coroutine::with_stack(stack, body),
         })
     }
@@ -187,6 +231,21 @@ impl<I, Y, R> Generator<I, Y, R> {
     pub fn finished(&self) -> bool {
         self.coroutine.done()
     }
+
+    /// The addresses of the generator's stack, from its lowest (the guard
+    /// page) up to its base. While the body runs, the stack pointer is inside
+    /// this range; an event loop can use that to tell which of its
+    /// generators is running. The range stays the same for the generator's
+    /// whole life.
+    pub fn stack_range(&self) -> Range<usize> {
+        self.stack.clone()
+    }
+}
+
+/// The addresses `stack` covers: corosensei's `limit()` (lowest, including
+/// the guard page) to `base()` (highest; stacks grow down).
+fn stack_range_of(stack: &DefaultStack) -> Range<usize> {
+    stack.limit().get()..stack.base().get()
 }
 
 impl<I, Y, R> fmt::Debug for Generator<I, Y, R> {
@@ -212,3 +271,52 @@ impl<Y> Iterator for Generator<(), Y, ()> {
     }
 }
 // ANCHOR_END: iterator
+
+/// Once `next` has returned `None`, it returns `None` forever: a finished
+/// generator stays finished.
+impl<Y> FusedIterator for Generator<(), Y, ()> {}
+
+/// What a generator yields while it is not done yet: Python's `WAIT`.
+///
+/// A generator of type `Generator<(), Wait, T>` is chapter 1's request
+/// rewritten as code: each `yielder.suspend(Wait)` is one "not yet", and the
+/// body's return value is the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Wait;
+
+// ANCHOR: round_robin
+/// Runs the generators interleaved: resumes each unfinished one once per
+/// round, in the order given, until every one has returned. A generator that
+/// yields [`Wait`] goes to the back of the line; one that returns leaves the
+/// rotation. Returns `(index in generators, return value)` pairs in the order
+/// the generators finished.
+///
+/// # Panics
+///
+/// Panics if a generator in `generators` has already finished (its return
+/// value went to whoever finished it), and passes on any panic from a
+/// generator's body; the generators still in the rotation are then dropped,
+/// which runs the destructors on their stacks.
+pub fn run_round_robin<T>(generators: Vec<Generator<(), Wait, T>>) -> Vec<(usize, T)> {
+    if let Some(index) = generators.iter().position(Generator::finished) {
+        panic!(
+            "run_round_robin: generator {index} has already finished, so it has no return \
+             value left to give; pass only generators that have not finished"
+        );
+    }
+    let mut completed = Vec::with_capacity(generators.len());
+    // The rotation: every generator still running, each with its input index.
+    let mut queue: VecDeque<(usize, Generator<(), Wait, T>)> =
+        generators.into_iter().enumerate().collect();
+    while let Some((index, mut generator)) = queue.pop_front() {
+        match generator.resume(()) {
+            // Not done: back to the end of the line.
+            Ok(GeneratorState::Yielded(Wait)) => queue.push_back((index, generator)),
+            // Done: it is not put back, and the next one is already in front.
+            Ok(GeneratorState::Complete(value)) => completed.push((index, value)),
+            Err(Finished) => unreachable!("only unfinished generators enter the rotation"),
+        }
+    }
+    completed
+}
+// ANCHOR_END: round_robin
