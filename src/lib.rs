@@ -7,6 +7,8 @@
 //! | 1 | [`ch01_polled_lists`] | a request as a list of WAIT values, polled by a loop |
 //! | 2 | [`ch02_coroutines`] | a [`Generator`](ch02_coroutines::Generator): a function that pauses, on its own stack |
 //! | 3 | [`ch03_yield_from`] | delegation: suspending from any depth, and Python's `yield from` |
+//! | 4 | [`ch04_future_task`] | a hand-written [`Future`](ch04_future_task::Future) and a [`Task`](ch04_future_task::Task) that drives a coroutine |
+//! | 5 | [`ch05_event_loop`] | a round-robin [`EventLoop`](ch05_event_loop::EventLoop) with busy sleeps |
 //!
 //! Two support modules serve every chapter: [`output`] prints the role-tagged
 //! lines the examples show (and lets tests read them back), and [`course`]
@@ -45,3 +47,15 @@ pub mod ch03_yield_from;
 #[cfg(feature = "exercise-ch03")]
 #[path = "../exercises/ch03_yield_from.rs"]
 pub mod ch03_yield_from;
+
+#[cfg(not(feature = "exercise-ch04"))]
+pub mod ch04_future_task;
+#[cfg(feature = "exercise-ch04")]
+#[path = "../exercises/ch04_future_task.rs"]
+pub mod ch04_future_task;
+
+#[cfg(not(feature = "exercise-ch05"))]
+pub mod ch05_event_loop;
+#[cfg(feature = "exercise-ch05")]
+#[path = "../exercises/ch05_event_loop.rs"]
+pub mod ch05_event_loop;

@@ -1,0 +1,482 @@
+//! # Chapter 4: a Future is a box for a result that exists later
+//!
+//! A [`Future`] is shared between whoever will produce a value and whoever
+//! waits for it. A [`Task`] is a future whose value is produced by running a
+//! coroutine (chapter 2's [`Generator`]) step by step.
+//!
+//! The core operations are:
+//! - [`Future::set_result`], [`Future::set_error`] and [`Future::cancel`]
+//!   settle a pending future, once, and run its done callbacks in the order
+//!   they were added.
+//! - [`Future::result`] reads the settled value, or says why there is none.
+//! - [`Future::add_done_callback`] asks to be told when the future settles
+//!   (at once, if it already has).
+//! - [`Task::step`] resumes the task's coroutine once; when the coroutine
+//!   returns, the task's future is done with that value, and when it panics,
+//!   the future holds the panic as its error.
+//! - [`await_future`], called inside a coroutine, yields "not ready" until a
+//!   future settles, then hands back its result.
+//!
+//! A future's life:
+//!
+//! ```text
+//!                  set_result(v) ──▶ Done(v)
+//!                 ╱
+//!   Pending ─────┼─ set_error(e) ──▶ Failed(e)
+//!                 ╲
+//!                  cancel() ───────▶ Cancelled
+//!
+//!   Every arrow is taken at most once: a settled future never changes again,
+//!   and a second set_result is an error (FutureError::AlreadySettled).
+//! ```
+//!
+//! A task drives its coroutine and settles its own future:
+//!
+//! ```text
+//!   task.step() ──resume──▶ the body runs ... yielder.suspend(())
+//!        ◀──── Step::Pending ─────────────────────┘
+//!   task.step() ──resume──▶ ... the body returns v
+//!        ◀──── Step::Settled ── task.future() is Done(v); its callbacks have run
+//!   task.step() ──▶ Step::Settled                 (nothing is left to run)
+//! ```
+//!
+//! Awaiting, from inside a task's body:
+//!
+//! ```text
+//!   await_future(yielder, &f)            a plain call: helper(yielder)
+//!     f pending? ── suspend(()) ──▶ the  runs inline, in the same task:
+//!     f pending? ── suspend(()) ──▶ task its suspends are the task's own
+//!     f settled  ──▶ f.result()     steps  steps, and no new task exists
+//! ```
+//!
+//! Everything here is single-threaded: a future is an `Rc` handle, so cloning
+//! it gives a second handle to the same box, and it cannot leave its thread.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
+use std::rc::Rc;
+
+use crate::ch02_coroutines::{Generator, GeneratorState, Yielder};
+
+/// Where a [`Future`] is in its life, without its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// No result yet.
+    Pending,
+    /// Settled by [`Future::cancel`]: there will never be a result.
+    Cancelled,
+    /// Settled by [`Future::set_result`]: it holds a value.
+    Done,
+    /// Settled by [`Future::set_error`] (a task's panic lands here too).
+    Failed,
+}
+
+// ANCHOR: error
+/// Why a future gives no value, or refuses a change.
+///
+/// Python raises a different exception for each case; here each is a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FutureError {
+    /// The result was read while the future was still pending
+    /// (Python's `InvalidStateError: Result is not set.`).
+    NotReady,
+    /// The future was cancelled (Python's `CancelledError`).
+    Cancelled,
+    /// The code producing the value failed with this message (Python
+    /// re-raises the exception the future was completed with).
+    Failed(String),
+    /// The coroutine producing the value panicked with this message.
+    Panicked(String),
+    /// The value was already taken out with [`Future::take_result`].
+    Taken,
+    /// A second attempt to settle a future that is already settled; the status
+    /// it already has (Python's `InvalidStateError`).
+    AlreadySettled(Status),
+}
+// ANCHOR_END: error
+
+impl fmt::Display for FutureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FutureError::NotReady => f.write_str(
+                "the future is still pending: wait until it is done (await_future, or a done \
+                 callback) before reading its result",
+            ),
+            FutureError::Taken => f.write_str(
+                "the future's value was already taken out with take_result; use result() \
+                 (with T: Clone) when more than one party reads it",
+            ),
+            FutureError::Cancelled => f.write_str("the future was cancelled, so it has no result"),
+            FutureError::Failed(message) => write!(f, "the future failed: {message}"),
+            FutureError::Panicked(message) => write!(f, "the task panicked: {message}"),
+            FutureError::AlreadySettled(status) => write!(
+                f,
+                "the future is already settled ({status:?}); a future's result, error or \
+                 cancellation can be set only once"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for FutureError {}
+
+/// A done callback: called once with the settled future.
+type Callback<T> = Box<dyn FnOnce(&Future<T>)>;
+
+/// What the box holds.
+enum Slot<T> {
+    /// Nothing yet.
+    Pending,
+    /// The value; `None` once [`Future::take_result`] has taken it.
+    Done(Option<T>),
+    /// Why there is no value: only `Cancelled`, `Failed` or `Panicked`.
+    Unfulfilled(FutureError),
+}
+
+/// The shared box behind every handle of one [`Future`].
+struct Inner<T> {
+    /// The outcome. Once it leaves `Pending` it never returns there.
+    slot: Slot<T>,
+    /// Callbacks waiting for the future to settle, in the order they were
+    /// added. Always empty once the future has settled: they have run.
+    callbacks: Vec<Callback<T>>,
+}
+
+// ANCHOR: future
+/// A box for a result that exists later.
+///
+/// `Future` is a handle: [`Clone`] makes another handle to the same box, so a
+/// producer can keep one and hand another to whoever waits.
+///
+/// ```
+/// use yieldpoint::ch04_future_task::{Future, FutureError, Status};
+///
+/// let future: Future<&str> = Future::new();
+/// assert_eq!(future.result(), Err(FutureError::NotReady));
+/// future.set_result("pizza").unwrap();
+/// assert_eq!(future.status(), Status::Done);
+/// assert_eq!(future.result(), Ok("pizza"));
+/// ```
+pub struct Future<T> {
+    inner: Rc<RefCell<Inner<T>>>,
+}
+// ANCHOR_END: future
+
+impl<T> Clone for Future<T> {
+    fn clone(&self) -> Self {
+        Future {
+            inner: Rc::clone(&self.inner),
+        }
+    }
+}
+
+impl<T> Default for Future<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Future<T> {
+    /// A new, pending future.
+    pub fn new() -> Self {
+        Future {
+            inner: Rc::new(RefCell::new(Inner {
+                slot: Slot::Pending,
+                callbacks: Vec::new(),
+            })),
+        }
+    }
+
+    /// Where the future is in its life.
+    pub fn status(&self) -> Status {
+        match &self.inner.borrow().slot {
+            Slot::Pending => Status::Pending,
+            Slot::Done(_) => Status::Done,
+            Slot::Unfulfilled(FutureError::Cancelled) => Status::Cancelled,
+            Slot::Unfulfilled(_) => Status::Failed,
+        }
+    }
+
+    /// Whether the future has settled (done, failed or cancelled). Python's
+    /// `done()` is true in all three cases too.
+    pub fn is_settled(&self) -> bool {
+        self.status() != Status::Pending
+    }
+
+    /// Whether `self` and `other` are handles to the same box.
+    pub fn same_as(&self, other: &Future<T>) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    // ANCHOR: set_result
+    /// Settles the future with `value` and runs its done callbacks.
+    ///
+    /// # Errors
+    ///
+    /// [`FutureError::AlreadySettled`] if the future was already settled; the
+    /// value is dropped and nothing changes.
+    pub fn set_result(&self, value: T) -> Result<(), FutureError> {
+        self.settle(Slot::Done(Some(value)))
+    }
+    // ANCHOR_END: set_result
+
+    /// Settles the future as failed with `message` and runs its done callbacks.
+    ///
+    /// # Errors
+    ///
+    /// [`FutureError::AlreadySettled`] if the future was already settled.
+    pub fn set_error(&self, message: impl Into<String>) -> Result<(), FutureError> {
+        self.settle(Slot::Unfulfilled(FutureError::Failed(message.into())))
+    }
+
+    /// Cancels the future if it is still pending, and runs its done callbacks.
+    ///
+    /// Returns whether it was pending; cancelling a settled future returns
+    /// `false` and changes nothing (as Python's `cancel()` does).
+    pub fn cancel(&self) -> bool {
+        self.settle(Slot::Unfulfilled(FutureError::Cancelled)).is_ok()
+    }
+
+    /// Settles a pending future with `slot` and runs the callbacks.
+    fn settle(&self, slot: Slot<T>) -> Result<(), FutureError> {
+        let callbacks = {
+            let mut inner = self.inner.borrow_mut();
+            if !matches!(inner.slot, Slot::Pending) {
+                drop(inner);
+                return Err(FutureError::AlreadySettled(self.status()));
+            }
+            inner.slot = slot;
+            std::mem::take(&mut inner.callbacks)
+        };
+        // The borrow has ended: a callback may read this future, or add
+        // another callback (which then runs at once).
+        run_callbacks(self, callbacks);
+        Ok(())
+    }
+
+    // ANCHOR: add_done_callback
+    /// Calls `callback` with this future once it has settled.
+    ///
+    /// Callbacks run exactly once each, in the order they were added. A
+    /// callback added to a future that has already settled runs at once,
+    /// before this method returns.
+    ///
+    /// If a callback panics, the remaining callbacks still run, and then the
+    /// first panic continues out of whatever settled the future.
+    pub fn add_done_callback(&self, callback: impl FnOnce(&Future<T>) + 'static) {
+        let mut inner = self.inner.borrow_mut();
+        if matches!(inner.slot, Slot::Pending) {
+            inner.callbacks.push(Box::new(callback));
+        } else {
+            drop(inner);
+            callback(self);
+        }
+    }
+    // ANCHOR_END: add_done_callback
+
+    /// Takes the value out of a done future, for when one party reads it and
+    /// `T` is not `Clone`. The future stays done, but its value is gone.
+    ///
+    /// # Errors
+    ///
+    /// The same as [`result`](Self::result), and [`FutureError::Taken`] if the
+    /// value was taken already.
+    pub fn take_result(&self) -> Result<T, FutureError> {
+        let mut inner = self.inner.borrow_mut();
+        match &mut inner.slot {
+            Slot::Pending => Err(FutureError::NotReady),
+            Slot::Done(value) => value.take().ok_or(FutureError::Taken),
+            Slot::Unfulfilled(error) => Err(error.clone()),
+        }
+    }
+}
+
+impl<T: Clone> Future<T> {
+    // ANCHOR: result
+    /// The value of a done future.
+    ///
+    /// # Errors
+    ///
+    /// [`FutureError::NotReady`] while the future is pending,
+    /// [`FutureError::Cancelled`] if it was cancelled, the failure
+    /// ([`FutureError::Failed`] or [`FutureError::Panicked`]) it was settled
+    /// with, and [`FutureError::Taken`] if [`take_result`](Self::take_result)
+    /// took the value.
+    pub fn result(&self) -> Result<T, FutureError> {
+        match &self.inner.borrow().slot {
+            Slot::Pending => Err(FutureError::NotReady),
+            Slot::Done(Some(value)) => Ok(value.clone()),
+            Slot::Done(None) => Err(FutureError::Taken),
+            Slot::Unfulfilled(error) => Err(error.clone()),
+        }
+    }
+    // ANCHOR_END: result
+}
+
+impl<T> fmt::Debug for Future<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let callbacks = self.inner.borrow().callbacks.len();
+        f.debug_struct("Future")
+            .field("status", &self.status())
+            .field("callbacks", &callbacks)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Runs every callback, even when one panics, then continues the first panic.
+fn run_callbacks<T>(future: &Future<T>, callbacks: Vec<Callback<T>>) {
+    let mut first_panic: Option<Box<dyn Any + Send>> = None;
+    for callback in callbacks {
+        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| callback(future))) {
+            first_panic.get_or_insert(payload);
+        }
+    }
+    if let Some(payload) = first_panic {
+        panic::resume_unwind(payload);
+    }
+}
+
+/// The text of a panic payload: the message of `panic!("...")`, or a note
+/// that the payload was something else.
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_string()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "a panic with a payload that is not a string".to_string()
+    }
+}
+
+/// What one [`Task::step`] left behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// The coroutine suspended: step the task again later.
+    Pending,
+    /// The task's future has settled (done, failed or cancelled); stepping
+    /// again does nothing.
+    Settled,
+}
+
+// ANCHOR: task
+/// A future whose value comes from running a coroutine.
+///
+/// The coroutine's body gets a [`Yielder`]: `yielder.suspend(())` means "not
+/// finished, step me again later". When the body returns, the task's future
+/// is done with the value; when it panics, the future fails with
+/// [`FutureError::Panicked`].
+pub struct Task<T> {
+    /// A name for messages and traces.
+    name: String,
+    /// The task's own future: settled when the coroutine returns or panics,
+    /// or when the task is cancelled.
+    future: Future<T>,
+    /// The coroutine, until it finishes or the task is cancelled; `None` after.
+    coroutine: Option<Generator<(), (), T>>,
+}
+// ANCHOR_END: task
+
+impl<T: 'static> Task<T> {
+    /// A task that will run `body`. Nothing runs until the first
+    /// [`step`](Self::step).
+    pub fn new(name: impl Into<String>, body: impl FnOnce(&Yielder<(), ()>) -> T + 'static) -> Self {
+        Task {
+            name: name.into(),
+            future: Future::new(),
+            coroutine: Some(Generator::new(move |yielder, ()| body(yielder))),
+        }
+    }
+}
+
+impl<T> Task<T> {
+    /// The task's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The addresses of the task's coroutine stack (see
+    /// [`Generator::stack_range`]); empty once the coroutine is gone.
+    pub fn stack_range(&self) -> std::ops::Range<usize> {
+        self.coroutine.as_ref().map_or(0..0, Generator::stack_range)
+    }
+
+    /// A handle to the task's future, to read its result or wait for it.
+    pub fn future(&self) -> &Future<T> {
+        &self.future
+    }
+
+    // ANCHOR: step
+    /// Resumes the coroutine once.
+    ///
+    /// Returns [`Step::Pending`] if it suspended and [`Step::Settled`] if the
+    /// task's future has settled: the body returned (done), panicked
+    /// (failed), or the task was cancelled before this step.
+    pub fn step(&mut self) -> Step {
+        if self.future.is_settled() {
+            // Cancelled from outside: drop the coroutine, running the
+            // destructors of everything on its stack.
+            self.coroutine = None;
+            return Step::Settled;
+        }
+        let Some(coroutine) = self.coroutine.as_mut() else {
+            return Step::Settled;
+        };
+        match panic::catch_unwind(AssertUnwindSafe(|| coroutine.resume(()))) {
+            Ok(Ok(GeneratorState::Yielded(()))) => Step::Pending,
+            Ok(Ok(GeneratorState::Complete(value))) => {
+                self.coroutine = None;
+                // Cannot fail: the future was pending a moment ago and only
+                // this task settles it.
+                let _ = self.future.set_result(value);
+                Step::Settled
+            }
+            Ok(Err(finished)) => unreachable!("a task's coroutine is dropped once it finishes: {finished}"),
+            Err(payload) => {
+                self.coroutine = None;
+                let message = panic_message(payload.as_ref());
+                let _ = self.future.settle(Slot::Unfulfilled(FutureError::Panicked(message)));
+                Step::Settled
+            }
+        }
+    }
+    // ANCHOR_END: step
+
+    /// Cancels the task: its future becomes cancelled and the coroutine is
+    /// dropped, running the destructors of the values on its stack.
+    ///
+    /// Returns whether the task was still pending.
+    pub fn cancel(&mut self) -> bool {
+        let was_pending = self.future.cancel();
+        self.coroutine = None;
+        was_pending
+    }
+}
+
+impl<T> fmt::Debug for Task<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Task")
+            .field("name", &self.name)
+            .field("status", &self.future.status())
+            .finish_non_exhaustive()
+    }
+}
+
+// ANCHOR: await_future
+/// Waits inside a coroutine until `future` settles, then returns its result.
+///
+/// Each time the future is still pending, the coroutine suspends with `()`:
+/// "not ready, step me again later". This is what `await` does to a future in
+/// Python: `yield` until done, then `return future.result()`.
+///
+/// # Errors
+///
+/// What [`Future::result`] gives: [`FutureError::Cancelled`] or the failure.
+pub fn await_future<T: Clone>(yielder: &Yielder<(), ()>, future: &Future<T>) -> Result<T, FutureError> {
+    while !future.is_settled() {
+        yielder.suspend(());
+    }
+    future.result()
+}
+// ANCHOR_END: await_future
