@@ -111,3 +111,36 @@ impl Drop for CaptureGuard {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::say;
+
+    #[test]
+    fn an_inner_capture_takes_its_own_lines_and_the_outer_one_keeps_the_rest() {
+        let ((), outer) = capture(|| {
+            say!("a", "before");
+            let ((), inner) = capture(|| say!("b", "inside"));
+            assert_eq!(inner, ["[b] inside"]);
+            say!("a", "after");
+        });
+        assert_eq!(outer, ["[a] before", "[a] after"]);
+    }
+
+    #[test]
+    fn a_panic_inside_a_capture_restores_the_outer_capture() {
+        let ((), outer) = capture(|| {
+            say!("a", "before");
+            let result = std::panic::catch_unwind(|| {
+                capture(|| {
+                    say!("b", "lost with the panic");
+                    panic!("boom");
+                })
+            });
+            assert!(result.is_err());
+            say!("a", "after");
+        });
+        assert_eq!(outer, ["[a] before", "[a] after"]);
+    }
+}
