@@ -115,7 +115,6 @@ impl Drop for CaptureGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::say;
 
     #[test]
     fn an_inner_capture_takes_its_own_lines_and_the_outer_one_keeps_the_rest() {
