@@ -14,20 +14,23 @@
 //! - [`Task::step`] resumes the task's coroutine once; when the coroutine
 //!   returns, the task's future is done with that value, and when it panics,
 //!   the future holds the panic as its error.
+//! - [`Task::cancel`] drops a task's coroutine (running the destructors on
+//!   its stack) and cancels its future.
 //! - [`await_future`], called inside a coroutine, yields "not ready" until a
 //!   future settles, then hands back its result.
 //!
 //! A future's life:
 //!
 //! ```text
-//!                  set_result(v) ──▶ Done(v)
+//!                  set_result(v) ──▶ Done      result() = Ok(v)
 //!                 ╱
-//!   Pending ─────┼─ set_error(e) ──▶ Failed(e)
+//!   Pending ─────┼─ set_error(e) ──▶ Failed    result() = Err(Failed(e))
 //!                 ╲
-//!                  cancel() ───────▶ Cancelled
+//!                  cancel() ───────▶ Cancelled result() = Err(Cancelled)
 //!
-//!   Every arrow is taken at most once: a settled future never changes again,
-//!   and a second set_result is an error (FutureError::AlreadySettled).
+//!   Every arrow is taken at most once: a settled future never changes again.
+//!   A second set_result or set_error is an error (AlreadySettled), and a
+//!   second cancel() returns false.
 //! ```
 //!
 //! A task drives its coroutine and settles its own future:
@@ -40,26 +43,30 @@
 //!   task.step() ──▶ Step::Settled                 (nothing is left to run)
 //! ```
 //!
-//! Awaiting, from inside a task's body:
-//!
-//! ```text
-//!   await_future(yielder, &f)            a plain call: helper(yielder)
-//!     f pending? ── suspend(()) ──▶ the  runs inline, in the same task:
-//!     f pending? ── suspend(()) ──▶ task its suspends are the task's own
-//!     f settled  ──▶ f.result()     steps  steps, and no new task exists
-//! ```
+//! Nothing here steps tasks on its own: whoever holds a task calls
+//! [`Task::step`] (chapter 4's example does it by hand; chapter 5's event
+//! loop does it in rounds). A function that takes the task's `&Yielder` and
+//! suspends is not a task: called from a task's body, it runs inline, on the
+//! task's stack, and its suspensions are the task's own steps.
 //!
 //! Everything here is single-threaded: a future is an `Rc` handle, so cloning
 //! it gives a second handle to the same box, and it cannot leave its thread.
+//!
+//! ```compile_fail
+//! fn needs_send<T: Send>(_: T) {}
+//! needs_send(yieldpoint::ch04_future_task::Future::<u32>::new());
+//! ```
 
 use std::any::Any;
 use std::cell::RefCell;
 use std::fmt;
+use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
 
 use crate::ch02_coroutines::{Generator, GeneratorState, Yielder};
 
+// ANCHOR: status
 /// Where a [`Future`] is in its life, without its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
@@ -72,6 +79,7 @@ pub enum Status {
     /// Settled by [`Future::set_error`] (a task's panic lands here too).
     Failed,
 }
+// ANCHOR_END: status
 
 // ANCHOR: error
 /// Why a future gives no value, or refuses a change.
@@ -140,7 +148,8 @@ struct Inner<T> {
     /// The outcome. Once it leaves `Pending` it never returns there.
     slot: Slot<T>,
     /// Callbacks waiting for the future to settle, in the order they were
-    /// added. Always empty once the future has settled: they have run.
+    /// added. Always empty once the future has settled: settling takes them
+    /// all out to run them, and later ones run at once instead of waiting here.
     callbacks: Vec<Callback<T>>,
 }
 
@@ -217,6 +226,13 @@ impl<T> Future<T> {
     ///
     /// [`FutureError::AlreadySettled`] if the future was already settled; the
     /// value is dropped and nothing changes.
+    ///
+    /// # Panics
+    ///
+    /// If a done callback panics, the first such panic continues out of this
+    /// call once every callback has run (see
+    /// [`add_done_callback`](Self::add_done_callback)). The future is settled
+    /// all the same.
     pub fn set_result(&self, value: T) -> Result<(), FutureError> {
         self.settle(Slot::Done(Some(value)))
     }
@@ -227,6 +243,10 @@ impl<T> Future<T> {
     /// # Errors
     ///
     /// [`FutureError::AlreadySettled`] if the future was already settled.
+    ///
+    /// # Panics
+    ///
+    /// Passes on a done callback's panic, as [`set_result`](Self::set_result) does.
     pub fn set_error(&self, message: impl Into<String>) -> Result<(), FutureError> {
         self.settle(Slot::Unfulfilled(FutureError::Failed(message.into())))
     }
@@ -235,10 +255,16 @@ impl<T> Future<T> {
     ///
     /// Returns whether it was pending; cancelling a settled future returns
     /// `false` and changes nothing (as Python's `cancel()` does).
+    ///
+    /// # Panics
+    ///
+    /// Passes on a done callback's panic, as [`set_result`](Self::set_result) does.
     pub fn cancel(&self) -> bool {
-        self.settle(Slot::Unfulfilled(FutureError::Cancelled)).is_ok()
+        self.settle(Slot::Unfulfilled(FutureError::Cancelled))
+            .is_ok()
     }
 
+    // ANCHOR: settle
     /// Settles a pending future with `slot` and runs the callbacks.
     fn settle(&self, slot: Slot<T>) -> Result<(), FutureError> {
         let callbacks = {
@@ -250,27 +276,33 @@ impl<T> Future<T> {
             inner.slot = slot;
             std::mem::take(&mut inner.callbacks)
         };
-        // The borrow has ended: a callback may read this future, or add
-        // another callback (which then runs at once).
+        // The borrow has ended before any callback runs: a callback may read
+        // this future, or add another callback (which then runs at once).
         run_callbacks(self, callbacks);
         Ok(())
     }
+    // ANCHOR_END: settle
 
     // ANCHOR: add_done_callback
     /// Calls `callback` with this future once it has settled.
     ///
     /// Callbacks run exactly once each, in the order they were added. A
     /// callback added to a future that has already settled runs at once,
-    /// before this method returns.
+    /// before this method returns; that includes a callback added by another
+    /// callback, which therefore runs before the callbacks still waiting
+    /// their turn.
     ///
-    /// If a callback panics, the remaining callbacks still run, and then the
-    /// first panic continues out of whatever settled the future.
+    /// # Panics
+    ///
+    /// If a callback panics while the future settles, the remaining callbacks
+    /// still run, and then the first panic continues out of whatever settled
+    /// the future. A callback that runs at once here panics out of this call.
     pub fn add_done_callback(&self, callback: impl FnOnce(&Future<T>) + 'static) {
         let mut inner = self.inner.borrow_mut();
         if matches!(inner.slot, Slot::Pending) {
             inner.callbacks.push(Box::new(callback));
         } else {
-            drop(inner);
+            drop(inner); // the callback may read the future
             callback(self);
         }
     }
@@ -325,6 +357,7 @@ impl<T> fmt::Debug for Future<T> {
     }
 }
 
+// ANCHOR: run_callbacks
 /// Runs every callback, even when one panics, then continues the first panic.
 fn run_callbacks<T>(future: &Future<T>, callbacks: Vec<Callback<T>>) {
     let mut first_panic: Option<Box<dyn Any + Send>> = None;
@@ -337,6 +370,7 @@ fn run_callbacks<T>(future: &Future<T>, callbacks: Vec<Callback<T>>) {
         panic::resume_unwind(payload);
     }
 }
+// ANCHOR_END: run_callbacks
 
 /// The text of a panic payload: the message of `panic!("...")`, or a note
 /// that the payload was something else.
@@ -367,6 +401,26 @@ pub enum Step {
 /// finished, step me again later". When the body returns, the task's future
 /// is done with the value; when it panics, the future fails with
 /// [`FutureError::Panicked`].
+///
+/// ```
+/// use yieldpoint::ch04_future_task::{Status, Step, Task};
+///
+/// let mut task = Task::new("answer", |yielder| {
+///     yielder.suspend(()); // not finished: step me again
+///     42
+/// });
+/// assert_eq!(task.step(), Step::Pending);
+/// assert_eq!(task.future().status(), Status::Pending);
+/// assert_eq!(task.step(), Step::Settled);
+/// assert_eq!(task.future().result(), Ok(42));
+/// ```
+///
+/// # Dropping
+///
+/// Dropping a task drops its coroutine, running the destructors of the
+/// values on its stack, but does not settle its future: other handles to it
+/// stay pending. Call [`cancel`](Self::cancel) first if anyone may be
+/// waiting for the task.
 pub struct Task<T> {
     /// A name for messages and traces.
     name: String,
@@ -374,6 +428,8 @@ pub struct Task<T> {
     /// or when the task is cancelled.
     future: Future<T>,
     /// The coroutine, until it finishes or the task is cancelled; `None` after.
+    /// It is `Some` only while `future` is pending, or for the moment between
+    /// a cancellation from outside and the next step, which drops it.
     coroutine: Option<Generator<(), (), T>>,
 }
 // ANCHOR_END: task
@@ -381,7 +437,10 @@ pub struct Task<T> {
 impl<T: 'static> Task<T> {
     /// A task that will run `body`. Nothing runs until the first
     /// [`step`](Self::step).
-    pub fn new(name: impl Into<String>, body: impl FnOnce(&Yielder<(), ()>) -> T + 'static) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        body: impl FnOnce(&Yielder<(), ()>) -> T + 'static,
+    ) -> Self {
         Task {
             name: name.into(),
             future: Future::new(),
@@ -398,11 +457,12 @@ impl<T> Task<T> {
 
     /// The addresses of the task's coroutine stack (see
     /// [`Generator::stack_range`]); empty once the coroutine is gone.
-    pub fn stack_range(&self) -> std::ops::Range<usize> {
+    pub fn stack_range(&self) -> Range<usize> {
         self.coroutine.as_ref().map_or(0..0, Generator::stack_range)
     }
 
     /// A handle to the task's future, to read its result or wait for it.
+    /// Clone it to keep it after the task is gone.
     pub fn future(&self) -> &Future<T> {
         &self.future
     }
@@ -412,7 +472,15 @@ impl<T> Task<T> {
     ///
     /// Returns [`Step::Pending`] if it suspended and [`Step::Settled`] if the
     /// task's future has settled: the body returned (done), panicked
-    /// (failed), or the task was cancelled before this step.
+    /// (failed), or the task's future was cancelled (before or during this
+    /// step; the coroutine is then dropped, running the destructors on its
+    /// stack).
+    ///
+    /// # Panics
+    ///
+    /// A panic in the body does not come out here: it becomes the future's
+    /// error. A panic in one of the future's done callbacks does come out
+    /// here, after the future has settled.
     pub fn step(&mut self) -> Step {
         if self.future.is_settled() {
             // Cancelled from outside: drop the coroutine, running the
@@ -424,34 +492,51 @@ impl<T> Task<T> {
             return Step::Settled;
         };
         match panic::catch_unwind(AssertUnwindSafe(|| coroutine.resume(()))) {
+            Ok(Ok(GeneratorState::Yielded(()))) if self.future.is_settled() => {
+                // The body cancelled its own future, then suspended.
+                self.coroutine = None;
+                Step::Settled
+            }
             Ok(Ok(GeneratorState::Yielded(()))) => Step::Pending,
             Ok(Ok(GeneratorState::Complete(value))) => {
                 self.coroutine = None;
-                // Cannot fail: the future was pending a moment ago and only
-                // this task settles it.
+                // Fails only if the future was cancelled during this step;
+                // then the value is dropped and the future stays cancelled.
                 let _ = self.future.set_result(value);
                 Step::Settled
             }
-            Ok(Err(finished)) => unreachable!("a task's coroutine is dropped once it finishes: {finished}"),
+            Ok(Err(finished)) => {
+                unreachable!("a task's coroutine is dropped once it finishes: {finished}")
+            }
             Err(payload) => {
                 self.coroutine = None;
                 let message = panic_message(payload.as_ref());
-                let _ = self.future.settle(Slot::Unfulfilled(FutureError::Panicked(message)));
+                let _ = self
+                    .future
+                    .settle(Slot::Unfulfilled(FutureError::Panicked(message)));
                 Step::Settled
             }
         }
     }
     // ANCHOR_END: step
 
-    /// Cancels the task: its future becomes cancelled and the coroutine is
-    /// dropped, running the destructors of the values on its stack.
+    // ANCHOR: task_cancel
+    /// Cancels the task: the coroutine is dropped, running the destructors of
+    /// the values on its stack, and then its future becomes cancelled and its
+    /// done callbacks run (so they see the cleanup finished, as in Python,
+    /// where a cancelled coroutine's `finally` blocks run first).
     ///
-    /// Returns whether the task was still pending.
+    /// Returns whether the task's future was still pending. Cancelling a
+    /// settled task returns `false` and keeps its result.
+    ///
+    /// # Panics
+    ///
+    /// Passes on a done callback's panic, as [`Future::cancel`] does.
     pub fn cancel(&mut self) -> bool {
-        let was_pending = self.future.cancel();
         self.coroutine = None;
-        was_pending
+        self.future.cancel()
     }
+    // ANCHOR_END: task_cancel
 }
 
 impl<T> fmt::Debug for Task<T> {
@@ -468,12 +553,16 @@ impl<T> fmt::Debug for Task<T> {
 ///
 /// Each time the future is still pending, the coroutine suspends with `()`:
 /// "not ready, step me again later". This is what `await` does to a future in
-/// Python: `yield` until done, then `return future.result()`.
+/// Python: `yield` until done, then `return future.result()`. A future that
+/// has already settled is read at once, without suspending.
 ///
 /// # Errors
 ///
 /// What [`Future::result`] gives: [`FutureError::Cancelled`] or the failure.
-pub fn await_future<T: Clone>(yielder: &Yielder<(), ()>, future: &Future<T>) -> Result<T, FutureError> {
+pub fn await_future<T: Clone>(
+    yielder: &Yielder<(), ()>,
+    future: &Future<T>,
+) -> Result<T, FutureError> {
     while !future.is_settled() {
         yielder.suspend(());
     }
