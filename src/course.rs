@@ -111,6 +111,22 @@ pub const CHAPTERS: &[Chapter] = &[
         hint: "`yield_from` is a loop: resume the inner generator, pass each value it \
                yields up through the outer yielder, pass each input back down.",
     },
+    Chapter {
+        number: 4,
+        name: "ch04_future_task",
+        title: "A Future, and a Task that drives a coroutine",
+        hint: "A `Future` settles once: check the slot is pending, store the outcome, then \
+               run the callbacks after the borrow ends. `Task::step` resumes the generator \
+               inside `catch_unwind` and settles the task's future when the body returns or panics.",
+    },
+    Chapter {
+        number: 5,
+        name: "ch05_event_loop",
+        title: "The round-robin event loop, and what busy sleeping costs",
+        hint: "`run_round` pops each task once, steps it, and pushes it back while it is \
+               pending; `sleep` computes a deadline on the loop's clock and suspends until \
+               `now()` has passed it.",
+    },
 ];
 
 /// The chapter with this number, if there is one.
