@@ -652,7 +652,8 @@ pub fn current_loop() -> Result<LoopHandle, LoopError> {
 
 // ANCHOR: own_yielder
 /// The yielder of the task the loop is stepping, once we know the caller may
-/// use it: it runs inside that task, on the task's own stack.
+/// use it: it runs inside that task, on the task's own stack, and the task
+/// is not unwinding.
 fn own_yielder(operation: &'static str) -> Result<*const Yielder<(), ()>, LoopError> {
     if std::thread::panicking() {
         // Suspending here would carry this thread's panic count into the
