@@ -14,6 +14,11 @@
 //! | `delegation/yield_from/N` | one value through a chain of N `yield_from`s (chapter 3) |
 //! | `event_loop/task_lifecycle` | create, run to completion and drop one task on chapter 5's loop |
 //! | `event_loop/busy_round/N` | one step of the one working task, with N-1 busy sleepers beside it (chapter 5) |
+//! | `scheduler/ping_pong` | one switch: two tasks taking turns with `yield_now` on chapter 6's scheduler |
+//! | `tokio/ping_pong` | the same on tokio's current-thread runtime with `tokio::task::yield_now` |
+//! | `scheduler/spawn_join` | spawn an empty task (its stack from the pool), run it, join it (chapter 6) |
+//! | `tokio/spawn_join` | `tokio::spawn` of an empty future, awaited |
+//! | `scheduler/with_sleepers/N` | one switch of the one working task, with N-1 tasks asleep in the timer heap (chapter 6) |
 //!
 //! What is left out: allocating and freeing stacks (every coroutine is created
 //! once, before the timing starts), building chapter 1's item lists (built
@@ -30,6 +35,7 @@ use yieldpoint::ch01_polled_lists::{Poll, Request};
 use yieldpoint::ch02_coroutines::{Generator, GeneratorState};
 use yieldpoint::ch03_yield_from::{stackful_chain, yield_from_chain};
 use yieldpoint::ch05_event_loop::{EventLoop, sleep, yield_now};
+use yieldpoint::ch06_scheduler::{self as ch06, Clock, Scheduler};
 
 /// Short runs: the machine is small and shared, and medians of these
 /// nanosecond-scale loops settle quickly.
@@ -156,9 +162,119 @@ fn event_loop(c: &mut Criterion) {
     group.finish();
 }
 
+/// Two tasks that take turns `iters` times in all, on chapter 6's scheduler;
+/// returns the time the turns took.
+fn ch06_ping_pong(iters: u64) -> Duration {
+    let scheduler = Scheduler::new(Clock::Virtual);
+    let start = Instant::now();
+    scheduler
+        .run_until_complete(move || {
+            let turns = |n: u64| {
+                move || {
+                    for _ in 0..n {
+                        ch06::yield_now().expect("inside a task");
+                    }
+                }
+            };
+            let ping = ch06::spawn("ping", turns(iters / 2)).expect("a stack");
+            let pong = ch06::spawn("pong", turns(iters - iters / 2)).expect("a stack");
+            ping.join().expect("ping finishes");
+            pong.join().expect("pong finishes");
+        })
+        .expect("main finishes");
+    start.elapsed()
+}
+
+/// The same on tokio's current-thread runtime.
+fn tokio_ping_pong(runtime: &tokio::runtime::Runtime, iters: u64) -> Duration {
+    let start = Instant::now();
+    runtime.block_on(async move {
+        let turns = |n: u64| async move {
+            for _ in 0..n {
+                tokio::task::yield_now().await;
+            }
+        };
+        let ping = tokio::spawn(turns(iters / 2));
+        let pong = tokio::spawn(turns(iters - iters / 2));
+        ping.await.expect("ping finishes");
+        pong.await.expect("pong finishes");
+    });
+    start.elapsed()
+}
+
+fn scheduler(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a tokio runtime");
+
+    let mut group = c.benchmark_group("scheduler");
+    group.bench_function("ping_pong", |b| b.iter_custom(ch06_ping_pong));
+    group.bench_function("spawn_join", |b| {
+        b.iter_custom(|iters| {
+            let scheduler = Scheduler::new(Clock::Virtual);
+            // Warm the pool: the timed spawns all reuse this one stack.
+            scheduler.run_until_complete(|| ()).expect("main finishes");
+            scheduler
+                .run_until_complete(move || {
+                    let start = Instant::now();
+                    for _ in 0..iters {
+                        let task = ch06::spawn("empty", || ()).expect("a pooled stack");
+                        task.join().expect("the empty task finishes");
+                    }
+                    start.elapsed()
+                })
+                .expect("main finishes")
+        })
+    });
+    group.sample_size(10);
+    for tasks in [1, 10_000] {
+        group.bench_function(BenchmarkId::new("with_sleepers", tasks), |b| {
+            b.iter_custom(|iters| {
+                let scheduler = Scheduler::new(Clock::Virtual).with_stack_size(16 * 1024);
+                scheduler
+                    .run_until_complete(move || {
+                        for _ in 1..tasks {
+                            ch06::spawn("sleeper", || ch06::sleep(Duration::from_secs(3600)))
+                                .expect("a stack");
+                        }
+                        // Let every sleeper reach the timer heap first.
+                        ch06::yield_now().expect("inside a task");
+                        let start = Instant::now();
+                        for _ in 0..iters {
+                            ch06::yield_now().expect("inside a task");
+                        }
+                        start.elapsed()
+                    })
+                    .expect("main finishes")
+                // Dropping the scheduler (untimed) cancels the sleepers.
+            })
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("tokio");
+    group.bench_function("ping_pong", |b| {
+        b.iter_custom(|iters| tokio_ping_pong(&runtime, iters))
+    });
+    group.bench_function("spawn_join", |b| {
+        b.iter_custom(|iters| {
+            runtime.block_on(async move {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    tokio::spawn(async {})
+                        .await
+                        .expect("the empty task finishes");
+                }
+                start.elapsed()
+            })
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = round_trip, poll_step, delegation, event_loop
+    targets = round_trip, poll_step, delegation, event_loop, scheduler
 }
 criterion_main!(benches);

@@ -251,6 +251,22 @@ impl<T> Future<T> {
         self.settle(Slot::Unfulfilled(FutureError::Failed(message.into())))
     }
 
+    /// Settles the future as failed by a panic with `message`, as
+    /// [`Task::step`] does when its coroutine panics, and runs its done
+    /// callbacks. An event loop that steps coroutines itself (chapter 6) uses
+    /// this to report a task's panic.
+    ///
+    /// # Errors
+    ///
+    /// [`FutureError::AlreadySettled`] if the future was already settled.
+    ///
+    /// # Panics
+    ///
+    /// Passes on a done callback's panic, as [`set_result`](Self::set_result) does.
+    pub fn set_panicked(&self, message: impl Into<String>) -> Result<(), FutureError> {
+        self.settle(Slot::Unfulfilled(FutureError::Panicked(message.into())))
+    }
+
     /// Cancels the future if it is still pending, and runs its done callbacks.
     ///
     /// Returns whether it was pending; cancelling a settled future returns

@@ -127,6 +127,14 @@ pub const CHAPTERS: &[Chapter] = &[
                pending; `sleep` computes a deadline on the loop's clock and suspends until \
                `now()` has passed it.",
     },
+    Chapter {
+        number: 6,
+        name: "ch06_scheduler",
+        title: "A scheduler that behaves like asyncio: ready queue, timers, a virtual clock",
+        hint: "`run_once` is asyncio's `_run_once`: if nothing is ready, idle until the \
+               earliest timer; move every due timer's task to the ready queue; then step \
+               exactly the tasks that were ready when the pass began.",
+    },
 ];
 
 /// The chapter with this number, if there is one.

@@ -9,6 +9,7 @@
 //! | 3 | [`ch03_yield_from`] | delegation: suspending from any depth, and Python's `yield from` |
 //! | 4 | [`ch04_future_task`] | a hand-written [`Future`](ch04_future_task::Future) and a [`Task`](ch04_future_task::Task) that drives a coroutine |
 //! | 5 | [`ch05_event_loop`] | a round-robin [`EventLoop`](ch05_event_loop::EventLoop) with busy sleeps |
+//! | 6 | [`ch06_scheduler`] | a [`Scheduler`](ch06_scheduler::Scheduler) with a ready queue, timers, a virtual clock and a trace |
 //!
 //! Two support modules serve every chapter: [`output`] prints the role-tagged
 //! lines the examples show (and lets tests read them back), and [`course`]
@@ -59,3 +60,9 @@ pub mod ch05_event_loop;
 #[cfg(feature = "exercise-ch05")]
 #[path = "../exercises/ch05_event_loop.rs"]
 pub mod ch05_event_loop;
+
+#[cfg(not(feature = "exercise-ch06"))]
+pub mod ch06_scheduler;
+#[cfg(feature = "exercise-ch06")]
+#[path = "../exercises/ch06_scheduler.rs"]
+pub mod ch06_scheduler;

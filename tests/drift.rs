@@ -52,6 +52,9 @@ mod ch04_future_task;
 #[allow(dead_code)]
 #[path = "../examples/ch05_event_loop.rs"]
 mod ch05_event_loop;
+#[allow(dead_code)]
+#[path = "../examples/ch06_scheduler.rs"]
+mod ch06_scheduler;
 
 /// What the example called `name` prints, line by line, when run with
 /// `args` on its command line.
@@ -66,6 +69,7 @@ fn example_output(name: &str, args: &[String]) -> Vec<String> {
         "ch03_yield_from" => no_args(ch03_yield_from::main),
         "ch04_future_task" => no_args(ch04_future_task::main),
         "ch05_event_loop" => capture(|| ch05_event_loop::run(args)).1,
+        "ch06_scheduler" => capture(|| ch06_scheduler::run(args)).1,
         other => panic!("no example named {other:?}: add it to the table in tests/drift.rs"),
     }
 }

@@ -200,7 +200,14 @@ fn verify() -> Result<(), String> {
 const BASELINE: &str = "round_trip/raw_corosensei";
 
 /// Benchmark groups in the order `benches/switch.rs` runs them.
-const GROUP_ORDER: &[&str] = &["round_trip", "poll_step", "delegation", "event_loop"];
+const GROUP_ORDER: &[&str] = &[
+    "round_trip",
+    "poll_step",
+    "delegation",
+    "event_loop",
+    "scheduler",
+    "tokio",
+];
 
 /// Prints the medians criterion saved in `target/criterion` as a markdown
 /// table, with each one's ratio to [`BASELINE`].

@@ -1,0 +1,1076 @@
+// Your attempt at chapter 6. The public items match src/ch06_scheduler.rs;
+// the scheduler's iteration (`run_once`, `idle_until`), where a suspended task
+// goes (`file`), what happens when a task ends (`finish`), `sleep` and
+// `JoinHandle::join` are yours to write (see the TODO hints). `suspend` and its
+// `unsafe` block are given. Check your work with `cargo run -- check 6`.
+#![allow(dead_code, unused_variables)]
+//! # Chapter 6: a scheduler that behaves like asyncio
+//!
+//! Chapter 5's loop resumed every task every round, just to let sleepers look
+//! at the clock. This scheduler resumes a task only when it can go on: a
+//! **ready queue** holds the tasks that can run, a **timer heap** holds the
+//! sleepers by deadline, and a finished task wakes exactly the tasks that
+//! await it. When nothing is ready, the scheduler waits for the earliest
+//! timer: the thread sleeps on the real clock, and on the virtual clock time
+//! jumps straight to the deadline.
+//!
+//! The core operations are:
+//! - [`Scheduler::spawn`] (or [`spawn`] inside a task) puts a new task at the
+//!   back of the ready queue and returns its [`JoinHandle`]. The spawner goes
+//!   on running until it suspends.
+//! - [`JoinHandle::join`] waits for a task: the caller leaves the ready queue
+//!   until the task is done, then goes to the back of it.
+//! - [`sleep`] puts the caller in the timer heap; [`yield_now`] (and
+//!   `sleep(Duration::ZERO)`) puts it at the back of the ready queue.
+//! - [`Scheduler::run_until_complete`] runs iterations, asyncio's
+//!   `_run_once`, until `main` is done (and then one more pass, as asyncio
+//!   does).
+//!
+//! One iteration:
+//!
+//! ```text
+//!   ready empty? ──yes──▶ timers empty? ──yes──▶ Err(Deadlock): name the stuck tasks, cancel them
+//!        │                      │ no
+//!        │                      ▼
+//!        │               wait until the earliest deadline
+//!        │               (real: the thread sleeps; virtual: now = deadline)
+//!        ▼                      │
+//!   move every due timer's task to the back of the ready queue,
+//!   in (deadline, order set) order ◀────────┘
+//!        │
+//!        ▼
+//!   step the tasks that are in the ready queue now, front first; a task
+//!   made ready during this pass runs in the next iteration
+//!
+//!   ready queue:  front ▶ [T1, T3, main] ◀ back        timer heap: (0.5s, T2), (1.0s, T4)
+//! ```
+//!
+//! Where a task goes when it suspends:
+//!
+//! ```text
+//!   yield_now() / sleep(0) ───────────▶ back of the ready queue
+//!   sleep(d) ──────────────────────────▶ timer heap at now + d ──fires──▶ back of the ready queue
+//!   handle.join() on an unfinished task ▶ the task's waiter list ──done──▶ back of the ready queue
+//!   returns or panics ─────────────────▶ gone; its stack goes back to the pool
+//! ```
+//!
+//! A task's coroutine tells the scheduler what it waits for by yielding a
+//! [`Wait`]; code deep inside the task reaches its coroutine as in chapter 5,
+//! through a thread-local and one `unsafe` block (in `suspend`) guarded by the
+//! same stack check. Stacks of finished tasks are kept in a pool and reused;
+//! a stack the OS refuses is an error ([`SchedError::StackRefused`]), not a
+//! crash.
+//!
+//! The scheduler can record a [`Trace`] of every event and draw it as a text
+//! sequence diagram or as Chrome trace-event JSON (see [`trace`]).
+
+use std::cell::{Cell, RefCell};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+use std::fmt;
+use std::io;
+use std::ops::Range;
+use std::panic::{self, AssertUnwindSafe};
+use std::ptr;
+use std::rc::{Rc, Weak};
+use std::time::{Duration, Instant};
+
+use corosensei::stack::{DefaultStack, Stack};
+use corosensei::{Coroutine, CoroutineResult, Yielder};
+
+use crate::ch04_future_task::{Future, FutureError, panic_message};
+
+#[path = "../src/ch06_scheduler/trace.rs"]
+pub mod trace;
+
+pub use trace::{Event, EventKind, Trace};
+
+/// The default stack size of a task: 256 KiB of address space, of which the
+/// OS backs only the pages the task touches.
+pub const DEFAULT_STACK_SIZE: usize = 256 * 1024;
+
+/// How the scheduler tells the time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Clock {
+    /// The wall clock. When nothing is ready, the thread sleeps until the
+    /// earliest timer.
+    Real,
+    /// A virtual clock that stands still while tasks run and, when nothing is
+    /// ready, jumps straight to the earliest timer. A program that sleeps for
+    /// an hour finishes at once, and every run is the same.
+    Virtual,
+}
+
+/// A task's identity within its scheduler. Tasks are numbered in the order
+/// they are spawned, from 0, and shown as `T0`, `T1`, ...
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TaskId {
+    /// The spawn number, never reused.
+    number: u32,
+    /// The task's place in the scheduler's table, reused once it finishes.
+    slot: u32,
+}
+
+impl TaskId {
+    /// The spawn number: 0 for the first task spawned, and so on.
+    pub fn number(self) -> u32 {
+        self.number
+    }
+}
+
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "T{}", self.number)
+    }
+}
+
+// ANCHOR: wait
+/// What a suspended task waits for: the value a task's coroutine yields to
+/// the scheduler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Wait {
+    /// Nothing: put me at the back of the ready queue ([`yield_now`]).
+    Turn,
+    /// The clock: wake me at this time ([`sleep`]).
+    Until(Duration),
+    /// Another task: wake me when it is done ([`JoinHandle::join`]).
+    Task(TaskId),
+}
+// ANCHOR_END: wait
+
+/// A task that can never go on, in a [`SchedError::Deadlock`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StuckTask {
+    /// The task's name.
+    pub name: String,
+    /// Its number.
+    pub id: TaskId,
+    /// The task it waits for, with that task's name.
+    pub waiting_for: Option<(TaskId, String)>,
+}
+
+impl fmt::Display for StuckTask {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.waiting_for {
+            Some((id, name)) => {
+                write!(f, "{} ({}) waits for {} ({})", self.name, self.id, name, id)
+            }
+            None => write!(
+                f,
+                "{} ({}) waits for nothing that can happen",
+                self.name, self.id
+            ),
+        }
+    }
+}
+
+// ANCHOR: error
+/// What went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchedError {
+    /// A scheduler operation was called outside a task.
+    NotInTask {
+        /// The operation.
+        operation: &'static str,
+    },
+    /// A scheduler operation was called from a coroutine nested inside a
+    /// task, not from the task's own stack.
+    NotOnTaskStack {
+        /// The operation.
+        operation: &'static str,
+        /// The task it should have been called from.
+        task: String,
+    },
+    /// `run_until_complete` was called while a scheduler is already running
+    /// on this thread.
+    NestedLoop,
+    /// An operation that suspends was called while the task is unwinding (a
+    /// destructor running during a panic or a cancellation); see chapter 5's
+    /// `LoopError::Unwinding`.
+    Unwinding {
+        /// The operation.
+        operation: &'static str,
+    },
+    /// A task tried to join itself.
+    JoinSelf {
+        /// The task.
+        task: String,
+    },
+    /// A task joined a task of another scheduler.
+    ForeignTask {
+        /// The task being joined.
+        task: String,
+    },
+    /// There is no stack for a new task: the OS refused to map it (out of
+    /// memory, or of memory mappings: see `vm.max_map_count`), or the size
+    /// asked for exceeds any address space.
+    StackRefused {
+        /// The stack size asked for.
+        size: usize,
+        /// Why: the OS's error, or why no address space holds the stack.
+        reason: String,
+    },
+    /// The main task waits, nothing is ready, and no timer is pending: no
+    /// task can ever go on. Each stuck task, with what it waits for; they
+    /// have been cancelled by the time this error is returned.
+    Deadlock(Vec<StuckTask>),
+    /// The joined task failed or was cancelled.
+    Task(FutureError),
+}
+// ANCHOR_END: error
+
+impl fmt::Display for SchedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SchedError::NotInTask { operation } => write!(
+                f,
+                "{operation}() was called outside a task: only code running inside a task of a \
+                 running Scheduler can use it; start it with Scheduler::run_until_complete or spawn"
+            ),
+            SchedError::NotOnTaskStack { operation, task } => write!(
+                f,
+                "{operation}() was called from a coroutine nested inside task {task:?}; only the \
+                 task itself can be suspended by the scheduler, so call it from the task's own code"
+            ),
+            SchedError::Unwinding { operation } => write!(
+                f,
+                "{operation}() was called while the task is unwinding (a destructor running \
+                 during a panic or a cancellation); a task cannot suspend then, so do the \
+                 waiting before the value is dropped"
+            ),
+            SchedError::NestedLoop => f.write_str(
+                "run_until_complete() was called while a scheduler is already running on this \
+                 thread; inside a task, spawn the work and join it instead",
+            ),
+            SchedError::JoinSelf { task } => write!(
+                f,
+                "task {task:?} tried to join itself, which would wait forever; join another task"
+            ),
+            SchedError::ForeignTask { task } => write!(
+                f,
+                "task {task:?} belongs to another scheduler; a task can only join tasks of the \
+                 scheduler it runs on"
+            ),
+            SchedError::StackRefused { size, reason } => write!(
+                f,
+                "no {size}-byte stack for a new task: {reason}; each task stack costs two \
+                 memory mappings (a guard page and the stack), and Linux allows 65,530 per \
+                 process by default (vm.max_map_count), about 32,000 live tasks: run fewer \
+                 tasks at once, ask for a sensible stack size, or raise that limit"
+            ),
+            SchedError::Deadlock(stuck) => {
+                f.write_str(
+                    "deadlock: nothing is ready and no timer is pending, so no task can go on: ",
+                )?;
+                for (i, task) in stuck.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{task}")?;
+                }
+                Ok(())
+            }
+            SchedError::Task(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for SchedError {}
+
+impl From<FutureError> for SchedError {
+    fn from(error: FutureError) -> Self {
+        SchedError::Task(error)
+    }
+}
+
+/// A task's coroutine: it yields what it waits for, and returns nothing (its
+/// value goes into its [`Future`]).
+type TaskCoroutine = Coroutine<(), Wait, (), DefaultStack>;
+
+/// The future of a task with its value type erased, so tasks of every type
+/// share one table.
+trait Settle {
+    /// Settles the future as failed by a panic with `message`.
+    fn set_panicked(&self, message: String);
+    /// Cancels the future; whether it was still pending.
+    fn cancel(&self) -> bool;
+}
+
+impl<T> Settle for Future<T> {
+    fn set_panicked(&self, message: String) {
+        // Cannot fail: only the scheduler settles a running task's future,
+        // and it does so once.
+        let _ = Future::set_panicked(self, message);
+    }
+    fn cancel(&self) -> bool {
+        Future::cancel(self)
+    }
+}
+
+// ANCHOR: task_slot
+/// One task in the scheduler's table.
+struct TaskSlot {
+    /// Its identity; `id.slot` is where this entry sits in the table.
+    id: TaskId,
+    /// Its name, for traces and errors.
+    name: Rc<str>,
+    /// The coroutine; taken out while the task is being stepped.
+    coroutine: Option<TaskCoroutine>,
+    /// The addresses of the task's stack.
+    stack: Range<usize>,
+    /// Where the task's body published its yielder (null before its first step).
+    yielder: *const Yielder<(), Wait>,
+    /// The task's future, type-erased, to report a panic or a cancellation.
+    future: Rc<dyn Settle>,
+    /// What the task waits for while suspended.
+    waiting: Option<Wait>,
+    /// Tasks joined on this one, in the order they joined.
+    waiters: Vec<TaskId>,
+}
+// ANCHOR_END: task_slot
+
+// ANCHOR: timer
+/// A timer in the heap: ordered by deadline, then by the order timers were
+/// set, so equal deadlines fire first-set, first-fired. (The derived `Ord`
+/// compares the fields in this order.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Timer {
+    /// When the task wakes, on the scheduler's clock.
+    deadline: Duration,
+    /// How many timers were set before this one: the tie-breaker.
+    seq: u64,
+    /// The task to wake.
+    task: TaskId,
+}
+// ANCHOR_END: timer
+
+// ANCHOR: shared
+/// The scheduler's state. A [`Scheduler`] owns it; tasks reach it through a
+/// thread-local while it runs.
+struct Shared {
+    /// Which clock `now` reads.
+    clock: Clock,
+    /// When the scheduler was created: time zero on the real clock.
+    created: Instant,
+    /// The virtual clock's time (unused on the real clock).
+    virtual_now: Cell<Duration>,
+    /// The size of the stacks new tasks get.
+    stack_size: Cell<usize>,
+    /// Tasks that can run, front first.
+    ready: RefCell<VecDeque<TaskId>>,
+    /// Sleeping tasks, earliest deadline on top.
+    timers: RefCell<BinaryHeap<Reverse<Timer>>>,
+    /// The `seq` of the next timer.
+    timer_seq: Cell<u64>,
+    /// Every live task, at its `TaskId::slot`; `None` marks a free place.
+    tasks: RefCell<Vec<Option<TaskSlot>>>,
+    /// Free places in `tasks`, reused before the table grows.
+    free_slots: RefCell<Vec<u32>>,
+    /// The number the next spawned task gets.
+    next_number: Cell<u32>,
+    /// Stacks of finished tasks, ready for new ones.
+    pool: RefCell<Vec<DefaultStack>>,
+    /// How many times a task's coroutine has been resumed.
+    resumes: Cell<u64>,
+    /// `Some` when recording: every event, in order.
+    trace: RefCell<Option<Trace>>,
+    /// Mirrors `trace.is_some()`, read on every event: one branch when off.
+    tracing: Cell<bool>,
+}
+// ANCHOR_END: shared
+
+// ANCHOR: current
+/// The task being stepped, for [`suspend`] to find. Plain `Cell`s: the hot
+/// path reads them with no borrow flags.
+struct Current {
+    /// The running task, if any: set by `step` for the length of one step.
+    task: Cell<Option<TaskId>>,
+    /// That task's yielder: null until its body has published it.
+    yielder: Cell<*const Yielder<(), Wait>>,
+    /// The lowest address of that task's stack.
+    stack_low: Cell<usize>,
+    /// One past the highest address of that task's stack.
+    stack_high: Cell<usize>,
+}
+
+thread_local! {
+    /// What `suspend` needs to know about the task being stepped.
+    static CURRENT: Current = const {
+        Current {
+            task: Cell::new(None),
+            yielder: Cell::new(ptr::null()),
+            stack_low: Cell::new(0),
+            stack_high: Cell::new(0),
+        }
+    };
+    /// The scheduler running on this thread: chapter 5's `RUNNING`.
+    static RUNNING: RefCell<Option<Weak<Shared>>> = const { RefCell::new(None) };
+}
+// ANCHOR_END: current
+
+/// Clears `RUNNING` when `run_until_complete` ends, also by a panic.
+struct RunningGuard;
+
+impl Drop for RunningGuard {
+    fn drop(&mut self) {
+        RUNNING.with(|running| *running.borrow_mut() = None);
+        CURRENT.with(|current| current.task.set(None));
+    }
+}
+
+// ANCHOR: scheduler
+/// A scheduler with a ready queue, a timer heap and a clock.
+///
+/// It owns its tasks: dropping it cancels whatever is left and drops each
+/// task's stack, running the destructors of the values on it.
+///
+/// ```
+/// use std::time::Duration;
+/// use yieldpoint::ch06_scheduler::{Clock, SchedError, Scheduler, sleep, spawn};
+///
+/// let scheduler = Scheduler::new(Clock::Virtual);
+/// let answer = scheduler.run_until_complete(|| {
+///     let slow = spawn("slow", || {
+///         sleep(Duration::from_secs(2))?;
+///         Ok::<u32, SchedError>(40)
+///     })?;
+///     sleep(Duration::from_secs(1))?; // meanwhile, slow sleeps too
+///     Ok::<u32, SchedError>(slow.join()?? + 2)
+/// });
+/// assert_eq!(answer, Ok(Ok(42)));
+/// // Both sleeps overlapped: 2 s in all, and no real time at all.
+/// assert_eq!(scheduler.now(), Duration::from_secs(2));
+/// // main: its start, after its sleep, after slow ends; slow: start, end.
+/// assert_eq!(scheduler.resumes(), 5);
+/// ```
+pub struct Scheduler {
+    /// The state; tasks see it through `RUNNING` as a weak pointer.
+    shared: Rc<Shared>,
+}
+// ANCHOR_END: scheduler
+
+/// A handle to a spawned task: join it to wait for its value.
+///
+/// Handles are cheap to clone; any number of tasks may join the same task,
+/// and they wake in the order they joined. Dropping a handle does not stop
+/// the task (asyncio's tasks also run whether or not anyone awaits them).
+pub struct JoinHandle<T> {
+    /// The task's identity.
+    id: TaskId,
+    /// The task's name, for errors.
+    name: Rc<str>,
+    /// The task's result, set when its body returns (or panics, or the
+    /// task is cancelled).
+    future: Future<T>,
+    /// The scheduler the task belongs to, to refuse a join from another.
+    scheduler: Weak<Shared>,
+}
+
+impl<T> Clone for JoinHandle<T> {
+    fn clone(&self) -> Self {
+        JoinHandle {
+            id: self.id,
+            name: Rc::clone(&self.name),
+            future: self.future.clone(),
+            scheduler: Weak::clone(&self.scheduler),
+        }
+    }
+}
+
+impl<T> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JoinHandle")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("status", &self.future.status())
+            .finish()
+    }
+}
+
+impl Scheduler {
+    /// A scheduler on `clock`, with [`DEFAULT_STACK_SIZE`] stacks and no trace.
+    pub fn new(clock: Clock) -> Self {
+        Scheduler {
+            shared: Rc::new(Shared {
+                clock,
+                created: Instant::now(),
+                virtual_now: Cell::new(Duration::ZERO),
+                stack_size: Cell::new(DEFAULT_STACK_SIZE),
+                ready: RefCell::new(VecDeque::new()),
+                timers: RefCell::new(BinaryHeap::new()),
+                timer_seq: Cell::new(0),
+                tasks: RefCell::new(Vec::new()),
+                free_slots: RefCell::new(Vec::new()),
+                next_number: Cell::new(0),
+                pool: RefCell::new(Vec::new()),
+                resumes: Cell::new(0),
+                trace: RefCell::new(None),
+                tracing: Cell::new(false),
+            }),
+        }
+    }
+
+    /// The same scheduler, giving the tasks it spawns from now on stacks of
+    /// at least `size` bytes (corosensei's minimum is 4 KiB). Pooled stacks
+    /// of the old size are dropped.
+    ///
+    /// Nothing is mapped here: a size the OS cannot map shows up as
+    /// [`SchedError::StackRefused`] from the next spawn (or from
+    /// [`run_until_complete`](Self::run_until_complete), which spawns `main`).
+    pub fn with_stack_size(self, size: usize) -> Self {
+        self.shared.stack_size.set(size);
+        self.shared.pool.borrow_mut().clear();
+        self
+    }
+
+    /// The same scheduler, recording a [`Trace`] of everything it does from
+    /// now on.
+    pub fn with_trace(self) -> Self {
+        self.shared
+            .trace
+            .borrow_mut()
+            .get_or_insert_with(Trace::default);
+        self.shared.tracing.set(true);
+        self
+    }
+
+    /// The scheduler's time: since it was created (real clock), or the
+    /// virtual time.
+    pub fn now(&self) -> Duration {
+        self.shared.now()
+    }
+
+    /// How many times the scheduler has resumed a task.
+    pub fn resumes(&self) -> u64 {
+        self.shared.resumes.get()
+    }
+
+    /// How many tasks are alive (spawned and not yet finished).
+    pub fn live_tasks(&self) -> usize {
+        self.shared.tasks.borrow().iter().flatten().count()
+    }
+
+    /// How many stacks wait in the pool for new tasks.
+    pub fn pooled_stacks(&self) -> usize {
+        self.shared.pool.borrow().len()
+    }
+
+    /// The events recorded so far (empty unless built
+    /// [`with_trace`](Self::with_trace)).
+    pub fn trace(&self) -> Trace {
+        self.shared.trace.borrow().clone().unwrap_or_default()
+    }
+
+    /// Spawns a task running `body`: it goes to the back of the ready queue.
+    /// Called from outside a run, the task waits for the next
+    /// [`run_until_complete`](Self::run_until_complete), where it runs
+    /// before `main`.
+    ///
+    /// # Errors
+    ///
+    /// [`SchedError::StackRefused`] if the OS refuses the task's stack.
+    pub fn spawn<T: 'static>(
+        &self,
+        name: &str,
+        body: impl FnOnce() -> T + 'static,
+    ) -> Result<JoinHandle<T>, SchedError> {
+        self.shared.spawn(&self.shared, name, body)
+    }
+
+    // ANCHOR: run_until_complete
+    /// Spawns `main` as a task named `main` (at the back of the ready queue,
+    /// like any task: `T0` if nothing was spawned before), runs iterations
+    /// until it is done, and returns its value.
+    ///
+    /// The iteration in which `main` finishes is followed by one more pass
+    /// that does not wait: every task that is ready by then gets one more
+    /// step. asyncio does the same, because it stops its loop with a
+    /// callback that `main`'s end puts at the back of the ready queue, and
+    /// that callback waits its turn. Tasks still alive after that stay where
+    /// they are: run the scheduler again to carry on with them, or drop it to
+    /// cancel them.
+    ///
+    /// # Errors
+    ///
+    /// - [`SchedError::NestedLoop`] if a scheduler is already running here.
+    /// - [`SchedError::Deadlock`] if `main` waits and no task can ever go on;
+    ///   the stuck tasks are cancelled (their destructors run) before it
+    ///   returns.
+    /// - [`SchedError::Task`] if `main` panicked.
+    /// - [`SchedError::StackRefused`] if there is no stack for `main`.
+    pub fn run_until_complete<T: 'static>(
+        &self,
+        main: impl FnOnce() -> T + 'static,
+    ) -> Result<T, SchedError> {
+        if RUNNING.with(|running| running.borrow().is_some()) {
+            return Err(SchedError::NestedLoop);
+        }
+        RUNNING.with(|running| *running.borrow_mut() = Some(Rc::downgrade(&self.shared)));
+        let _clear_on_exit = RunningGuard;
+
+        let main = self.spawn("main", main)?;
+        while !main.future.is_settled() {
+            self.shared.run_once()?;
+        }
+        // asyncio's stop callback: one more pass, if there is work right now.
+        if self.shared.has_work_now() {
+            self.shared.run_once()?;
+        }
+        Ok(main.future.take_result()?)
+    }
+    // ANCHOR_END: run_until_complete
+}
+
+impl Shared {
+    /// The time on the scheduler's clock: see [`Scheduler::now`].
+    fn now(&self) -> Duration {
+        match self.clock {
+            Clock::Real => self.created.elapsed(),
+            Clock::Virtual => self.virtual_now.get(),
+        }
+    }
+
+    /// Whether an iteration would find something to do without waiting: a
+    /// task is ready, or a timer is due.
+    fn has_work_now(&self) -> bool {
+        let earliest = self
+            .timers
+            .borrow()
+            .peek()
+            .map(|Reverse(timer)| timer.deadline);
+        !self.ready.borrow().is_empty() || earliest.is_some_and(|deadline| deadline <= self.now())
+    }
+
+    /// Adds an event to the trace, if the scheduler records one.
+    fn record(&self, task: Option<TaskId>, kind: EventKind) {
+        if self.tracing.get() {
+            let at = self.now();
+            if let Some(trace) = self.trace.borrow_mut().as_mut() {
+                trace.events.push(Event { at, task, kind });
+            }
+        }
+    }
+
+    /// The name of task `id`, or `T<number>` once it is gone.
+    fn name_of(&self, id: TaskId) -> String {
+        slot_of(&self.tasks.borrow(), id)
+            .map_or_else(|| id.to_string(), |slot| slot.name.to_string())
+    }
+
+    // ANCHOR: spawn
+    /// [`Scheduler::spawn`] and the free function [`spawn`]: takes a stack
+    /// (from the pool if one is there), wraps `body` in a coroutine on it,
+    /// and puts the new task at the back of the ready queue. `this` is the
+    /// `Rc` that `self` lives in, for the handle's weak pointer.
+    fn spawn<T: 'static>(
+        &self,
+        this: &Rc<Shared>,
+        name: &str,
+        body: impl FnOnce() -> T + 'static,
+    ) -> Result<JoinHandle<T>, SchedError> {
+        let pooled = self.pool.borrow_mut().pop();
+        let stack = match pooled {
+            Some(stack) => stack,
+            None => new_stack(self.stack_size.get())?,
+        };
+        let stack_range = stack.limit().get()..stack.base().get();
+        let future = Future::new();
+        let result = future.clone();
+        let coroutine = Coroutine::with_stack(stack, move |yielder: &Yielder<(), Wait>, ()| {
+            // First step: tell `suspend` where this task's yielder is.
+            CURRENT.with(|current| current.yielder.set(yielder));
+            let value = body();
+            // Cannot fail: nothing else settles a running task's future.
+            let _ = result.set_result(value);
+        });
+
+        let number = self.next_number.get();
+        self.next_number
+            .set(number.checked_add(1).expect("fewer than 4 billion spawns"));
+        let mut tasks = self.tasks.borrow_mut();
+        let slot = match self.free_slots.borrow_mut().pop() {
+            Some(slot) => slot,
+            None => {
+                tasks.push(None);
+                u32::try_from(tasks.len() - 1).expect("fewer than 4 billion live tasks")
+            }
+        };
+        let id = TaskId { number, slot };
+        let name: Rc<str> = Rc::from(name);
+        tasks[slot as usize] = Some(TaskSlot {
+            id,
+            name: Rc::clone(&name),
+            coroutine: Some(coroutine),
+            stack: stack_range,
+            yielder: ptr::null(),
+            future: Rc::new(future.clone()),
+            waiting: Some(Wait::Turn),
+            waiters: Vec::new(),
+        });
+        drop(tasks);
+        self.ready.borrow_mut().push_back(id);
+        let by = CURRENT.with(|current| current.task.get());
+        self.record(
+            Some(id),
+            EventKind::Spawned {
+                name: name.to_string(),
+                by,
+            },
+        );
+        Ok(JoinHandle {
+            id,
+            name,
+            future,
+            scheduler: Rc::downgrade(this),
+        })
+    }
+    // ANCHOR_END: spawn
+
+    // ANCHOR: run_once
+    /// One iteration of the loop, as asyncio's `_run_once`.
+    fn run_once(&self) -> Result<(), SchedError> {
+        // TODO: one iteration, as asyncio's `_run_once` (see the module docs' diagram).
+        // 1. If the ready queue is empty: peek at the timer heap's earliest deadline
+        //    (`self.timers.borrow().peek()`, a `Reverse<Timer>`). No timer at all means
+        //    no task can ever go on: collect `self.stuck_tasks()`, then `self.cancel_all()`,
+        //    and return `Err(SchedError::Deadlock(stuck))`. Otherwise `self.idle_until(deadline)`.
+        // 2. Read `self.now()` once. Pop every timer whose deadline is <= now (pop in its own
+        //    statement, so the heap's borrow ends), record `EventKind::Woken { by: None }`
+        //    for its task, and push the task to the back of the ready queue.
+        // 3. Count the ready queue NOW (`ntodo`): only those tasks run in this pass. Pop
+        //    each from the front (again, end the borrow before stepping) and `self.step(id)` it.
+        todo!("Shared::run_once")
+    }
+    // ANCHOR_END: run_once
+
+    // ANCHOR: idle_until
+    /// Waits for `deadline`: the thread sleeps (real clock), or the clock
+    /// jumps (virtual clock).
+    fn idle_until(&self, deadline: Duration) {
+        // TODO: nothing is ready; wait until `deadline` on this scheduler's clock.
+        // If the deadline is not in the future, return at once. Otherwise record
+        // `EventKind::Idle { until: deadline }` (task `None`), then: on `Clock::Real`, block
+        // the thread with `std::thread::sleep(deadline - now)` (no spinning!); on
+        // `Clock::Virtual`, jump: `self.virtual_now.set(deadline)`.
+        todo!("Shared::idle_until")
+    }
+    // ANCHOR_END: idle_until
+
+    // ANCHOR: step
+    /// Resumes task `id` once, and files it where its answer says.
+    fn step(&self, id: TaskId) {
+        let (mut coroutine, yielder, stack) = {
+            let mut tasks = self.tasks.borrow_mut();
+            let Some(slot) = slot_of_mut(&mut tasks, id) else {
+                return; // gone since it was queued
+            };
+            let Some(coroutine) = slot.coroutine.take() else {
+                return;
+            };
+            slot.waiting = None;
+            (coroutine, slot.yielder, slot.stack.clone())
+        };
+        CURRENT.with(|current| {
+            current.task.set(Some(id));
+            current.yielder.set(yielder);
+            current.stack_low.set(stack.start);
+            current.stack_high.set(stack.end);
+        });
+        self.resumes.set(self.resumes.get() + 1);
+        self.record(Some(id), EventKind::Resumed);
+
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| coroutine.resume(())));
+
+        let yielder = CURRENT.with(|current| {
+            current.task.set(None);
+            current.yielder.replace(ptr::null())
+        });
+        match outcome {
+            Ok(CoroutineResult::Yield(wait)) => {
+                self.record(Some(id), EventKind::Suspended(wait));
+                let mut tasks = self.tasks.borrow_mut();
+                let slot = slot_of_mut(&mut tasks, id).expect("a suspended task is in the table");
+                slot.coroutine = Some(coroutine);
+                slot.yielder = yielder;
+                slot.waiting = Some(wait);
+                drop(tasks);
+                self.file(id, wait);
+            }
+            Ok(CoroutineResult::Return(())) => self.finish(id, coroutine, None),
+            Err(payload) => self.finish(id, coroutine, Some(panic_message(payload.as_ref()))),
+        }
+    }
+    // ANCHOR_END: step
+
+    // ANCHOR: file
+    /// Puts a suspended task where it waits.
+    fn file(&self, id: TaskId, wait: Wait) {
+        // TODO: put a task that just suspended where its `wait` says.
+        // - `Wait::Turn`: the back of the ready queue.
+        // - `Wait::Until(deadline)`: the timer heap, as `Reverse(Timer { deadline, seq, task })`
+        //   with `seq` taken from `self.timer_seq` (then add one): equal deadlines must fire
+        //   in the order they were set.
+        // - `Wait::Task(target)`: the target's `waiters` list (`slot_of_mut`). If the target
+        //   is already gone, the task has nothing to wait for: back of the ready queue.
+        todo!("Shared::file")
+    }
+    // ANCHOR_END: file
+
+    // ANCHOR: finish
+    /// A task's coroutine has returned (its future holds the value) or
+    /// panicked: settle, wake its waiters, recycle its stack.
+    fn finish(&self, id: TaskId, coroutine: TaskCoroutine, panic: Option<String>) {
+        // TODO: the task's body returned (its future already holds the value) or panicked.
+        // Take its slot out of the table (`self.tasks.borrow_mut()[id.slot as usize].take()`)
+        // and give the place back (`free_slots`). If it panicked, settle its future with
+        // `slot.future.set_panicked(message)`. Record `EventKind::Done { panicked }`. Wake
+        // every waiter, in order: record `EventKind::Woken { by: Some(id) }` and push it to
+        // the back of the ready queue. Finally put the stack in the pool:
+        // `self.pool.borrow_mut().push(coroutine.into_stack())`.
+        todo!("Shared::finish")
+    }
+    // ANCHOR_END: finish
+
+    // ANCHOR: stuck_tasks
+    /// Every live task, with what it waits for.
+    fn stuck_tasks(&self) -> Vec<StuckTask> {
+        let tasks = self.tasks.borrow();
+        tasks
+            .iter()
+            .flatten()
+            .map(|slot| StuckTask {
+                name: slot.name.to_string(),
+                id: slot.id,
+                waiting_for: match slot.waiting {
+                    Some(Wait::Task(target)) => Some((
+                        target,
+                        slot_of(&tasks, target)
+                            .map_or_else(|| target.to_string(), |t| t.name.to_string()),
+                    )),
+                    _ => None,
+                },
+            })
+            .collect()
+    }
+    // ANCHOR_END: stuck_tasks
+
+    /// Cancels every live task: drops its coroutine (unwinding its stack,
+    /// so its destructors run) and marks its future cancelled, once each.
+    fn cancel_all(&self) {
+        loop {
+            // Take the whole table first: a destructor may spawn, and what it
+            // spawns lands in a fresh table, cancelled on the next pass.
+            let slots = std::mem::take(&mut *self.tasks.borrow_mut());
+            self.free_slots.borrow_mut().clear();
+            if slots.is_empty() {
+                break;
+            }
+            for slot in slots.into_iter().flatten() {
+                drop(slot.coroutine);
+                slot.future.cancel();
+            }
+        }
+        self.ready.borrow_mut().clear();
+        self.timers.borrow_mut().clear();
+    }
+}
+
+impl Drop for Scheduler {
+    fn drop(&mut self) {
+        self.shared.cancel_all();
+    }
+}
+
+impl fmt::Debug for Scheduler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scheduler")
+            .field("clock", &self.shared.clock)
+            .field("now", &self.now())
+            .field("live_tasks", &self.live_tasks())
+            .field("resumes", &self.resumes())
+            .finish_non_exhaustive()
+    }
+}
+
+// ANCHOR: new_stack
+/// A fresh stack of at least `size` bytes, or the OS's refusal as an error.
+///
+/// corosensei maps the stack with one guard page below it: two memory
+/// mappings per stack, which is what runs into Linux's `vm.max_map_count`
+/// when tens of thousands of tasks are alive at once.
+fn new_stack(size: usize) -> Result<DefaultStack, SchedError> {
+    if size > isize::MAX as usize {
+        // No address space holds it (and corosensei's size arithmetic
+        // would overflow): refuse before asking the OS.
+        return Err(SchedError::StackRefused {
+            size,
+            reason: "no address space holds a stack that large".to_string(),
+        });
+    }
+    DefaultStack::new(size).map_err(|error: io::Error| SchedError::StackRefused {
+        size,
+        reason: error.to_string(),
+    })
+}
+// ANCHOR_END: new_stack
+
+/// The live task `id`, if it is still in the table.
+fn slot_of(tasks: &[Option<TaskSlot>], id: TaskId) -> Option<&TaskSlot> {
+    tasks
+        .get(id.slot as usize)?
+        .as_ref()
+        .filter(|slot| slot.id == id)
+}
+
+/// [`slot_of`], for changing the slot.
+fn slot_of_mut(tasks: &mut [Option<TaskSlot>], id: TaskId) -> Option<&mut TaskSlot> {
+    tasks
+        .get_mut(id.slot as usize)?
+        .as_mut()
+        .filter(|slot| slot.id == id)
+}
+
+/// The scheduler running this task.
+fn running(operation: &'static str) -> Result<Rc<Shared>, SchedError> {
+    let in_task = CURRENT.with(|current| current.task.get().is_some());
+    let shared = RUNNING.with(|running| running.borrow().as_ref().and_then(Weak::upgrade));
+    match shared {
+        Some(shared) if in_task => Ok(shared),
+        _ => Err(SchedError::NotInTask { operation }),
+    }
+}
+
+// ANCHOR: suspend
+/// Suspends the running task, telling the scheduler what it waits for.
+fn suspend(operation: &'static str, wait: Wait) -> Result<(), SchedError> {
+    if std::thread::panicking() {
+        return Err(SchedError::Unwinding { operation });
+    }
+    let yielder = CURRENT.with(|current| {
+        let Some(task) = current.task.get() else {
+            return Err(SchedError::NotInTask { operation });
+        };
+        // A local lives on the stack this code runs on, so its address says
+        // whose stack that is (`black_box` keeps it a real stack slot).
+        let here = std::hint::black_box(ptr::addr_of!(wait)) as usize;
+        let yielder = current.yielder.get();
+        if yielder.is_null() || here < current.stack_low.get() || here >= current.stack_high.get() {
+            let name = RUNNING
+                .with(|running| running.borrow().as_ref().and_then(Weak::upgrade))
+                .map_or_else(|| task.to_string(), |shared| shared.name_of(task));
+            return Err(SchedError::NotOnTaskStack {
+                operation,
+                task: name,
+            });
+        }
+        Ok(yielder)
+    })?;
+    // SAFETY: the same argument as chapter 5's `suspend`. `yielder` is the
+    // `&Yielder` corosensei handed the body of the task being stepped (the
+    // scheduler sets CURRENT for exactly that task, and the body publishes its
+    // yielder on its first step); it lives at the top of that task's stack
+    // until the coroutine is dropped, which cannot happen while it runs. The
+    // address check above proves this code runs on that task's own stack, so
+    // the coroutine that suspends is the one the yielder belongs to.
+    let yielder = unsafe { &*yielder };
+    yielder.suspend(wait);
+    Ok(())
+}
+// ANCHOR_END: suspend
+
+/// Spawns a task on the running scheduler: it goes to the back of the ready
+/// queue, and the caller keeps running until it suspends.
+///
+/// # Errors
+///
+/// [`SchedError::NotInTask`] outside a task; [`SchedError::StackRefused`] if
+/// the OS refuses the stack.
+pub fn spawn<T: 'static>(
+    name: &str,
+    body: impl FnOnce() -> T + 'static,
+) -> Result<JoinHandle<T>, SchedError> {
+    let shared = running("spawn")?;
+    shared.spawn(&shared, name, body)
+}
+
+/// The running scheduler's time.
+///
+/// # Errors
+///
+/// [`SchedError::NotInTask`] outside a task.
+pub fn now() -> Result<Duration, SchedError> {
+    Ok(running("now")?.now())
+}
+
+/// Goes to the back of the ready queue: every task that is ready now runs
+/// before the caller runs again.
+///
+/// # Errors
+///
+/// [`SchedError::NotInTask`] outside a task; [`SchedError::NotOnTaskStack`]
+/// inside a coroutine nested in a task.
+#[inline]
+pub fn yield_now() -> Result<(), SchedError> {
+    suspend("yield_now", Wait::Turn)
+}
+
+// ANCHOR: sleep
+/// Sleeps for `duration`: the task leaves the ready queue and waits in the
+/// timer heap until its deadline. `sleep(Duration::ZERO)` is
+/// [`yield_now`], as `asyncio.sleep(0)` is.
+///
+/// # Errors
+///
+/// As [`yield_now`].
+pub fn sleep(duration: Duration) -> Result<(), SchedError> {
+    // TODO: `sleep(Duration::ZERO)` is `yield_now`: `suspend("sleep", Wait::Turn)`.
+    // Otherwise compute the deadline from the running scheduler's clock
+    // (`running("sleep")?.now()`, plus `duration` with `saturating_add`) and
+    // `suspend("sleep", Wait::Until(deadline))`. One suspension: the scheduler wakes
+    // the task only once the deadline has passed.
+    todo!("sleep")
+}
+// ANCHOR_END: sleep
+
+impl<T> JoinHandle<T> {
+    /// The task's number.
+    pub fn id(&self) -> TaskId {
+        self.id
+    }
+
+    /// The task's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether the task has finished (or panicked, or was cancelled).
+    pub fn is_finished(&self) -> bool {
+        self.future.is_settled()
+    }
+}
+
+impl<T: Clone> JoinHandle<T> {
+    // ANCHOR: join
+    /// Waits for the task and returns its value. If the task has already
+    /// finished, returns at once without suspending (as awaiting a done
+    /// future does in asyncio); otherwise the caller waits in the task's
+    /// waiter list and, when the task finishes, goes to the back of the
+    /// ready queue.
+    ///
+    /// # Errors
+    ///
+    /// [`SchedError::Task`] if the task panicked or was cancelled;
+    /// [`SchedError::JoinSelf`], [`SchedError::ForeignTask`],
+    /// [`SchedError::NotInTask`] or [`SchedError::NotOnTaskStack`] when
+    /// called from the wrong place.
+    pub fn join(&self) -> Result<T, SchedError> {
+        // TODO: if the task's future has already settled, return its result at once,
+        // without suspending (`Ok(self.future.result()?)`). Otherwise find the running
+        // scheduler with `running("join")?`; refuse a handle of another scheduler
+        // (`Weak::ptr_eq(&self.scheduler, &Rc::downgrade(&shared))`, else `ForeignTask`) and
+        // a task joining itself (`CURRENT`'s task == `self.id`: `JoinSelf`). Then, while the
+        // future is pending, `suspend("join", Wait::Task(self.id))?`. Return the result.
+        todo!("JoinHandle::join")
+    }
+    // ANCHOR_END: join
+}

@@ -1,0 +1,397 @@
+//! Chapter 6's scheduler against CPython's asyncio, scenario by scenario.
+//!
+//! `tests/asyncio/` holds each scenario twice: `NN_name.py`, a small asyncio
+//! program, and `NN_name.rs`, the same program on this crate's scheduler.
+//! Both print lines of the form `<time> <who>: <what>`, where the time is in
+//! units of 100 ms since `main` started: the loop's time rounded to a whole
+//! unit on CPython's side, the virtual clock on ours (see `parity.py` and the
+//! `parity` module below). `NN_name.expected` holds the lines both must print.
+//!
+//! ```text
+//!   NN_name.rs ──Scheduler, Clock::Virtual──▶ lines ──must equal──┐
+//!                                                                 ├── NN_name.expected
+//!   NN_name.py ──python3, real asyncio──────▶ lines ──must equal──┘   (CPython wrote it)
+//! ```
+//!
+//! The Rust side always runs, so the suite never passes without checking
+//! something. The Python side needs `python3` 3.11 or newer; without it the
+//! suite says `skipped: python3 3.11+ not found (...)` on stderr and checks
+//! the Rust side only. The Python programs all start at once, one process
+//! each; the longest lasts half a second, and the suite about two.
+//!
+//! - `PARITY_REQUIRE_PYTHON=1` turns that skip into a failure (for CI).
+//! - `PARITY_BLESS=1` rewrites every `.expected` file from CPython's run; use
+//!   it when you add a scenario, then read the file before you commit it.
+//!
+//! Run one scenario by hand with `python3 tests/asyncio/05_equal_deadlines.py`.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+
+/// What every Rust scenario shares, as `parity.py` does for the Python ones.
+mod parity {
+    use std::cell::RefCell;
+    use std::fmt::Display;
+    use std::time::Duration;
+
+    use yieldpoint::ch06_scheduler::{Clock, SchedError, Scheduler, now};
+
+    /// One unit of time, as `UNIT = 0.1` in `parity.py`.
+    pub const UNIT: Duration = Duration::from_millis(100);
+
+    thread_local! {
+        /// The lines said so far by the scenario running on this thread.
+        static LINES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Records `<time> <who>: <what>`, with the scheduler's time in units.
+    ///
+    /// # Panics
+    ///
+    /// Outside a task, or when the time is not a whole number of units.
+    pub fn say(who: &str, what: impl Display) {
+        let now = now().expect("say() is called from inside a task");
+        let units = now.as_nanos() / UNIT.as_nanos();
+        assert_eq!(
+            now.as_nanos() % UNIT.as_nanos(),
+            0,
+            "{who}: {what}: the time {now:?} is not a whole number of units; sleep n * UNIT"
+        );
+        LINES.with(|lines| lines.borrow_mut().push(format!("{units} {who}: {what}")));
+    }
+
+    /// Runs `main` on a fresh scheduler with a virtual clock and returns the
+    /// lines the scenario said. Like `run` in `parity.py`, it adds an `ERROR:`
+    /// line if tasks are still pending when `main` returns.
+    ///
+    /// # Panics
+    ///
+    /// If `main` or a task it joins fails.
+    pub fn run(main: fn() -> Result<(), SchedError>) -> Vec<String> {
+        LINES.with(|lines| lines.borrow_mut().clear());
+        let scheduler = Scheduler::new(Clock::Virtual);
+        let outcome = scheduler.run_until_complete(main);
+        let mut lines = LINES.with(|lines| lines.take());
+        if let Err(error) = outcome.and_then(|result| result) {
+            panic!(
+                "the scenario failed: {error}\nits lines so far:\n{}",
+                lines.join("\n")
+            );
+        }
+        let left = scheduler.live_tasks();
+        if left > 0 {
+            lines.push(format!(
+                "ERROR: {left} task(s) still pending when main returned"
+            ));
+        }
+        lines
+    }
+}
+
+#[path = "asyncio/01_spawn_order.rs"]
+mod s01_spawn_order;
+#[path = "asyncio/02_course_trace.rs"]
+mod s02_course_trace;
+#[path = "asyncio/03_await_coroutine_inline.rs"]
+mod s03_await_coroutine_inline;
+#[path = "asyncio/04_await_task_fifo.rs"]
+mod s04_await_task_fifo;
+#[path = "asyncio/05_equal_deadlines.rs"]
+mod s05_equal_deadlines;
+#[path = "asyncio/06_sleep0_interleaving.rs"]
+mod s06_sleep0_interleaving;
+#[path = "asyncio/07_tasks_spawn_tasks.rs"]
+mod s07_tasks_spawn_tasks;
+#[path = "asyncio/08_await_finished_task.rs"]
+mod s08_await_finished_task;
+#[path = "asyncio/09_nested_awaits.rs"]
+mod s09_nested_awaits;
+#[path = "asyncio/10_long_chain.rs"]
+mod s10_long_chain;
+#[path = "asyncio/11_say_after.rs"]
+mod s11_say_after;
+#[path = "asyncio/12_sleeper_and_yielders.rs"]
+mod s12_sleeper_and_yielders;
+#[path = "asyncio/13_timers_out_of_order.rs"]
+mod s13_timers_out_of_order;
+#[path = "asyncio/14_two_waiters.rs"]
+mod s14_two_waiters;
+#[path = "asyncio/15_woken_waiter_goes_last.rs"]
+mod s15_woken_waiter_goes_last;
+
+/// Declares the suite once: the table of scenarios (which the Python runner
+/// and the completeness check read) and one test per scenario.
+macro_rules! suite {
+    ($($file:literal => $module:ident, $test:ident;)*) => {
+        /// Every scenario: its file name without extension, and its Rust side.
+        const SCENARIOS: &[(&str, fn() -> Vec<String>)] = &[$(($file, $module::scenario)),*];
+
+        $(
+            #[test]
+            fn $test() {
+                check($file, $module::scenario);
+            }
+        )*
+    };
+}
+
+suite! {
+    "01_spawn_order" => s01_spawn_order,
+        spawned_tasks_start_in_spawn_order_once_the_spawner_suspends;
+    "02_course_trace" => s02_course_trace,
+        tasks_spawned_t1_t3_t2_start_in_that_order_and_the_sleeper_ends_last;
+    "03_await_coroutine_inline" => s03_await_coroutine_inline,
+        awaiting_a_coroutine_runs_it_inline_before_a_task_spawned_earlier;
+    "04_await_task_fifo" => s04_await_task_fifo,
+        joining_a_task_lets_the_tasks_spawned_before_it_run_first;
+    "05_equal_deadlines" => s05_equal_deadlines,
+        equal_deadlines_fire_in_the_order_the_timers_were_set;
+    "06_sleep0_interleaving" => s06_sleep0_interleaving,
+        sleep_zero_makes_tasks_take_turns_until_each_is_done;
+    "07_tasks_spawn_tasks" => s07_tasks_spawn_tasks,
+        tasks_spawned_by_tasks_queue_behind_everything_already_ready;
+    "08_await_finished_task" => s08_await_finished_task,
+        joining_a_finished_task_returns_without_suspending;
+    "09_nested_awaits" => s09_nested_awaits,
+        values_climb_back_through_nested_awaits_one_hop_per_task;
+    "10_long_chain" => s10_long_chain,
+        a_chain_of_fifty_joins_unwinds_one_task_per_iteration;
+    "11_say_after" => s11_say_after,
+        say_after_takes_three_units_awaited_in_turn_and_two_as_tasks;
+    "12_sleeper_and_yielders" => s12_sleeper_and_yielders,
+        time_stands_still_while_tasks_yield_and_a_sleeper_waits;
+    "13_timers_out_of_order" => s13_timers_out_of_order,
+        timers_set_out_of_order_fire_in_deadline_order;
+    "14_two_waiters" => s14_two_waiters,
+        joiners_of_one_task_wake_in_the_order_they_began_to_wait;
+    "15_woken_waiter_goes_last" => s15_woken_waiter_goes_last,
+        a_woken_joiner_goes_to_the_back_of_the_ready_queue;
+}
+
+/// The folder of the scenarios.
+fn folder() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/asyncio")
+}
+
+fn flag(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|value| !value.is_empty() && value != "0")
+}
+
+/// Checks one scenario: the Rust side against the expected lines always,
+/// and CPython's side too when python3 3.11+ is here.
+fn check(name: &str, scenario: fn() -> Vec<String>) {
+    let expected_path = folder().join(format!("{name}.expected"));
+    let python = match python() {
+        Python::Ran(runs) => Some(&runs[name]),
+        Python::Skipped => None,
+    };
+    if let Some(run) = python {
+        assert!(
+            run.success,
+            "python3 {name}.py failed:\n{}\n{}",
+            run.lines.join("\n"),
+            run.stderr
+        );
+        if flag("PARITY_BLESS") {
+            let mut text = run.lines.join("\n");
+            text.push('\n');
+            std::fs::write(&expected_path, text).expect("write the .expected file");
+        }
+    }
+    let expected: Vec<String> = std::fs::read_to_string(&expected_path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", expected_path.display()))
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(!expected.is_empty(), "{name}.expected is empty");
+
+    assert_same_lines(name, "this crate's scheduler", &expected, &scenario(), "");
+    if let Some(run) = python {
+        let note = if run.stderr.is_empty() {
+            String::new()
+        } else {
+            format!("python3 said on stderr:\n{}", run.stderr)
+        };
+        assert_same_lines(name, "CPython", &expected, &run.lines, &note);
+    }
+}
+
+/// Panics with a side-by-side listing if `actual` is not `expected`.
+fn assert_same_lines(name: &str, side: &str, expected: &[String], actual: &[String], note: &str) {
+    if expected == actual {
+        return;
+    }
+    let first = (0..)
+        .find(|&i| expected.get(i) != actual.get(i))
+        .expect("the lists differ somewhere");
+    let width = expected
+        .iter()
+        .map(|line| line.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(name.len() + ".expected".len());
+    let mut message = format!(
+        "{side} disagrees with tests/asyncio/{name}.expected, first at line {} (marked >):\n",
+        first + 1
+    );
+    let _ = writeln!(
+        message,
+        "      {:<width$} | {side}",
+        format!("{name}.expected")
+    );
+    for i in 0..expected.len().max(actual.len()) {
+        let (want, got) = (expected.get(i), actual.get(i));
+        let marker = if want == got { ' ' } else { '>' };
+        let want = want.map_or("(no line)", String::as_str);
+        let got = got.map_or("(no line)", String::as_str);
+        let _ = writeln!(message, "{marker}{:>4} {want:<width$} | {got}", i + 1);
+    }
+    let without_time = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .map(|line| {
+                line.split_once(' ')
+                    .map_or(line.as_str(), |(_, rest)| rest)
+                    .to_string()
+            })
+            .collect()
+    };
+    if side == "CPython" && without_time(expected) == without_time(actual) {
+        message.push_str(
+            "Only the times differ: the machine was probably too busy to wake asyncio's loop \
+             on time. Run the test again on a quieter machine.\n",
+        );
+    }
+    message.push_str(note);
+    panic!("{message}");
+}
+
+/// What became of the Python side.
+enum Python {
+    /// No python3 3.11+ here (the reason is on stderr).
+    Skipped,
+    /// Each scenario's run, by name.
+    Ran(HashMap<&'static str, PythonRun>),
+}
+
+/// One Python scenario's run.
+struct PythonRun {
+    success: bool,
+    lines: Vec<String>,
+    stderr: String,
+}
+
+/// Runs every Python scenario once, all at the same time, the first time a
+/// test asks; the other tests wait for that and share the result.
+fn python() -> &'static Python {
+    static PYTHON: OnceLock<Python> = OnceLock::new();
+    PYTHON.get_or_init(|| match find_python() {
+        Ok(interpreter) => Python::Ran(run_python_scenarios(&interpreter)),
+        Err(reason) => {
+            let message = format!(
+                "skipped: python3 3.11+ not found ({reason}); the asyncio parity suite checks \
+                 the Rust side only"
+            );
+            assert!(!flag("PARITY_REQUIRE_PYTHON"), "{message}");
+            // Straight to stderr, past the test harness's output capture, so
+            // the skip shows in a passing run.
+            let _ = writeln!(std::io::stderr(), "{message}");
+            Python::Skipped
+        }
+    })
+}
+
+/// The interpreter that `python3` runs, if it is version 3.11 or newer;
+/// otherwise what was found instead. The scenarios run that interpreter
+/// directly, skipping wrappers such as pyenv's `python3` script, which costs
+/// more than Python's own start.
+fn find_python() -> Result<PathBuf, String> {
+    let output = Command::new("python3")
+        .args([
+            "-E",
+            "-c",
+            "import sys; print('%d.%d.%d' % sys.version_info[:3]); print(sys.executable)",
+        ])
+        .output()
+        .map_err(|error| format!("running python3: {error}"))?;
+    if !output.status.success() {
+        return Err(format!("python3 failed: {}", output.status));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut lines = stdout.lines();
+    let version = lines.next().unwrap_or_default().trim();
+    let mut parts = version.split('.').map(|part| part.parse::<u32>());
+    match (parts.next(), parts.next()) {
+        (Some(Ok(3)), Some(Ok(minor))) if minor >= 11 => {}
+        _ => return Err(format!("python3 is version {version}")),
+    }
+    match lines.next().map(str::trim) {
+        Some(path) if !path.is_empty() => Ok(PathBuf::from(path)),
+        _ => Ok(PathBuf::from("python3")),
+    }
+}
+
+fn run_python_scenarios(interpreter: &Path) -> HashMap<&'static str, PythonRun> {
+    // -E: ignore PYTHON* variables (PYTHONASYNCIODEBUG would slow the loop),
+    // -S: skip the site module (the scenarios need the standard library
+    // only, and start faster), -B: write no __pycache__.
+    let children: Vec<(&'static str, Child)> = SCENARIOS
+        .iter()
+        .map(|&(name, _)| {
+            let child = Command::new(interpreter)
+                .args(["-E", "-S", "-B", &format!("{name}.py")])
+                .current_dir(folder())
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap_or_else(|error| panic!("cannot start python3 {name}.py: {error}"));
+            (name, child)
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|(name, child)| {
+            let output = child
+                .wait_with_output()
+                .unwrap_or_else(|error| panic!("python3 {name}.py: {error}"));
+            let run = PythonRun {
+                success: output.status.success(),
+                lines: String::from_utf8_lossy(&output.stdout)
+                    .lines()
+                    .map(str::to_string)
+                    .collect(),
+                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            };
+            (name, run)
+        })
+        .collect()
+}
+
+#[test]
+fn every_scenario_in_tests_asyncio_has_its_three_files_and_a_test() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(folder())
+        .expect("tests/asyncio exists")
+        .map(|entry| entry.expect("a readable entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "py"))
+        .filter_map(|path| Some(path.file_stem()?.to_str()?.to_string()))
+        .filter(|stem| stem != "parity")
+        .collect();
+    on_disk.sort();
+    let in_suite: Vec<String> = SCENARIOS.iter().map(|(name, _)| name.to_string()).collect();
+    assert_eq!(on_disk, in_suite, "every NN_name.py needs a line in suite!");
+    for name in &in_suite {
+        for extension in ["rs", "expected"] {
+            let path = folder().join(format!("{name}.{extension}"));
+            assert!(path.is_file(), "{} is missing", path.display());
+        }
+    }
+    assert!(
+        SCENARIOS.len() >= 12,
+        "the issue asks for at least 12 scenarios"
+    );
+}
