@@ -248,8 +248,9 @@ impl fmt::Display for SchedError {
                 f,
                 "no {size}-byte stack for a new task: {reason}; each task stack costs two \
                  memory mappings (a guard page and the stack), and Linux allows 65,530 per \
-                 process by default (vm.max_map_count), about 32,000 live tasks: run fewer \
-                 tasks at once, ask for a sensible stack size, or raise that limit"
+                 process by default (vm.max_map_count), about 32,000 live stacks; the \
+                 process's address-space or memory limit can refuse it too. Run fewer tasks \
+                 at once, ask for a smaller stack size (with_stack_size), or raise the limit"
             ),
             SchedError::Deadlock(stuck) => {
                 f.write_str(
@@ -276,28 +277,36 @@ impl From<FutureError> for SchedError {
     }
 }
 
-/// A task's coroutine: it yields what it waits for, and returns nothing (its
-/// value goes into its [`Future`]).
-type TaskCoroutine = Coroutine<(), Wait, (), DefaultStack>;
+/// A task's coroutine: it yields what it waits for, and returns the panic
+/// message if its body panicked (`None` when it returned; its value is in its
+/// [`Future`] by then).
+type TaskCoroutine = Coroutine<(), Wait, Option<String>, DefaultStack>;
 
-/// The future of a task with its value type erased, so tasks of every type
-/// share one table.
-trait Settle {
-    /// Settles the future as failed by a panic with `message`.
-    fn set_panicked(&self, message: String);
-    /// Cancels the future; whether it was still pending.
-    fn cancel(&self) -> bool;
+/// How many stacks of finished tasks the pool keeps for new ones. A crowd of
+/// tasks that has finished gives the rest back to the OS, so an idle
+/// scheduler does not sit on tens of thousands of mappings.
+pub const POOL_LIMIT: usize = 1024;
+
+/// Owns a task's future inside its coroutine: if the body never finishes
+/// (the task is cancelled before or during its run), dropping the guard
+/// marks the future cancelled. Settling it first makes that a no-op.
+struct CancelOnDrop<T>(Future<T>);
+
+impl<T> Drop for CancelOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
 }
 
-impl<T> Settle for Future<T> {
-    fn set_panicked(&self, message: String) {
-        // Cannot fail: only the scheduler settles a running task's future,
-        // and it does so once.
-        let _ = Future::set_panicked(self, message);
-    }
-    fn cancel(&self) -> bool {
-        Future::cancel(self)
-    }
+/// An entry in the ready queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ready {
+    /// Resume this task.
+    Step(TaskId),
+    /// This task's timer fired: put its step at the back of the queue. An
+    /// extra hop, as in asyncio, where a timer only completes the sleep's
+    /// future and the task's wake-up is then queued behind whatever is ready.
+    Wake(TaskId),
 }
 
 // ANCHOR: task_slot
@@ -307,14 +316,13 @@ struct TaskSlot {
     id: TaskId,
     /// Its name, for traces and errors.
     name: Rc<str>,
-    /// The coroutine; taken out while the task is being stepped.
-    coroutine: Option<TaskCoroutine>,
+    /// The coroutine, boxed so that taking it out for a step and putting it
+    /// back moves one pointer; `None` while the task is being stepped.
+    coroutine: Option<Box<TaskCoroutine>>,
     /// The addresses of the task's stack.
     stack: Range<usize>,
     /// Where the task's body published its yielder (null before its first step).
     yielder: *const Yielder<(), Wait>,
-    /// The task's future, type-erased, to report a panic or a cancellation.
-    future: Rc<dyn Settle>,
     /// What the task waits for while suspended.
     waiting: Option<Wait>,
     /// Tasks joined on this one, in the order they joined.
@@ -349,8 +357,9 @@ struct Shared {
     virtual_now: Cell<Duration>,
     /// The size of the stacks new tasks get.
     stack_size: Cell<usize>,
-    /// Tasks that can run, front first.
-    ready: RefCell<VecDeque<TaskId>>,
+    /// What runs next, front first: mostly task steps, and the wake-ups of
+    /// timers that fired.
+    ready: RefCell<VecDeque<Ready>>,
     /// Sleeping tasks, earliest deadline on top.
     timers: RefCell<BinaryHeap<Reverse<Timer>>>,
     /// The `seq` of the next timer.
@@ -373,29 +382,37 @@ struct Shared {
 // ANCHOR_END: shared
 
 // ANCHOR: current
-/// The task being stepped, for [`suspend`] to find. Plain `Cell`s: the hot
-/// path reads them with no borrow flags.
+/// The task being stepped, for [`suspend`] to find. One `Copy` value in a
+/// `Cell`: the hot path reads and writes it whole, with no borrow flags.
+#[derive(Clone, Copy)]
 struct Current {
     /// The running task, if any: set by `step` for the length of one step.
-    task: Cell<Option<TaskId>>,
+    task: Option<TaskId>,
     /// That task's yielder: null until its body has published it.
-    yielder: Cell<*const Yielder<(), Wait>>,
+    yielder: *const Yielder<(), Wait>,
     /// The lowest address of that task's stack.
-    stack_low: Cell<usize>,
+    stack_low: usize,
     /// One past the highest address of that task's stack.
-    stack_high: Cell<usize>,
+    stack_high: usize,
+}
+
+impl Current {
+    /// No task is running.
+    const NONE: Current = Current {
+        task: None,
+        yielder: ptr::null(),
+        stack_low: 0,
+        stack_high: 0,
+    };
 }
 
 thread_local! {
     /// What `suspend` needs to know about the task being stepped.
-    static CURRENT: Current = const {
-        Current {
-            task: Cell::new(None),
-            yielder: Cell::new(ptr::null()),
-            stack_low: Cell::new(0),
-            stack_high: Cell::new(0),
-        }
-    };
+    static CURRENT: Cell<Current> = const { Cell::new(Current::NONE) };
+    /// Set while the scheduler drops the coroutines of cancelled tasks: the
+    /// unwinding that runs their destructors is a cancellation, not a panic
+    /// of the task's own.
+    static CANCELLING: Cell<bool> = const { Cell::new(false) };
     /// The scheduler running on this thread: chapter 5's `RUNNING`.
     static RUNNING: RefCell<Option<Weak<Shared>>> = const { RefCell::new(None) };
 }
@@ -407,7 +424,7 @@ struct RunningGuard;
 impl Drop for RunningGuard {
     fn drop(&mut self) {
         RUNNING.with(|running| *running.borrow_mut() = None);
-        CURRENT.with(|current| current.task.set(None));
+        CURRENT.with(|current| current.set(Current::NONE));
     }
 }
 
@@ -635,8 +652,10 @@ impl Shared {
     }
 
     /// Adds an event to the trace, if the scheduler records one.
-    fn record(&self, task: Option<TaskId>, kind: EventKind) {
+    #[inline]
+    fn record(&self, task: Option<TaskId>, kind: impl FnOnce() -> EventKind) {
         if self.tracing.get() {
+            let kind = kind();
             let at = self.now();
             if let Some(trace) = self.trace.borrow_mut().as_mut() {
                 trace.events.push(Event { at, task, kind });
@@ -668,13 +687,32 @@ impl Shared {
         };
         let stack_range = stack.limit().get()..stack.base().get();
         let future = Future::new();
-        let result = future.clone();
+        // If the body never finishes (the task is cancelled, started or not),
+        // dropping this guard with the closure marks the future cancelled.
+        let result = CancelOnDrop(future.clone());
         let coroutine = Coroutine::with_stack(stack, move |yielder: &Yielder<(), Wait>, ()| {
             // First step: tell `suspend` where this task's yielder is.
-            CURRENT.with(|current| current.yielder.set(yielder));
-            let value = body();
-            // Cannot fail: nothing else settles a running task's future.
-            let _ = result.set_result(value);
+            CURRENT.with(|current| {
+                current.set(Current {
+                    yielder,
+                    ..current.get()
+                })
+            });
+            match panic::catch_unwind(AssertUnwindSafe(body)) {
+                Ok(value) => {
+                    // Cannot fail: nothing else settles a running task's future.
+                    let _ = result.0.set_result(value);
+                    None
+                }
+                // The scheduler is dropping this coroutine: let the unwind go
+                // on to corosensei, and the guard cancel the future.
+                Err(payload) if CANCELLING.with(Cell::get) => panic::resume_unwind(payload),
+                Err(payload) => {
+                    let message = panic_message(payload.as_ref());
+                    let _ = result.0.set_panicked(message.clone());
+                    Some(message)
+                }
+            }
         });
 
         let number = self.next_number.get();
@@ -693,23 +731,18 @@ impl Shared {
         tasks[slot as usize] = Some(TaskSlot {
             id,
             name: Rc::clone(&name),
-            coroutine: Some(coroutine),
+            coroutine: Some(Box::new(coroutine)),
             stack: stack_range,
             yielder: ptr::null(),
-            future: Rc::new(future.clone()),
             waiting: Some(Wait::Turn),
             waiters: Vec::new(),
         });
         drop(tasks);
-        self.ready.borrow_mut().push_back(id);
-        let by = CURRENT.with(|current| current.task.get());
-        self.record(
-            Some(id),
-            EventKind::Spawned {
-                name: name.to_string(),
-                by,
-            },
-        );
+        self.ready.borrow_mut().push_back(Ready::Step(id));
+        self.record(Some(id), || EventKind::Spawned {
+            name: name.to_string(),
+            by: CURRENT.with(Cell::get).task,
+        });
         Ok(JoinHandle {
             id,
             name,
@@ -749,15 +782,19 @@ impl Shared {
                 }
             };
             let Some(timer) = due else { break };
-            self.record(Some(timer.task), EventKind::Woken { by: None });
-            self.ready.borrow_mut().push_back(timer.task);
+            self.ready.borrow_mut().push_back(Ready::Wake(timer.task));
         }
         let ntodo = self.ready.borrow().len();
         for _ in 0..ntodo {
-            let Some(id) = self.ready.borrow_mut().pop_front() else {
-                break;
-            };
-            self.step(id);
+            let next = self.ready.borrow_mut().pop_front();
+            match next {
+                Some(Ready::Step(id)) => self.step(id),
+                Some(Ready::Wake(id)) => {
+                    self.record(Some(id), || EventKind::Woken { by: None });
+                    self.ready.borrow_mut().push_back(Ready::Step(id));
+                }
+                None => break,
+            }
         }
         Ok(())
     }
@@ -771,7 +808,7 @@ impl Shared {
         if deadline <= now {
             return;
         }
-        self.record(None, EventKind::Idle { until: deadline });
+        self.record(None, || EventKind::Idle { until: deadline });
         match self.clock {
             Clock::Real => std::thread::sleep(deadline - now),
             Clock::Virtual => self.virtual_now.set(deadline),
@@ -794,23 +831,24 @@ impl Shared {
             (coroutine, slot.yielder, slot.stack.clone())
         };
         CURRENT.with(|current| {
-            current.task.set(Some(id));
-            current.yielder.set(yielder);
-            current.stack_low.set(stack.start);
-            current.stack_high.set(stack.end);
+            current.set(Current {
+                task: Some(id),
+                yielder,
+                stack_low: stack.start,
+                stack_high: stack.end,
+            })
         });
         self.resumes.set(self.resumes.get() + 1);
-        self.record(Some(id), EventKind::Resumed);
+        self.record(Some(id), || EventKind::Resumed);
 
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| coroutine.resume(())));
+        // A panic in the body is caught inside the coroutine (see `spawn`),
+        // so `resume` returns normally whatever the body does.
+        let outcome = coroutine.resume(());
 
-        let yielder = CURRENT.with(|current| {
-            current.task.set(None);
-            current.yielder.replace(ptr::null())
-        });
+        let yielder = CURRENT.with(|current| current.replace(Current::NONE).yielder);
         match outcome {
-            Ok(CoroutineResult::Yield(wait)) => {
-                self.record(Some(id), EventKind::Suspended(wait));
+            CoroutineResult::Yield(wait) => {
+                self.record(Some(id), || EventKind::Suspended(wait));
                 let mut tasks = self.tasks.borrow_mut();
                 let slot = slot_of_mut(&mut tasks, id).expect("a suspended task is in the table");
                 slot.coroutine = Some(coroutine);
@@ -819,8 +857,7 @@ impl Shared {
                 drop(tasks);
                 self.file(id, wait);
             }
-            Ok(CoroutineResult::Return(())) => self.finish(id, coroutine, None),
-            Err(payload) => self.finish(id, coroutine, Some(panic_message(payload.as_ref()))),
+            CoroutineResult::Return(panic) => self.finish(id, *coroutine, panic),
         }
     }
     // ANCHOR_END: step
@@ -829,7 +866,7 @@ impl Shared {
     /// Puts a suspended task where it waits.
     fn file(&self, id: TaskId, wait: Wait) {
         match wait {
-            Wait::Turn => self.ready.borrow_mut().push_back(id),
+            Wait::Turn => self.ready.borrow_mut().push_back(Ready::Step(id)),
             Wait::Until(deadline) => {
                 let seq = self.timer_seq.get();
                 self.timer_seq.set(seq + 1);
@@ -847,7 +884,7 @@ impl Shared {
                     // happen; if it did, waking at once is right.
                     None => {
                         drop(tasks);
-                        self.ready.borrow_mut().push_back(id);
+                        self.ready.borrow_mut().push_back(Ready::Step(id));
                     }
                 }
             }
@@ -863,15 +900,16 @@ impl Shared {
             .take()
             .expect("a finishing task is in the table");
         self.free_slots.borrow_mut().push(id.slot);
-        if let Some(message) = &panic {
-            slot.future.set_panicked(message.clone());
-        }
-        self.record(Some(id), EventKind::Done { panicked: panic });
+        self.record(Some(id), || EventKind::Done { panicked: panic });
         for waiter in slot.waiters {
-            self.record(Some(waiter), EventKind::Woken { by: Some(id) });
-            self.ready.borrow_mut().push_back(waiter);
+            self.record(Some(waiter), || EventKind::Woken { by: Some(id) });
+            self.ready.borrow_mut().push_back(Ready::Step(waiter));
         }
-        self.pool.borrow_mut().push(coroutine.into_stack());
+        let mut pool = self.pool.borrow_mut();
+        if pool.len() < POOL_LIMIT {
+            pool.push(coroutine.into_stack());
+        }
+        // Beyond the limit the stack is unmapped here, with the coroutine.
     }
     // ANCHOR_END: finish
 
@@ -909,10 +947,12 @@ impl Shared {
             if slots.is_empty() {
                 break;
             }
-            for slot in slots.into_iter().flatten() {
-                drop(slot.coroutine);
-                slot.future.cancel();
-            }
+            CANCELLING.with(|cancelling| cancelling.set(true));
+            // Dropping a coroutine unwinds its stack (or, for a task that
+            // never started, drops its closure); either way the task's
+            // `CancelOnDrop` guard marks its future cancelled.
+            drop(slots);
+            CANCELLING.with(|cancelling| cancelling.set(false));
         }
         self.ready.borrow_mut().clear();
         self.timers.borrow_mut().clear();
@@ -976,7 +1016,7 @@ fn slot_of_mut(tasks: &mut [Option<TaskSlot>], id: TaskId) -> Option<&mut TaskSl
 
 /// The scheduler running this task.
 fn running(operation: &'static str) -> Result<Rc<Shared>, SchedError> {
-    let in_task = CURRENT.with(|current| current.task.get().is_some());
+    let in_task = CURRENT.with(Cell::get).task.is_some();
     let shared = RUNNING.with(|running| running.borrow().as_ref().and_then(Weak::upgrade));
     match shared {
         Some(shared) if in_task => Ok(shared),
@@ -990,25 +1030,23 @@ fn suspend(operation: &'static str, wait: Wait) -> Result<(), SchedError> {
     if std::thread::panicking() {
         return Err(SchedError::Unwinding { operation });
     }
-    let yielder = CURRENT.with(|current| {
-        let Some(task) = current.task.get() else {
-            return Err(SchedError::NotInTask { operation });
-        };
-        // A local lives on the stack this code runs on, so its address says
-        // whose stack that is (`black_box` keeps it a real stack slot).
-        let here = std::hint::black_box(ptr::addr_of!(wait)) as usize;
-        let yielder = current.yielder.get();
-        if yielder.is_null() || here < current.stack_low.get() || here >= current.stack_high.get() {
-            let name = RUNNING
-                .with(|running| running.borrow().as_ref().and_then(Weak::upgrade))
-                .map_or_else(|| task.to_string(), |shared| shared.name_of(task));
-            return Err(SchedError::NotOnTaskStack {
-                operation,
-                task: name,
-            });
-        }
-        Ok(yielder)
-    })?;
+    let current = CURRENT.with(Cell::get);
+    let Some(task) = current.task else {
+        return Err(SchedError::NotInTask { operation });
+    };
+    // A local lives on the stack this code runs on, so its address says
+    // whose stack that is (`black_box` keeps it a real stack slot).
+    let here = std::hint::black_box(ptr::addr_of!(wait)) as usize;
+    let yielder = current.yielder;
+    if yielder.is_null() || here < current.stack_low || here >= current.stack_high {
+        let name = RUNNING
+            .with(|running| running.borrow().as_ref().and_then(Weak::upgrade))
+            .map_or_else(|| task.to_string(), |shared| shared.name_of(task));
+        return Err(SchedError::NotOnTaskStack {
+            operation,
+            task: name,
+        });
+    }
     // SAFETY: the same argument as chapter 5's `suspend`. `yielder` is the
     // `&Yielder` corosensei handed the body of the task being stepped (the
     // scheduler sets CURRENT for exactly that task, and the body publishes its
@@ -1115,7 +1153,7 @@ impl<T: Clone> JoinHandle<T> {
                     task: self.name.to_string(),
                 });
             }
-            if CURRENT.with(|current| current.task.get()) == Some(self.id) {
+            if CURRENT.with(Cell::get).task == Some(self.id) {
                 return Err(SchedError::JoinSelf {
                     task: self.name.to_string(),
                 });

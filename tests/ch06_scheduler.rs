@@ -14,8 +14,8 @@ use std::time::Duration;
 use yieldpoint::ch02_coroutines::{Generator, GeneratorState};
 use yieldpoint::ch04_future_task::FutureError;
 use yieldpoint::ch06_scheduler::{
-    Clock, EventKind, JoinHandle, SchedError, Scheduler, StuckTask, Wait, now, sleep, spawn,
-    yield_now,
+    Clock, EventKind, JoinHandle, POOL_LIMIT, SchedError, Scheduler, StuckTask, Wait, now, sleep,
+    spawn, yield_now,
 };
 use yieldpoint::output::capture;
 use yieldpoint::say;
@@ -1062,4 +1062,63 @@ fn dropping_a_scheduler_drops_the_closures_of_tasks_that_never_started() {
     drop(scheduler);
     assert_eq!(dropped.get(), 1);
     assert_eq!(never.join(), Err(SchedError::Task(FutureError::Cancelled)));
+}
+
+#[test]
+fn on_the_real_clock_a_woken_sleeper_runs_one_pass_after_its_timer_fires_as_in_asyncio() {
+    // CPython 3.11 prints hog 0, hog 1, hog 2, sleeper wakes, hog 3 for the
+    // same program: the timer completes the sleep in the pass where it is
+    // found due, and the sleeper's step is queued behind the ready hog.
+    // Deterministic on the real clock: `std::thread::sleep` blocks for at
+    // least 30 ms, so the 10 ms timer is due by the hog's first turn.
+    let scheduler = Scheduler::new(Clock::Real);
+    let (outcome, lines) = capture(|| {
+        scheduler.run_until_complete(|| {
+            let sleeper = spawn("sleeper", || {
+                sleep(Duration::from_millis(10))?;
+                say!("sleeper", "wakes");
+                Ok::<_, SchedError>(())
+            })?;
+            let hog = spawn("hog", || {
+                std::thread::sleep(Duration::from_millis(30));
+                for turn in 0..4 {
+                    say!("hog", "{turn}");
+                    yield_now()?;
+                }
+                Ok::<_, SchedError>(())
+            })?;
+            sleeper.join()??;
+            hog.join()??;
+            Ok::<_, SchedError>(())
+        })
+    });
+    assert_eq!(outcome, Ok(Ok(())));
+    assert_eq!(
+        lines,
+        [
+            "[hog] 0",
+            "[hog] 1",
+            "[hog] 2",
+            "[sleeper] wakes",
+            "[hog] 3"
+        ]
+    );
+}
+
+#[test]
+fn the_pool_keeps_at_most_pool_limit_stacks_and_unmaps_the_rest() {
+    let scheduler = Scheduler::new(Clock::Virtual).with_stack_size(16 * 1024);
+    let crowd = POOL_LIMIT + 50;
+    let outcome = scheduler.run_until_complete(move || {
+        let tasks = (0..crowd)
+            .map(|_| spawn("sleeper", || sleep(SECOND)))
+            .collect::<Result<Vec<_>, _>>()?;
+        for task in &tasks {
+            task.join()??;
+        }
+        Ok::<_, SchedError>(())
+    });
+    assert_eq!(outcome, Ok(Ok(())));
+    assert_eq!(scheduler.live_tasks(), 0);
+    assert_eq!(scheduler.pooled_stacks(), POOL_LIMIT);
 }
