@@ -135,8 +135,49 @@ pub enum Wait {
     Until(Duration),
     /// Another task: wake me when it is done ([`JoinHandle::join`]).
     Task(TaskId),
+    /// Whoever holds my [`Waker`]: wake me when they call
+    /// [`wake`](Waker::wake), or at this time if one is given ([`park`];
+    /// chapter 7 builds `gather`, `as_completed` and `wait_for` on it).
+    Park(Option<Duration>),
 }
 // ANCHOR_END: wait
+
+// ANCHOR: resume
+/// Why the scheduler resumed a task: what a suspension point receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resume {
+    /// What the task waited for has happened: its turn came, the task it
+    /// joined finished, or its waker was called.
+    Ready,
+    /// The task's timer fired: its sleep is over, or its [`park`] timed out.
+    TimedOut,
+    /// The task was cancelled ([`JoinHandle::cancel`]): the suspension point
+    /// returns [`SchedError::Cancelled`], once. (Chapter 7.)
+    Cancelled,
+}
+// ANCHOR_END: resume
+
+/// A task that panicked and that nobody joined: asyncio's "Task exception
+/// was never retrieved". See [`Scheduler::take_unretrieved`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Unretrieved {
+    /// The task's name.
+    pub task: String,
+    /// Its number.
+    pub id: TaskId,
+    /// The panic's message.
+    pub message: String,
+}
+
+impl fmt::Display for Unretrieved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "task {} ({}) panicked and nobody joined it: {}",
+            self.task, self.id, self.message
+        )
+    }
+}
 
 /// A task that can never go on, in a [`SchedError::Deadlock`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -214,6 +255,12 @@ pub enum SchedError {
     /// task can ever go on. Each stuck task, with what it waits for; they
     /// have been cancelled by the time this error is returned.
     Deadlock(Vec<StuckTask>),
+    /// The task this code runs in was cancelled: the suspension point it was
+    /// waiting at returns this error, once. Clean up (cleanup may suspend
+    /// again) and return; the task ends cancelled. (Chapter 7.)
+    Cancelled,
+    /// A wait with a deadline ran out of time (chapter 7's `wait_for`).
+    TimedOut,
     /// The joined task failed or was cancelled.
     Task(FutureError),
 }
@@ -271,6 +318,13 @@ impl fmt::Display for SchedError {
                 }
                 Ok(())
             }
+            SchedError::Cancelled => f.write_str(
+                "this task was cancelled while it waited; clean up and return (the task ends \
+                 cancelled whatever it returns)",
+            ),
+            SchedError::TimedOut => {
+                f.write_str("the wait ran out of time before the work finished")
+            }
             SchedError::Task(error) => write!(f, "{error}"),
         }
     }
@@ -287,7 +341,7 @@ impl From<FutureError> for SchedError {
 /// A task's coroutine: it yields what it waits for, and returns the panic
 /// message if its body panicked (`None` when it returned; its value is in its
 /// [`Future`] by then).
-type TaskCoroutine = Coroutine<(), Wait, Option<String>, DefaultStack>;
+type TaskCoroutine = Coroutine<Resume, Wait, Option<String>, DefaultStack>;
 
 /// How many stacks of finished tasks the pool keeps for new ones. A crowd of
 /// tasks that has finished gives the rest back to the OS, so an idle
@@ -308,12 +362,12 @@ impl<T> Drop for CancelOnDrop<T> {
 /// An entry in the ready queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ready {
-    /// Resume this task.
-    Step(TaskId),
+    /// Resume this task, if its token still matches, telling it why.
+    Step(TaskId, u64, Resume),
     /// This task's timer fired: put its step at the back of the queue. An
     /// extra hop, as in asyncio, where a timer only completes the sleep's
     /// future and the task's wake-up is then queued behind whatever is ready.
-    Wake(TaskId),
+    Wake(TaskId, u64),
 }
 
 // ANCHOR: task_slot
@@ -329,11 +383,26 @@ struct TaskSlot {
     /// The addresses of the task's stack.
     stack: Range<usize>,
     /// Where the task's body published its yielder (null before its first step).
-    yielder: *const Yielder<(), Wait>,
+    yielder: *const Yielder<Resume, Wait>,
     /// What the task waits for while suspended.
     waiting: Option<Wait>,
-    /// Tasks joined on this one, in the order they joined.
-    waiters: Vec<TaskId>,
+    /// Tasks joined on this one, in the order they joined, each with the
+    /// wake-up token it had when it joined.
+    waiters: Vec<(TaskId, u64)>,
+    /// Counts the task's resumes. Every wake-up (a ready-queue entry, a
+    /// timer, a waiter entry, a [`Waker`]) carries the token the task had
+    /// when it suspended; one whose token no longer matches arrives after the
+    /// task has already been woken some other way, and is ignored.
+    token: u64,
+    /// Whether the task has been resumed at least once.
+    started: bool,
+    /// A cancellation waits to be delivered at the task's next resume.
+    cancel_requested: bool,
+    /// A cancellation has been delivered: the task ends cancelled.
+    cancelled: bool,
+    /// A [`Waker`] was called while the task was running, before it parked:
+    /// its next [`park`] returns at once.
+    notified: bool,
 }
 // ANCHOR_END: task_slot
 
@@ -349,6 +418,8 @@ struct Timer {
     seq: u64,
     /// The task to wake.
     task: TaskId,
+    /// The task's wake-up token when the timer was set.
+    token: u64,
 }
 // ANCHOR_END: timer
 
@@ -377,6 +448,8 @@ struct Shared {
     free_slots: RefCell<Vec<u32>>,
     /// The number the next spawned task gets.
     next_number: Cell<u32>,
+    /// Tasks that panicked and whose panic nobody has joined yet.
+    unretrieved: RefCell<Vec<Unretrieved>>,
     /// Stacks of finished tasks, ready for new ones.
     pool: RefCell<Vec<DefaultStack>>,
     /// How many times a task's coroutine has been resumed.
@@ -396,11 +469,13 @@ struct Current {
     /// The running task, if any: set by `step` for the length of one step.
     task: Option<TaskId>,
     /// That task's yielder: null until its body has published it.
-    yielder: *const Yielder<(), Wait>,
+    yielder: *const Yielder<Resume, Wait>,
     /// The lowest address of that task's stack.
     stack_low: usize,
     /// One past the highest address of that task's stack.
     stack_high: usize,
+    /// Whether that task has been handed a cancellation (chapter 7).
+    cancelled: bool,
 }
 
 impl Current {
@@ -410,6 +485,7 @@ impl Current {
         yielder: ptr::null(),
         stack_low: 0,
         stack_high: 0,
+        cancelled: false,
     };
 }
 
@@ -520,6 +596,7 @@ impl Scheduler {
                 free_slots: RefCell::new(Vec::new()),
                 next_number: Cell::new(0),
                 pool: RefCell::new(Vec::new()),
+                unretrieved: RefCell::new(Vec::new()),
                 resumes: Cell::new(0),
                 trace: RefCell::new(None),
                 tracing: Cell::new(false),
@@ -570,6 +647,13 @@ impl Scheduler {
     /// How many stacks wait in the pool for new tasks.
     pub fn pooled_stacks(&self) -> usize {
         self.shared.pool.borrow().len()
+    }
+
+    /// Takes the list of tasks that panicked and that nobody has joined
+    /// since. Whatever is left when the scheduler is dropped is printed on
+    /// stderr.
+    pub fn take_unretrieved(&self) -> Vec<Unretrieved> {
+        std::mem::take(&mut *self.shared.unretrieved.borrow_mut())
     }
 
     /// The events recorded so far (empty unless built
@@ -633,6 +717,8 @@ impl Scheduler {
         if self.shared.has_work_now() {
             self.shared.run_once()?;
         }
+        // Handing main's panic back counts as joining it.
+        self.shared.retrieved(main.id);
         Ok(main.future.take_result()?)
     }
     // ANCHOR_END: run_until_complete
@@ -650,12 +736,26 @@ impl Shared {
     /// Whether an iteration would find something to do without waiting: a
     /// task is ready, or a timer is due.
     fn has_work_now(&self) -> bool {
-        let earliest = self
-            .timers
-            .borrow()
-            .peek()
-            .map(|Reverse(timer)| timer.deadline);
-        !self.ready.borrow().is_empty() || earliest.is_some_and(|deadline| deadline <= self.now())
+        !self.ready.borrow().is_empty()
+            || self
+                .earliest_deadline()
+                .is_some_and(|deadline| deadline <= self.now())
+    }
+
+    /// The deadline of the earliest timer still wanted. Timers of tasks that
+    /// were woken some other way meanwhile (a cancelled sleep, a `park` whose
+    /// waker came first) are thrown away from the top of the heap first, as
+    /// asyncio drops cancelled timer handles, so that an idle wait never
+    /// waits for a timer nobody wants any more.
+    fn earliest_deadline(&self) -> Option<Duration> {
+        loop {
+            let top = self.timers.borrow().peek().map(|Reverse(timer)| *timer);
+            let timer = top?;
+            if self.token_matches(timer.task, timer.token) {
+                return Some(timer.deadline);
+            }
+            self.timers.borrow_mut().pop();
+        }
     }
 
     /// Adds an event to the trace, if the scheduler records one.
@@ -697,7 +797,7 @@ impl Shared {
         // If the body never finishes (the task is cancelled, started or not),
         // dropping this guard with the closure marks the future cancelled.
         let result = CancelOnDrop(future.clone());
-        let coroutine = Coroutine::with_stack(stack, move |yielder: &Yielder<(), Wait>, ()| {
+        let coroutine = Coroutine::with_stack(stack, move |yielder: &Yielder<Resume, Wait>, _| {
             // First step: tell `suspend` where this task's yielder is.
             CURRENT.with(|current| {
                 current.set(Current {
@@ -706,6 +806,9 @@ impl Shared {
                 })
             });
             match panic::catch_unwind(AssertUnwindSafe(body)) {
+                // A task whose cancellation was delivered ends cancelled,
+                // whatever it returns: its guard marks the future so.
+                Ok(_) if CURRENT.with(Cell::get).cancelled => None,
                 Ok(value) => {
                     // Cannot fail: nothing else settles a running task's future.
                     let _ = result.0.set_result(value);
@@ -743,9 +846,16 @@ impl Shared {
             yielder: ptr::null(),
             waiting: Some(Wait::Turn),
             waiters: Vec::new(),
+            token: 0,
+            started: false,
+            cancel_requested: false,
+            cancelled: false,
+            notified: false,
         });
         drop(tasks);
-        self.ready.borrow_mut().push_back(Ready::Step(id));
+        self.ready
+            .borrow_mut()
+            .push_back(Ready::Step(id, 0, Resume::Ready));
         self.record(Some(id), || EventKind::Spawned {
             name: name.to_string(),
             by: CURRENT.with(Cell::get).task,
@@ -768,13 +878,16 @@ impl Shared {
         //    no task can ever go on: collect `self.stuck_tasks()`, then `self.cancel_all()`,
         //    and return `Err(SchedError::Deadlock(stuck))`. Otherwise `self.idle_until(deadline)`.
         // 2. Read `self.now()` once. Pop every timer whose deadline is <= now (pop in its own
-        //    statement, so the heap's borrow ends) and push `Ready::Wake(task)` to the back
-        //    of the ready queue.
+        //    statement, so the heap's borrow ends) and push `Ready::Wake(task, token)` to the
+        //    back of the ready queue. (Use `self.earliest_deadline()` in step 1: it skips
+        //    timers nobody wants any more.)
         // 3. Count the ready queue NOW (`ntodo`): only those entries run in this pass. Pop
-        //    each from the front (end the borrow before acting on it). `Ready::Step(id)`:
-        //    `self.step(id)`. `Ready::Wake(id)`: record `EventKind::Woken { by: None }` and
-        //    push `Ready::Step(id)` to the back (asyncio's extra hop: the timer completes the
-        //    sleep, and the task's wake-up is queued behind what is ready).
+        //    each from the front (end the borrow before acting on it).
+        //    `Ready::Step(id, token, why)`: `self.step(id, token, why)`.
+        //    `Ready::Wake(id, token)`: if `self.token_matches(id, token)`, record
+        //    `EventKind::Woken { by: None }` and push `Ready::Step(id, token, Resume::TimedOut)`
+        //    to the back (asyncio's extra hop: the timer completes the sleep, and the task's
+        //    wake-up is queued behind what is ready).
         todo!("Shared::run_once")
     }
     // ANCHOR_END: run_once
@@ -794,17 +907,36 @@ impl Shared {
 
     // ANCHOR: step
     /// Resumes task `id` once, and files it where its answer says.
-    fn step(&self, id: TaskId) {
-        let (mut coroutine, yielder, stack) = {
+    fn step(&self, id: TaskId, token: u64, why: Resume) {
+        let (mut coroutine, yielder, stack, input, cancelled) = {
             let mut tasks = self.tasks.borrow_mut();
             let Some(slot) = slot_of_mut(&mut tasks, id) else {
                 return; // gone since it was queued
             };
+            if slot.token != token {
+                return; // already woken some other way since this was queued
+            }
             let Some(coroutine) = slot.coroutine.take() else {
                 return;
             };
+            slot.token += 1;
+            slot.started = true;
+            slot.notified = false;
             slot.waiting = None;
-            (coroutine, slot.yielder, slot.stack.clone())
+            let input = if slot.cancel_requested {
+                slot.cancel_requested = false;
+                slot.cancelled = true;
+                Resume::Cancelled
+            } else {
+                why
+            };
+            (
+                coroutine,
+                slot.yielder,
+                slot.stack.clone(),
+                input,
+                slot.cancelled,
+            )
         };
         CURRENT.with(|current| {
             current.set(Current {
@@ -812,6 +944,7 @@ impl Shared {
                 yielder,
                 stack_low: stack.start,
                 stack_high: stack.end,
+                cancelled,
             })
         });
         self.resumes.set(self.resumes.get() + 1);
@@ -819,7 +952,7 @@ impl Shared {
 
         // A panic in the body is caught inside the coroutine (see `spawn`),
         // so `resume` returns normally whatever the body does.
-        let outcome = coroutine.resume(());
+        let outcome = coroutine.resume(input);
 
         let yielder = CURRENT.with(|current| current.replace(Current::NONE).yielder);
         match outcome {
@@ -830,8 +963,17 @@ impl Shared {
                 slot.coroutine = Some(coroutine);
                 slot.yielder = yielder;
                 slot.waiting = Some(wait);
+                let token = slot.token;
+                // Cancelled while it ran (by itself, say): deliver at once.
+                let cancel_now = slot.cancel_requested;
                 drop(tasks);
-                self.file(id, wait);
+                if cancel_now {
+                    self.ready
+                        .borrow_mut()
+                        .push_back(Ready::Step(id, token, Resume::Ready));
+                } else {
+                    self.file(id, token, wait);
+                }
             }
             CoroutineResult::Return(panic) => self.finish(id, *coroutine, panic),
         }
@@ -840,16 +982,107 @@ impl Shared {
 
     // ANCHOR: file
     /// Puts a suspended task where it waits.
-    fn file(&self, id: TaskId, wait: Wait) {
-        // TODO: put a task that just suspended where its `wait` says.
-        // - `Wait::Turn`: `Ready::Step(id)` at the back of the ready queue.
-        // - `Wait::Until(deadline)`: the timer heap, as `Reverse(Timer { deadline, seq, task })`
-        //   with `seq` taken from `self.timer_seq` (then add one): equal deadlines must fire
-        //   in the order they were set.
-        // - `Wait::Task(target)`: the target's `waiters` list (`slot_of_mut`). If the target
-        //   is already gone, the task has nothing to wait for: back of the ready queue.
+    fn file(&self, id: TaskId, token: u64, wait: Wait) {
+        // TODO: put a task that just suspended (with wake-up token `token`) where its
+        // `wait` says. Every entry you make carries `token`.
+        // - `Wait::Turn`: `Ready::Step(id, token, Resume::Ready)` at the back of the ready queue.
+        // - `Wait::Until(deadline)`: the timer heap, with `self.set_timer(id, token, deadline)`
+        //   (read it: equal deadlines fire in the order they were set).
+        // - `Wait::Task(target)`: push `(id, token)` on the target's `waiters` list
+        //   (`slot_of_mut`). If the target is already gone, back of the ready queue.
+        // - `Wait::Park(deadline)`: if the task's `notified` flag is set (its waker was called
+        //   before it parked), clear it and queue its step at once; otherwise set a timer if
+        //   there is a deadline, and leave the rest to its `Waker`.
         todo!("Shared::file")
     }
+
+    /// Puts task `id` in the timer heap until `deadline`.
+    fn set_timer(&self, id: TaskId, token: u64, deadline: Duration) {
+        let seq = self.timer_seq.get();
+        self.timer_seq.set(seq + 1);
+        self.timers.borrow_mut().push(Reverse(Timer {
+            deadline,
+            seq,
+            task: id,
+            token,
+        }));
+    }
+
+    /// Someone has been handed task `id`'s failure: it is not unretrieved.
+    fn retrieved(&self, id: TaskId) {
+        self.unretrieved
+            .borrow_mut()
+            .retain(|failure| failure.id != id);
+    }
+
+    /// Whether task `id` is alive and still waiting with this token.
+    fn token_matches(&self, id: TaskId, token: u64) -> bool {
+        slot_of(&self.tasks.borrow(), id).is_some_and(|slot| slot.token == token)
+    }
+
+    // ANCHOR: wake
+    /// A [`Waker`]'s call: makes task `id` ready if it still waits with this
+    /// token. Returns whether the wake-up counted.
+    fn wake(&self, id: TaskId, token: u64) -> bool {
+        let mut tasks = self.tasks.borrow_mut();
+        let Some(slot) = slot_of_mut(&mut tasks, id) else {
+            return false;
+        };
+        if slot.token != token {
+            return false;
+        }
+        if slot.coroutine.is_none() {
+            // It is running right now: its next park returns at once.
+            slot.notified = true;
+            return true;
+        }
+        drop(tasks);
+        self.ready
+            .borrow_mut()
+            .push_back(Ready::Step(id, token, Resume::Ready));
+        true
+    }
+    // ANCHOR_END: wake
+
+    // ANCHOR: cancel
+    /// [`JoinHandle::cancel`]: a task that never started is dropped now and
+    /// never runs; any other is handed [`SchedError::Cancelled`] at its next
+    /// resume, which comes at once if it is suspended.
+    fn cancel(&self, id: TaskId) -> bool {
+        let mut tasks = self.tasks.borrow_mut();
+        let Some(slot) = slot_of_mut(&mut tasks, id) else {
+            return false;
+        };
+        if !slot.started {
+            let slot = tasks[id.slot as usize].take().expect("the slot just found");
+            self.free_slots.borrow_mut().push(id.slot);
+            drop(tasks);
+            self.record(Some(id), || EventKind::Cancelled { started: false });
+            // Dropping the closure drops its `CancelOnDrop` guard: the
+            // future is cancelled.
+            CANCELLING.with(|cancelling| cancelling.set(true));
+            drop(slot.coroutine);
+            CANCELLING.with(|cancelling| cancelling.set(false));
+            for (waiter, token) in slot.waiters {
+                self.record(Some(waiter), || EventKind::Woken { by: Some(id) });
+                self.ready
+                    .borrow_mut()
+                    .push_back(Ready::Step(waiter, token, Resume::Ready));
+            }
+            return true;
+        }
+        slot.cancel_requested = true;
+        let suspended = slot.coroutine.is_some().then_some(slot.token);
+        drop(tasks);
+        self.record(Some(id), || EventKind::Cancelled { started: true });
+        if let Some(token) = suspended {
+            self.ready
+                .borrow_mut()
+                .push_back(Ready::Step(id, token, Resume::Ready));
+        }
+        true
+    }
+    // ANCHOR_END: cancel
     // ANCHOR_END: file
 
     // ANCHOR: finish
@@ -860,8 +1093,9 @@ impl Shared {
         // settled (the body did it, see `spawn`). Take its slot out of the table
         // (`self.tasks.borrow_mut()[id.slot as usize].take()`) and give the place back
         // (`free_slots`). Record `EventKind::Done { panicked: panic }`. Wake every waiter, in
-        // order: record `EventKind::Woken { by: Some(id) }` and push `Ready::Step(waiter)` to
-        // the back of the ready queue. Finally, if the pool holds fewer than `POOL_LIMIT`
+        // order: record `EventKind::Woken { by: Some(id) }` and push
+        // `Ready::Step(waiter, token, Resume::Ready)` to the back of the ready queue. A task
+        // that panicked also goes on `self.unretrieved` until someone joins it. Finally, if the pool holds fewer than `POOL_LIMIT`
         // stacks, keep this one: `pool.push(coroutine.into_stack())`.
         todo!("Shared::finish")
     }
@@ -914,8 +1148,14 @@ impl Shared {
 }
 
 impl Drop for Scheduler {
+    /// Cancels the tasks still alive, then reports every panic nobody
+    /// joined on stderr, as asyncio logs "Task exception was never
+    /// retrieved": a failure is never lost without a word.
     fn drop(&mut self) {
         self.shared.cancel_all();
+        for failure in self.take_unretrieved() {
+            eprintln!("[scheduler] {failure}");
+        }
     }
 }
 
@@ -980,7 +1220,7 @@ fn running(operation: &'static str) -> Result<Rc<Shared>, SchedError> {
 
 // ANCHOR: suspend
 /// Suspends the running task, telling the scheduler what it waits for.
-fn suspend(operation: &'static str, wait: Wait) -> Result<(), SchedError> {
+fn suspend(operation: &'static str, wait: Wait) -> Result<Resume, SchedError> {
     if std::thread::panicking() {
         return Err(SchedError::Unwinding { operation });
     }
@@ -1009,8 +1249,10 @@ fn suspend(operation: &'static str, wait: Wait) -> Result<(), SchedError> {
     // address check above proves this code runs on that task's own stack, so
     // the coroutine that suspends is the one the yielder belongs to.
     let yielder = unsafe { &*yielder };
-    yielder.suspend(wait);
-    Ok(())
+    match yielder.suspend(wait) {
+        Resume::Cancelled => Err(SchedError::Cancelled),
+        why => Ok(why),
+    }
 }
 // ANCHOR_END: suspend
 
@@ -1047,7 +1289,7 @@ pub fn now() -> Result<Duration, SchedError> {
 /// inside a coroutine nested in a task.
 #[inline]
 pub fn yield_now() -> Result<(), SchedError> {
-    suspend("yield_now", Wait::Turn)
+    suspend("yield_now", Wait::Turn).map(drop)
 }
 
 // ANCHOR: sleep
@@ -1059,7 +1301,7 @@ pub fn yield_now() -> Result<(), SchedError> {
 ///
 /// As [`yield_now`].
 pub fn sleep(duration: Duration) -> Result<(), SchedError> {
-    // TODO: `sleep(Duration::ZERO)` is `yield_now`: `suspend("sleep", Wait::Turn)`.
+    // TODO: `sleep(Duration::ZERO)` is `yield_now`: `suspend("sleep", Wait::Turn).map(drop)`.
     // Otherwise compute the deadline from the running scheduler's clock
     // (`running("sleep")?.now()`, plus `duration` with `saturating_add`) and
     // `suspend("sleep", Wait::Until(deadline))`. One suspension: the scheduler wakes
@@ -1068,7 +1310,104 @@ pub fn sleep(duration: Duration) -> Result<(), SchedError> {
 }
 // ANCHOR_END: sleep
 
+// ANCHOR: waker
+/// A handle that makes a parked task ready again: Rust's own
+/// [`std::task::Waker`] in miniature. Get one with [`waker`] before
+/// [`park`]ing, and hand it to whoever will know when to wake you (a done
+/// callback, another task).
+///
+/// A waker is good for one wait: once the task has been resumed, for any
+/// reason, older wakers do nothing.
+#[derive(Clone)]
+pub struct Waker {
+    task: TaskId,
+    token: u64,
+    scheduler: Weak<Shared>,
+}
+
+impl Waker {
+    /// Makes the task ready, if it is still waiting for this wake-up.
+    /// Returns whether it was; calling it twice, or after the task has moved
+    /// on, is harmless.
+    pub fn wake(&self) -> bool {
+        self.scheduler
+            .upgrade()
+            .is_some_and(|shared| shared.wake(self.task, self.token))
+    }
+}
+
+impl fmt::Debug for Waker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Waker")
+            .field("task", &self.task)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A [`Waker`] for the running task's next [`park`].
+///
+/// # Errors
+///
+/// [`SchedError::NotInTask`] outside a task.
+pub fn waker() -> Result<Waker, SchedError> {
+    let shared = running("waker")?;
+    let task = CURRENT
+        .with(Cell::get)
+        .task
+        .ok_or(SchedError::NotInTask { operation: "waker" })?;
+    let token = slot_of(&shared.tasks.borrow(), task).map_or(0, |slot| slot.token);
+    Ok(Waker {
+        task,
+        token,
+        scheduler: Rc::downgrade(&shared),
+    })
+}
+
+/// Suspends the running task until its [`Waker`] is called
+/// ([`Resume::Ready`]) or, if a deadline is given, until the scheduler's
+/// clock reaches it ([`Resume::TimedOut`]), whichever comes first. If the
+/// waker was called already, since the task last resumed, `park` returns
+/// at once.
+///
+/// # Errors
+///
+/// [`SchedError::Cancelled`] if the task is cancelled meanwhile; and those
+/// of [`yield_now`] when called from the wrong place.
+pub fn park(deadline: Option<Duration>) -> Result<Resume, SchedError> {
+    suspend("park", Wait::Park(deadline))
+}
+// ANCHOR_END: waker
+
 impl<T> JoinHandle<T> {
+    // ANCHOR: join_handle_cancel
+    /// Cancels the task, as asyncio's `Task.cancel()`. Returns `false` if
+    /// the task has already finished, and changes nothing then.
+    ///
+    /// A task that has not started yet never runs: its closure is dropped
+    /// and its future is cancelled at once. A task that has started is
+    /// handed [`SchedError::Cancelled`] by the suspension point it waits at
+    /// (at its next one, if it is running now); it can clean up, even by
+    /// sleeping or joining, and then ends cancelled whatever it returns.
+    /// Joining a cancelled task gives
+    /// `SchedError::Task(FutureError::Cancelled)`.
+    pub fn cancel(&self) -> bool {
+        if self.future.is_settled() {
+            return false;
+        }
+        match self.scheduler.upgrade() {
+            Some(shared) => shared.cancel(self.id),
+            // The scheduler is gone, and cancelled everything as it went.
+            None => false,
+        }
+    }
+    // ANCHOR_END: join_handle_cancel
+
+    /// The task's future (chapter 4's), for done callbacks: chapter 7's
+    /// combinators hear about a task's end through it.
+    pub fn future(&self) -> &Future<T> {
+        &self.future
+    }
+
     /// The task's number.
     pub fn id(&self) -> TaskId {
         self.id
@@ -1106,7 +1445,8 @@ impl<T: Clone> JoinHandle<T> {
         // (`Weak::ptr_eq(&self.scheduler, &Rc::downgrade(&shared))`, else `ForeignTask`) and
         // a task joining itself (`CURRENT.with(Cell::get).task == Some(self.id)`: `JoinSelf`).
         // Then, while the future is pending, `suspend("join", Wait::Task(self.id))?`.
-        // Return the result.
+        // Before returning the result, `shared.retrieved(self.id)`: a panic handed to a
+        // joiner is no longer unretrieved.
         todo!("JoinHandle::join")
     }
     // ANCHOR_END: join

@@ -73,6 +73,12 @@ pub enum EventKind {
         /// The deadline it waited for.
         until: Duration,
     },
+    /// The task was cancelled: dropped before it ever ran (`started:
+    /// false`), or handed a cancellation to deliver at its next resume.
+    Cancelled {
+        /// Whether it had started.
+        started: bool,
+    },
     /// The task finished; `panicked` holds the panic message if it panicked.
     Done {
         /// The panic message, if any.
@@ -130,12 +136,18 @@ impl Trace {
             EventKind::Suspended(Wait::Until(deadline)) => {
                 format!("| sleeps to {}", short_seconds(*deadline))
             }
+            EventKind::Suspended(Wait::Park(None)) => "| parks".to_string(),
+            EventKind::Suspended(Wait::Park(Some(deadline))) => {
+                format!("| parks to {}", short_seconds(*deadline))
+            }
             EventKind::Suspended(Wait::Task(target)) => {
                 format!("| joins {}", Self::name(tasks, *target))
             }
             EventKind::Woken { by: None } => "* timer fires".to_string(),
             EventKind::Woken { by: Some(by) } => format!("* {} is done", Self::name(tasks, *by)),
             EventKind::Idle { until } => format!("(idle until {})", seconds(*until)),
+            EventKind::Cancelled { started: false } => "x cancelled, never ran".to_string(),
+            EventKind::Cancelled { started: true } => "x cancel requested".to_string(),
             EventKind::Done { panicked: None } => "= done".to_string(),
             EventKind::Done {
                 panicked: Some(message),
