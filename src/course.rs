@@ -135,6 +135,15 @@ pub const CHAPTERS: &[Chapter] = &[
                earliest timer; move every due timer's task to the ready queue; then step \
                exactly the tasks that were ready when the pass began.",
     },
+    Chapter {
+        number: 7,
+        name: "ch07_combinators",
+        title: "gather, as_completed, wait_for, and cancellation",
+        hint: "Everything waits the same way: `Finished::watch` puts a done callback on \
+               each task's future, and `Finished::next` parks until one has pushed its \
+               index. `gather` returns the first failure at once; `wait_for` cancels the \
+               task when the deadline passes, then waits for its cleanup.",
+    },
 ];
 
 /// The chapter with this number, if there is one.

@@ -10,6 +10,7 @@
 //! | 4 | [`ch04_future_task`] | a hand-written [`Future`](ch04_future_task::Future) and a [`Task`](ch04_future_task::Task) that drives a coroutine |
 //! | 5 | [`ch05_event_loop`] | a round-robin [`EventLoop`](ch05_event_loop::EventLoop) with busy sleeps |
 //! | 6 | [`ch06_scheduler`] | a [`Scheduler`](ch06_scheduler::Scheduler) with a ready queue, timers, a virtual clock and a trace |
+//! | 7 | [`ch07_combinators`] | [`gather`](ch07_combinators::gather), [`as_completed`](ch07_combinators::as_completed), [`wait_for`](ch07_combinators::wait_for) and cancellation |
 //!
 //! Two support modules serve every chapter: [`output`] prints the role-tagged
 //! lines the examples show (and lets tests read them back), and [`course`]
@@ -66,3 +67,9 @@ pub mod ch06_scheduler;
 #[cfg(feature = "exercise-ch06")]
 #[path = "../exercises/ch06_scheduler.rs"]
 pub mod ch06_scheduler;
+
+#[cfg(not(feature = "exercise-ch07"))]
+pub mod ch07_combinators;
+#[cfg(feature = "exercise-ch07")]
+#[path = "../exercises/ch07_combinators.rs"]
+pub mod ch07_combinators;

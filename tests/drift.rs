@@ -55,6 +55,9 @@ mod ch05_event_loop;
 #[allow(dead_code)]
 #[path = "../examples/ch06_scheduler.rs"]
 mod ch06_scheduler;
+#[allow(dead_code)]
+#[path = "../examples/ch07_combinators.rs"]
+mod ch07_combinators;
 
 /// What the example called `name` prints, line by line, when run with
 /// `args` on its command line.
@@ -70,6 +73,7 @@ fn example_output(name: &str, args: &[String]) -> Vec<String> {
         "ch04_future_task" => no_args(ch04_future_task::main),
         "ch05_event_loop" => capture(|| ch05_event_loop::run(args)).1,
         "ch06_scheduler" => capture(|| ch06_scheduler::run(args)).1,
+        "ch07_combinators" => capture(|| ch07_combinators::run(args)).1,
         other => panic!("no example named {other:?}: add it to the table in tests/drift.rs"),
     }
 }
