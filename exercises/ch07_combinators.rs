@@ -1,12 +1,18 @@
+// Your attempt at chapter 7. The public items match src/ch07_combinators.rs;
+// `gather` and `wait_for` are yours to write (see the TODO hints). `Finished`
+// (how a combinator hears about tasks finishing, and `cancel_and_wait`),
+// `gather_results` and `as_completed` are given: read them first, since
+// `gather` is `gather_results` that stops at the first failure. Check your
+// work with `cargo run -- check 7`.
+#![allow(dead_code, unused_variables, unused_imports)]
 //! # Chapter 7: gather, as_completed, wait_for, and cancellation
 //!
 //! Chapter 6's scheduler runs tasks; this chapter waits for *groups* of
 //! them, puts a time limit on waiting, and stops tasks that are no longer
 //! wanted. Everything here is built from three pieces chapter 6 provides:
 //! a task's [`Future`](crate::ch04_future_task::Future) with its done
-//! callbacks ([`JoinHandle::future`]), a [`Waker`](crate::ch06_scheduler::Waker)
-//! with [`park`] to sleep until a callback calls it, and
-//! [`JoinHandle::cancel`].
+//! callbacks ([`JoinHandle::future`]), a [`Waker`] with [`park`] to sleep
+//! until a callback calls it, and [`JoinHandle::cancel`].
 //!
 //! The core operations are:
 //! - [`gather`] waits for every task and returns their values in argument
@@ -16,6 +22,10 @@
 //! - [`as_completed`] hands the results out in the order the tasks finish.
 //! - [`wait_for`] waits with a time limit; when it runs out, the task is
 //!   cancelled and its cleanup has finished before `wait_for` returns.
+//! - If the task that waits in [`gather`], [`gather_results`] or
+//!   [`wait_for`] is itself cancelled, the tasks it waits for are cancelled
+//!   too, and their cleanup finishes before the cancellation reaches the
+//!   caller (as in asyncio).
 //!
 //! How a combinator waits for any one of several tasks:
 //!
@@ -30,14 +40,31 @@
 //!
 //! Cancellation is chapter 6's: `handle.cancel()` makes the suspension point
 //! the task waits at return [`SchedError::Cancelled`], once. The task cleans
-//! up (it may sleep or join while it does), returns, and ends cancelled.
+//! up (it may sleep or join while it does), returns, and ends cancelled:
+//!
+//! ```text
+//!   pending ──cancel()──▶ cancel requested ──next resume──▶ sleep()/join()/park()
+//!      │  (never started:                                    returns Err(Cancelled)
+//!      │   dropped at once,                                         │
+//!      │   never runs)                                   cleanup: destructors, and
+//!      │                                                  code that may sleep or join
+//!      ▼                                                            ▼
+//!   done / panicked                                  returns ──▶ ends cancelled
+//!   (cancel() now returns false)                     (whatever it returned)
+//! ```
+//!
+//! Where this is simpler than production code: each combinator waits on a
+//! slice of [`JoinHandle`]s of one scheduler, and a task's *failure* is a
+//! panic (or a cancellation). A task that returns `Err(..)` has finished
+//! fine as far as these combinators know: its value happens to be an error.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Duration;
 
-use crate::ch06_scheduler::{JoinHandle, Resume, SchedError, Waker, now, park, waker};
+use crate::ch04_future_task::FutureError;
+use crate::ch06_scheduler::{JoinHandle, SchedError, Waker, now, park, waker};
 
 // ANCHOR: finished
 /// Hears about tasks finishing: a done callback on each task's future pushes
@@ -72,17 +99,34 @@ impl Finished {
     }
 
     /// The index of the next task to finish: at once if one has, otherwise
-    /// after parking until one does. `Ok(None)` if `deadline` comes first.
+    /// after parking until one does. `Ok(None)` if `deadline` comes first,
+    /// at once if it has passed already (a zero timeout does not wait).
     fn next(&self, deadline: Option<Duration>) -> Result<Option<usize>, SchedError> {
         loop {
             if let Some(index) = self.queue.borrow_mut().pop_front() {
                 return Ok(Some(index));
             }
-            *self.waiting.borrow_mut() = Some(waker()?);
-            if park(deadline)? == Resume::TimedOut && self.queue.borrow().is_empty() {
+            if let Some(deadline) = deadline
+                && deadline <= now()?
+            {
                 return Ok(None);
             }
+            // Whatever wakes us (a done callback, the deadline), look again.
+            *self.waiting.borrow_mut() = Some(waker()?);
+            park(deadline)?;
         }
+    }
+
+    /// Cancels every task of `handles` that has not finished, then waits
+    /// until all of them have: when it returns, their cleanup has run.
+    fn cancel_and_wait<T>(&self, handles: &[JoinHandle<T>]) -> Result<(), SchedError> {
+        for handle in handles {
+            handle.cancel();
+        }
+        while !handles.iter().all(JoinHandle::is_finished) {
+            self.next(None)?;
+        }
+        Ok(())
     }
 }
 // ANCHOR_END: finished
@@ -93,7 +137,12 @@ impl Finished {
 ///
 /// As asyncio's `gather` does, the first task to fail makes `gather` return
 /// that failure at once; the other tasks are not cancelled and keep running.
-/// (Join them, or cancel them, if their outcome matters.)
+/// (Join them, or cancel them, if their outcome matters.) If the task
+/// calling `gather` is cancelled, every task it gathers is cancelled too,
+/// and `gather` returns once their cleanup has finished.
+///
+/// Tasks that have all finished already give their values at once, without
+/// suspending; so does an empty slice (an empty `Vec`).
 ///
 /// # Errors
 ///
@@ -101,42 +150,64 @@ impl Finished {
 /// (`SchedError::Task(FutureError::Panicked(..))` or `...Cancelled`), and
 /// [`SchedError::Cancelled`] if the task calling `gather` is cancelled.
 pub fn gather<T: Clone + 'static>(handles: &[JoinHandle<T>]) -> Result<Vec<T>, SchedError> {
-    let finished = Finished::watch(handles);
-    for _ in 0..handles.len() {
-        let index = finished
-            .next(None)?
-            .expect("no deadline, so a task finished");
-        // Finished: `join` returns at once, with the value or the failure.
-        handles[index].join()?;
-    }
-    handles.iter().map(JoinHandle::join).collect()
+    // TODO: start as `gather_results` does: `Finished::watch(handles)`, then
+    // take `handles.len()` indexes from `finished.next(None)`, one per task,
+    // in the order the tasks finish.
+    // - For each index, `handles[index].join()` returns at once (the task has
+    //   finished): if it is an error, return that error right away, without
+    //   waiting for the others (they keep running; do not cancel them).
+    // - If `finished.next` returns `Err(SchedError::Cancelled)`, the task calling
+    //   `gather` was cancelled: `finished.cancel_and_wait(handles)?`, then return
+    //   that error. Any other error (a misuse, such as `NotInTask`): return it as is.
+    // - Once every task has finished, join them all again in argument order
+    //   and collect the values (`handles.iter().map(JoinHandle::join).collect()`).
+    // Tests: `cargo test --features exercise-ch07 --test ch07_combinators gather`.
+    todo!("gather: wait for every task, values in argument order, first failure at once")
 }
 // ANCHOR_END: gather
 
+// ANCHOR: gather_results
 /// Waits for every task and returns each one's outcome, in argument order:
 /// asyncio's `gather(..., return_exceptions=True)`. One task's failure does
 /// not hide the others' values.
 ///
 /// # Errors
 ///
-/// Only [`SchedError::Cancelled`], if the task calling it is cancelled.
+/// Only [`SchedError::Cancelled`], if the task calling it is cancelled; the
+/// gathered tasks are then cancelled too, as in [`gather`].
 pub fn gather_results<T: Clone + 'static>(
     handles: &[JoinHandle<T>],
 ) -> Result<Vec<Result<T, SchedError>>, SchedError> {
     let finished = Finished::watch(handles);
     for _ in 0..handles.len() {
-        finished.next(None)?;
+        match finished.next(None) {
+            Ok(_) => {}
+            Err(SchedError::Cancelled) => {
+                finished.cancel_and_wait(handles)?;
+                return Err(SchedError::Cancelled);
+            }
+            Err(misuse) => return Err(misuse),
+        }
     }
     Ok(handles.iter().map(JoinHandle::join).collect())
 }
+// ANCHOR_END: gather_results
 
 // ANCHOR: as_completed
 /// The results of a group of tasks in the order they finish: asyncio's
 /// `as_completed`. Each item is the task's index in the group and its
-/// outcome.
+/// value, or the task's failure.
+///
+/// Tasks that had finished before `as_completed` was called come first, in
+/// argument order. Cancelling the task that iterates does not cancel the
+/// group (asyncio's `as_completed` does not either): the next item is
+/// [`SchedError::Cancelled`], and then the iterator ends.
 pub struct AsCompleted<T> {
+    /// The group, in argument order.
     handles: Vec<JoinHandle<T>>,
+    /// The order they finish in.
     finished: Finished,
+    /// How many results are still to be handed out.
     left: usize,
 }
 
@@ -189,30 +260,30 @@ impl<T> std::fmt::Debug for AsCompleted<T> {
 /// If the time runs out first, `task` is cancelled, and `wait_for` waits
 /// for its cleanup to finish before returning [`SchedError::TimedOut`]. If
 /// the task calling `wait_for` is cancelled meanwhile, `task` is cancelled
-/// too, in the same way.
+/// too, in the same way, and `wait_for` returns [`SchedError::Cancelled`].
+/// A task that has already finished gives its outcome at once.
 ///
 /// # Errors
 ///
 /// [`SchedError::TimedOut`]; the task's own failure, as
-/// [`JoinHandle::join`] gives it; [`SchedError::Cancelled`].
+/// [`JoinHandle::join`] gives it (also a panic during its cleanup, which
+/// is news the caller should hear, as in asyncio); [`SchedError::Cancelled`].
 pub fn wait_for<T: Clone + 'static>(
     task: &JoinHandle<T>,
     timeout: Duration,
 ) -> Result<T, SchedError> {
-    let deadline = now()?.saturating_add(timeout);
-    let finished = Finished::watch(std::slice::from_ref(task));
-    let outcome = match finished.next(Some(deadline)) {
-        Ok(Some(_)) => return task.join(),
-        Ok(None) => SchedError::TimedOut,
-        Err(error) => error,
-    };
-    task.cancel();
-    // Wait out the task's cleanup. Its end is what we are after, not its
-    // value: its failure (`Cancelled`, most likely) is not ours to report.
-    while !task.is_finished() {
-        finished.next(None)?;
-    }
-    let _ = task.join();
-    Err(outcome)
+    // TODO: the deadline is `now()?` plus `timeout` (`saturating_add`). Watch the
+    // one task with `Finished::watch(std::slice::from_ref(task))`, then wait with
+    // `finished.next(Some(deadline))`:
+    // - `Ok(Some(_))`: the task finished in time: return `task.join()`.
+    // - `Ok(None)`: the deadline came first: the reason is `SchedError::TimedOut`.
+    // - `Err(SchedError::Cancelled)`: the caller itself was cancelled: that is the
+    //   reason. Any other error is a misuse: return it at once.
+    // With a reason (`TimedOut` or `Cancelled`), cancel the task and wait for its cleanup
+    // (`finished.cancel_and_wait(...)?`), then return `Err(reason)`, unless
+    // `task.join()` says the task panicked during its cleanup: return that
+    // panic instead (asyncio does the same).
+    // Tests: `cargo test --features exercise-ch07 --test ch07_combinators wait_for`.
+    todo!("wait_for: the value in time, or cancel the task, wait for its cleanup, time out")
 }
 // ANCHOR_END: wait_for

@@ -19,6 +19,10 @@
 //! - [`Scheduler::run_until_complete`] runs iterations, asyncio's
 //!   `_run_once`, until `main` is done (and then one more pass, as asyncio
 //!   does).
+//! - For chapter 7: [`JoinHandle::cancel`] hands a task
+//!   [`SchedError::Cancelled`] at the suspension point it waits at, and
+//!   [`waker`] with [`park`] let a task sleep until someone wakes it, the
+//!   way `gather` and `wait_for` wait.
 //!
 //! One iteration:
 //!

@@ -1,0 +1,1091 @@
+//! Chapter 7's tests, which are also its exercise: run them against your stub
+//! with `cargo test --features exercise-ch07 --test ch07_combinators`.
+//!
+//! Everything runs on the virtual clock, so every time below is exact: a
+//! line such as `[slow] cancelled at 2` says the task ran at exactly 2 s of
+//! virtual time, and no test depends on how fast this machine is.
+//!
+//! Several tasks here panic on purpose (a failing request): Rust's panic
+//! hook prints their messages on stderr while the tests run. That is
+//! expected; the task boundary catches each panic.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use yieldpoint::ch04_future_task::FutureError;
+use yieldpoint::ch06_scheduler::{
+    Clock, JoinHandle, SchedError, Scheduler, Unretrieved, now, sleep, spawn, yield_now,
+};
+use yieldpoint::ch07_combinators::{as_completed, gather, gather_results, wait_for};
+use yieldpoint::output::capture;
+use yieldpoint::say;
+
+#[allow(dead_code)]
+#[path = "../examples/ch07_combinators.rs"]
+mod example;
+
+const SECOND: Duration = Duration::from_secs(1);
+
+fn secs(seconds: f64) -> Duration {
+    Duration::from_secs_f64(seconds)
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|arg| arg.to_string()).collect()
+}
+
+/// The running scheduler's time in seconds, the short way: `2`, `1.5`.
+fn at() -> String {
+    format!("{}", now().expect("inside a task").as_secs_f64())
+}
+
+/// Runs `program` as main on `scheduler`, and returns its outcome and the
+/// lines it said.
+fn run_on<T: 'static>(
+    scheduler: &Scheduler,
+    program: impl FnOnce() -> Result<T, SchedError> + 'static,
+) -> (Result<T, SchedError>, Vec<String>) {
+    let (outcome, lines) = capture(|| scheduler.run_until_complete(program));
+    (outcome.and_then(|done| done), lines)
+}
+
+/// Runs `program` as main on a new virtual scheduler; returns the lines it
+/// said and the time the clock reads at the end.
+///
+/// # Panics
+///
+/// If the program fails, with its lines so far.
+fn run_virtual<T: 'static>(
+    program: impl FnOnce() -> Result<T, SchedError> + 'static,
+) -> (Vec<String>, Duration) {
+    let scheduler = Scheduler::new(Clock::Virtual);
+    let (outcome, lines) = run_on(&scheduler, program);
+    if let Err(error) = outcome {
+        panic!("the program failed: {error}\n{lines:#?}");
+    }
+    (lines, scheduler.now())
+}
+
+/// A task body: sleeps `seconds`, says it is done, and returns its name.
+fn nap(name: &'static str, seconds: f64) -> impl FnOnce() -> &'static str {
+    move || {
+        sleep(secs(seconds)).expect("nobody cancels this nap");
+        say!(name, "{name} done at {}", at());
+        name
+    }
+}
+
+/// A task body: sleeps `seconds`, then panics with `message`.
+fn fail_after(seconds: f64, message: &'static str) -> impl FnOnce() -> &'static str {
+    move || {
+        sleep(secs(seconds)).expect("nobody cancels this one");
+        panic!("{message}");
+    }
+}
+
+/// A task body that waits ten seconds; cancelled, it says so, cleans up
+/// for half a second (a sleep: cleanup that waits), says so, and returns.
+fn patient(name: &'static str) -> impl FnOnce() -> Result<&'static str, SchedError> {
+    move || match sleep(10 * SECOND) {
+        Ok(()) => Ok(name),
+        Err(error) => {
+            say!(name, "{name} cancelled at {}", at());
+            sleep(secs(0.5))?;
+            say!(name, "{name} cleaned up at {}", at());
+            Err(error)
+        }
+    }
+}
+
+/// Counts how many times it is dropped: put one on a task's stack to see
+/// the stack being cleaned up.
+struct DropCounter(Rc<Cell<u32>>);
+
+impl Drop for DropCounter {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() + 1);
+    }
+}
+
+fn cancelled() -> SchedError {
+    SchedError::Task(FutureError::Cancelled)
+}
+
+fn panicked(message: &str) -> SchedError {
+    SchedError::Task(FutureError::Panicked(message.to_string()))
+}
+
+// ---- the example ----
+
+// ANCHOR: transcript
+const TRANSCRIPT: &[&str] = &[
+    "[demo] Four requests, one after the other (clock: virtual, unit: 10 ms)",
+    "[main] users took 40 ms, done at 40 ms",
+    "[main] news took 10 ms, done at 50 ms",
+    "[main] prices took 30 ms, done at 80 ms",
+    "[main] weather took 20 ms, done at 100 ms",
+    "[main] run time 100 ms; the requests took 100 ms in all",
+    "[demo] The same four at once, each printed as it completes (as_completed)",
+    "[main] news took 10 ms, done at 10 ms",
+    "[main] weather took 20 ms, done at 20 ms",
+    "[main] prices took 30 ms, done at 30 ms",
+    "[main] users took 40 ms, done at 40 ms",
+    "[main] run time 40 ms; the requests took 100 ms in all",
+    "[demo] gather: the values in argument order",
+    "[main] gather returned [\"users\", \"news\", \"prices\", \"weather\"] at 40 ms",
+    "[demo] gather, and one request fails",
+    "[main] gather failed at 10 ms: the task panicked: prices: 503 Service Unavailable",
+    "[users] users done at 40 ms",
+    "[main] users still finished, at 40 ms: nobody cancelled it",
+    "[demo] gather_results: every outcome, failures too",
+    "[news] news done at 10 ms",
+    "[users] users done at 40 ms",
+    "[main] gather_results returned at 40 ms:",
+    "[main]   users took 40 ms",
+    "[main]   failed: the task panicked: prices: 503 Service Unavailable",
+    "[main]   news took 10 ms",
+    "[demo] wait_for: in time, then too late",
+    "[main] wait_for gave news at 10 ms",
+    "[slow] request sent at 10 ms",
+    "[slow] cancelled at 30 ms; closing the connection",
+    "[slow] connection closed at 35 ms",
+    "[main] wait_for gave up at 35 ms: the wait ran out of time before the work finished",
+    "[main] joining slow: the future was cancelled, so it has no result",
+    "[demo] Cancelling a task that never started",
+    "[main] cancel() = true",
+    "[main] cancel() again = false",
+    "[main] joining it: the future was cancelled, so it has no result",
+];
+// ANCHOR_END: transcript
+
+#[test]
+fn the_example_prints_the_fetch_lesson_and_every_combinator_with_exact_virtual_times() {
+    let (_, lines) = capture(|| example::run(&[]));
+    assert_eq!(lines, TRANSCRIPT);
+    let (_, lines) = capture(|| example::run(&args(&["--clock", "virtual"])));
+    assert_eq!(lines, TRANSCRIPT, "--clock virtual is the default");
+}
+
+#[test]
+fn the_example_with_trace_draws_each_programs_schedule_after_its_lines() {
+    let (_, lines) = capture(|| example::run(&args(&["--trace"])));
+    let told: Vec<&String> = lines
+        .iter()
+        .filter(|line| !line.starts_with("[trace]"))
+        .collect();
+    assert_eq!(told, TRANSCRIPT);
+    let diagrams = lines
+        .iter()
+        .filter(|line| line.starts_with("[trace]  time | main"))
+        .count();
+    assert_eq!(diagrams, 7, "one diagram per program");
+    // The concurrent fetch: main parks in as_completed while all four sleep.
+    let concurrent = "[trace]  time | main    | users            | news             | prices           | weather";
+    assert!(lines.iter().any(|line| line == concurrent), "{lines:#?}");
+    assert!(lines.iter().any(|line| line.contains("x cancel requested")));
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.contains("x cancelled, never ran"))
+    );
+}
+
+#[test]
+fn the_example_reads_its_clock_and_trace_options_and_refuses_bad_ones() {
+    let defaults = example::parse_args(&[]).unwrap();
+    assert_eq!(defaults.clock, Clock::Virtual);
+    assert!(!defaults.trace);
+    let real = example::parse_args(&args(&["--clock", "real", "--trace"])).unwrap();
+    assert_eq!(real.clock, Clock::Real);
+    assert!(real.trace);
+    assert_eq!(
+        example::parse_args(&args(&["--clock", "sundial"])),
+        Err("--clock sundial: the clock is either `virtual` or `real`".to_string())
+    );
+    assert_eq!(
+        example::parse_args(&args(&["--clock"])),
+        Err("--clock needs a value: `virtual` or `real`".to_string())
+    );
+    assert_eq!(
+        example::parse_args(&args(&["--fast"])),
+        Err("unknown argument \"--fast\"".to_string())
+    );
+}
+
+// ---- gather ----
+
+#[test]
+fn gather_returns_the_values_in_argument_order_not_the_order_they_finish() {
+    let (lines, end) = run_virtual(|| {
+        let slow = spawn("slow", nap("slow", 3.0))?;
+        let fast = spawn("fast", nap("fast", 1.0))?;
+        let medium = spawn("medium", nap("medium", 2.0))?;
+        let values = gather(&[slow, fast, medium])?;
+        say!("main", "gather returned {values:?} at {}", at());
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[fast] fast done at 1",
+            "[medium] medium done at 2",
+            "[slow] slow done at 3",
+            "[main] gather returned [\"slow\", \"fast\", \"medium\"] at 3",
+        ]
+    );
+    assert_eq!(end, 3 * SECOND, "the slowest task's time, not the sum");
+}
+
+#[test]
+fn gather_of_no_tasks_returns_an_empty_vec_without_suspending() {
+    let (lines, end) = run_virtual(|| {
+        let other = spawn("other", || say!("other", "other runs"))?;
+        let values = gather::<u32>(&[])?;
+        say!("main", "gather of nothing: {values:?} at {}", at());
+        other.join()?;
+        Ok(())
+    });
+    // Main spoke before `other` had a turn: gather never let go of the thread.
+    assert_eq!(
+        lines,
+        ["[main] gather of nothing: [] at 0", "[other] other runs"]
+    );
+    assert_eq!(end, Duration::ZERO);
+}
+
+#[test]
+fn gather_of_tasks_that_have_finished_returns_at_once_without_suspending() {
+    let (lines, _) = run_virtual(|| {
+        let a = spawn("a", || 1)?;
+        let b = spawn("b", || 2)?;
+        sleep(SECOND)?; // both finish meanwhile
+        assert!(a.is_finished() && b.is_finished());
+        let other = spawn("other", || say!("other", "other runs at {}", at()))?;
+        let before = now()?;
+        let values = gather(&[b, a])?;
+        assert_eq!(now()?, before, "no time passed");
+        say!("main", "gather returned {values:?} at {}", at());
+        other.join()?;
+        Ok(())
+    });
+    // `other` was ready all along, yet main spoke first.
+    assert_eq!(
+        lines,
+        [
+            "[main] gather returned [2, 1] at 1",
+            "[other] other runs at 1"
+        ]
+    );
+}
+
+#[test]
+fn the_first_failure_comes_back_at_once_and_the_sibling_keeps_running() {
+    let scheduler = Scheduler::new(Clock::Virtual);
+    let (outcome, lines) = run_on(&scheduler, || {
+        let slow = spawn("slow", nap("slow", 3.0))?;
+        let bad = spawn("bad", fail_after(1.0, "bad request"))?;
+        let error = gather(&[slow.clone(), bad]).unwrap_err();
+        say!("main", "gather failed at {}: {error}", at());
+        assert_eq!(error, panicked("bad request"));
+        let late = slow.join()?;
+        say!("main", "then joined {late} at {}", at());
+        Ok(())
+    });
+    assert_eq!(outcome, Ok(()));
+    assert_eq!(
+        lines,
+        [
+            "[main] gather failed at 1: the task panicked: bad request",
+            "[slow] slow done at 3",
+            "[main] then joined slow at 3",
+        ]
+    );
+    assert_eq!(
+        scheduler.take_unretrieved(),
+        [],
+        "gather handed the panic over"
+    );
+}
+
+#[test]
+fn gather_fails_with_the_task_that_fails_first_in_time_and_a_later_failure_stays_unretrieved() {
+    let scheduler = Scheduler::new(Clock::Virtual);
+    let (outcome, lines) = run_on(&scheduler, || {
+        let late = spawn("late", fail_after(2.0, "late failure"))?;
+        let early = spawn("early", fail_after(1.0, "early failure"))?;
+        let error = gather(&[late.clone(), early]).unwrap_err();
+        say!("main", "gather failed at {}: {error}", at());
+        sleep(5 * SECOND)?; // `late` fails meanwhile, and nobody joins it
+        Ok(late.id())
+    });
+    let late = outcome.unwrap();
+    assert_eq!(
+        lines,
+        ["[main] gather failed at 1: the task panicked: early failure"]
+    );
+    // asyncio's gather marks a later failure as retrieved and says nothing;
+    // here it is reported, because nobody was handed it.
+    assert_eq!(
+        scheduler.take_unretrieved(),
+        [Unretrieved {
+            task: "late".to_string(),
+            id: late,
+            message: "late failure".to_string(),
+        }]
+    );
+}
+
+#[test]
+fn gather_of_a_task_cancelled_before_it_started_fails_with_cancelled() {
+    let (lines, _) = run_virtual(|| {
+        let fine = spawn("fine", nap("fine", 1.0))?;
+        let gone = spawn("gone", nap("gone", 1.0))?;
+        assert!(gone.cancel());
+        assert_eq!(gather(&[fine, gone]), Err(cancelled()));
+        say!("main", "gather failed at {}", at());
+        Ok(())
+    });
+    assert_eq!(lines, ["[main] gather failed at 0"]);
+}
+
+/// `A` ends in its first step while a ticker counts passes with
+/// `yield_now`; main waits for `A` with a join or with gather.
+fn who_wakes_when(use_gather: bool) -> Vec<String> {
+    run_virtual(move || {
+        let a = spawn("A", || say!("A", "A ends"))?;
+        let ticker = spawn("ticker", || {
+            for tick in 0..4 {
+                say!("ticker", "tick {tick}");
+                yield_now()?;
+            }
+            Ok::<(), SchedError>(())
+        })?;
+        if use_gather {
+            gather(&[a])?;
+        } else {
+            a.join()?;
+        }
+        say!("main", "main resumes");
+        ticker.join()??;
+        Ok(())
+    })
+    .0
+}
+
+#[test]
+fn gather_wakes_its_caller_in_the_same_pass_as_a_join_one_pass_before_asyncio() {
+    let expected = [
+        "[A] A ends",
+        "[ticker] tick 0",
+        "[main] main resumes",
+        "[ticker] tick 1",
+        "[ticker] tick 2",
+        "[ticker] tick 3",
+    ];
+    assert_eq!(who_wakes_when(false), expected);
+    // CPython 3.11 prints `tick 1` before `main resumes` for gather: its
+    // done callbacks go through call_soon, which costs one more pass.
+    assert_eq!(who_wakes_when(true), expected);
+}
+
+/// Main starts a task that gathers two patient tasks (with `gather` or
+/// `gather_results`), then cancels it after a second.
+fn cancel_the_gatherer(use_results: bool) -> Vec<String> {
+    run_virtual(move || {
+        let gatherer = spawn("gatherer", move || {
+            let a = spawn("a", patient("a"))?;
+            let b = spawn("b", patient("b"))?;
+            let error = if use_results {
+                gather_results(&[a.clone(), b.clone()]).unwrap_err()
+            } else {
+                gather(&[a.clone(), b.clone()]).unwrap_err()
+            };
+            assert!(a.is_finished() && b.is_finished());
+            say!("gatherer", "gather: {error} (at {})", at());
+            Err::<(), SchedError>(error)
+        })?;
+        sleep(SECOND)?;
+        assert!(gatherer.cancel());
+        let error = gatherer.join().unwrap_err();
+        say!("main", "the gatherer: {error} (at {})", at());
+        Ok(())
+    })
+    .0
+}
+
+#[test]
+fn cancelling_the_task_that_gathers_cancels_the_gathered_tasks_and_waits_for_their_cleanup() {
+    let expected = [
+        "[a] a cancelled at 1",
+        "[b] b cancelled at 1",
+        "[a] a cleaned up at 1.5",
+        "[b] b cleaned up at 1.5",
+        "[gatherer] gather: this task was cancelled while it waited; clean up and return \
+         (the task ends cancelled whatever it returns) (at 1.5)",
+        "[main] the gatherer: the future was cancelled, so it has no result (at 1.5)",
+    ];
+    assert_eq!(cancel_the_gatherer(false), expected);
+    assert_eq!(cancel_the_gatherer(true), expected);
+}
+
+#[test]
+fn gather_results_returns_every_outcome_in_argument_order_once_the_last_has_finished() {
+    let scheduler = Scheduler::new(Clock::Virtual);
+    let (outcome, lines) = run_on(&scheduler, || {
+        let a = spawn("a", nap("a", 3.0))?;
+        let bad = spawn("bad", fail_after(1.0, "bad request"))?;
+        let c = spawn("c", nap("c", 2.0))?;
+        let outcomes = gather_results(&[a, bad, c])?;
+        say!("main", "gather_results returned at {}", at());
+        Ok(outcomes)
+    });
+    assert_eq!(
+        outcome,
+        Ok(vec![Ok("a"), Err(panicked("bad request")), Ok("c")])
+    );
+    assert_eq!(
+        lines,
+        [
+            "[c] c done at 2",
+            "[a] a done at 3",
+            "[main] gather_results returned at 3",
+        ]
+    );
+    assert_eq!(scheduler.take_unretrieved(), []);
+}
+
+// ---- as_completed ----
+
+#[test]
+fn as_completed_hands_out_each_result_as_its_task_finishes_with_its_index() {
+    let (lines, _) = run_virtual(|| {
+        let tasks = vec![
+            spawn("slow", nap("slow", 3.0))?,
+            spawn("fast", nap("fast", 1.0))?,
+            spawn("medium", nap("medium", 2.0))?,
+        ];
+        for item in as_completed(tasks) {
+            let (index, name) = item?;
+            say!("main", "#{index} {name} at {}", at());
+        }
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[fast] fast done at 1",
+            "[main] #1 fast at 1",
+            "[medium] medium done at 2",
+            "[main] #2 medium at 2",
+            "[slow] slow done at 3",
+            "[main] #0 slow at 3",
+        ]
+    );
+}
+
+#[test]
+fn as_completed_gives_tasks_that_finish_at_the_same_time_in_the_order_they_finished() {
+    let (lines, _) = run_virtual(|| {
+        // `b` sets its timer first, so at 1 s it fires first and finishes first.
+        let b = spawn("b", nap("b", 1.0))?;
+        let a = spawn("a", nap("a", 1.0))?;
+        for item in as_completed(vec![a, b]) {
+            let (index, name) = item?;
+            say!("main", "#{index} {name} at {}", at());
+        }
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[b] b done at 1",
+            "[a] a done at 1",
+            "[main] #1 b at 1",
+            "[main] #0 a at 1",
+        ]
+    );
+}
+
+#[test]
+fn as_completed_hands_out_a_failure_in_its_turn_and_goes_on() {
+    let (lines, _) = run_virtual(|| {
+        let tasks = vec![
+            spawn("fine", nap("fine", 2.0))?,
+            spawn("bad", fail_after(1.0, "bad request"))?,
+        ];
+        for item in as_completed(tasks) {
+            match item {
+                Ok((index, name)) => say!("main", "#{index} {name} at {}", at()),
+                Err(error) => say!("main", "{error} at {}", at()),
+            }
+        }
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[main] the task panicked: bad request at 1",
+            "[fine] fine done at 2",
+            "[main] #0 fine at 2",
+        ]
+    );
+}
+
+#[test]
+fn as_completed_gives_finished_tasks_in_argument_order_and_nothing_for_no_tasks() {
+    let (lines, _) = run_virtual(|| {
+        let a = spawn("a", || "a")?;
+        let b = spawn("b", || "b")?;
+        sleep(SECOND)?;
+        let mut empty = as_completed(Vec::<JoinHandle<u8>>::new());
+        assert!(empty.next().is_none());
+        let order: Vec<(usize, &str)> = as_completed(vec![b, a]).collect::<Result<_, _>>()?;
+        say!("main", "{order:?} at {}", at());
+        Ok(())
+    });
+    assert_eq!(lines, ["[main] [(0, \"b\"), (1, \"a\")] at 1"]);
+}
+
+// ---- wait_for ----
+
+#[test]
+fn wait_for_returns_the_value_as_soon_as_the_task_finishes_in_time() {
+    let (lines, end) = run_virtual(|| {
+        let quick = spawn("quick", nap("quick", 1.0))?;
+        let value = wait_for(&quick, 5 * SECOND)?;
+        say!("main", "wait_for gave {value} at {}", at());
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        ["[quick] quick done at 1", "[main] wait_for gave quick at 1"]
+    );
+    assert_eq!(end, SECOND, "the unused timeout does not hold the loop");
+}
+
+#[test]
+fn wait_for_cancels_a_task_that_takes_too_long_and_returns_after_its_cleanup() {
+    let scheduler = Scheduler::new(Clock::Virtual);
+    let (outcome, lines) = run_on(&scheduler, || {
+        let slow = spawn("slow", patient("slow"))?;
+        let error = wait_for(&slow, 2 * SECOND).unwrap_err();
+        say!("main", "wait_for: {error} (at {})", at());
+        assert!(slow.is_finished());
+        Ok((error, slow.join().unwrap_err()))
+    });
+    assert_eq!(outcome, Ok((SchedError::TimedOut, cancelled())));
+    assert_eq!(
+        lines,
+        [
+            "[slow] slow cancelled at 2",
+            "[slow] slow cleaned up at 2.5",
+            "[main] wait_for: the wait ran out of time before the work finished (at 2.5)",
+        ]
+    );
+    // The cancelled task's ten-second timer did not keep the loop waiting.
+    assert_eq!(scheduler.now(), secs(2.5));
+}
+
+// ANCHOR: diagram_test
+#[test]
+fn the_trace_of_a_wait_for_that_times_out_draws_this_exact_diagram() {
+    let scheduler = Scheduler::new(Clock::Virtual).with_trace();
+    let (outcome, _) = run_on(&scheduler, || {
+        let slow = spawn("slow", patient("slow"))?;
+        Ok(wait_for(&slow, 2 * SECOND))
+    });
+    assert_eq!(outcome, Ok(Err(SchedError::TimedOut)));
+    let expected = "
+ time | main          | slow
+------+---------------+--------------------
+0.000 | spawned       |
+0.000 | > runs        |
+0.000 |               | spawned by main
+0.000 | | parks to 2  |
+0.000 |               | > runs
+0.000 |               | | sleeps to 10
+0.000 | (idle until 2.000)
+2.000 | * timer fires |
+2.000 | > runs        |
+2.000 |               | x cancel requested
+2.000 | | parks       |
+2.000 |               | > runs
+2.000 |               | | sleeps to 2.5
+2.000 | (idle until 2.500)
+2.500 |               | * timer fires
+2.500 |               | > runs
+2.500 |               | = done
+2.500 | > runs        |
+2.500 | = done        |
+";
+    assert_eq!(format!("\n{}", scheduler.trace().diagram()), expected);
+}
+// ANCHOR_END: diagram_test
+
+#[test]
+fn wait_for_a_task_that_panics_returns_the_panic_before_the_timeout() {
+    let scheduler = Scheduler::new(Clock::Virtual);
+    let (outcome, lines) = run_on(&scheduler, || {
+        let bad = spawn("bad", fail_after(1.0, "bad request"))?;
+        let error = wait_for(&bad, 5 * SECOND).unwrap_err();
+        say!("main", "wait_for: {error} (at {})", at());
+        Ok(error)
+    });
+    assert_eq!(outcome, Ok(panicked("bad request")));
+    assert_eq!(
+        lines,
+        ["[main] wait_for: the task panicked: bad request (at 1)"]
+    );
+    assert_eq!(scheduler.take_unretrieved(), []);
+}
+
+#[test]
+fn wait_for_a_task_that_panics_while_it_cleans_up_returns_that_panic_not_the_timeout() {
+    let (lines, _) = run_virtual(|| {
+        let clumsy = spawn("clumsy", || -> &'static str {
+            if sleep(10 * SECOND).is_err() {
+                sleep(secs(0.5)).expect("a single cancellation");
+                panic!("cleanup failed");
+            }
+            "never"
+        })?;
+        let error = wait_for(&clumsy, SECOND).unwrap_err();
+        assert_eq!(error, panicked("cleanup failed"));
+        say!("main", "wait_for: {error} (at {})", at());
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        ["[main] wait_for: the task panicked: cleanup failed (at 1.5)"]
+    );
+}
+
+#[test]
+fn wait_for_a_finished_task_returns_its_value_without_suspending() {
+    let (lines, _) = run_virtual(|| {
+        let done = spawn("done", || 7)?;
+        yield_now()?; // `done` runs and finishes
+        let other = spawn("other", || say!("other", "other runs"))?;
+        let value = wait_for(&done, Duration::ZERO)?;
+        say!("main", "wait_for gave {value} at {}", at());
+        other.join()?;
+        Ok(())
+    });
+    assert_eq!(lines, ["[main] wait_for gave 7 at 0", "[other] other runs"]);
+}
+
+#[test]
+fn wait_for_with_a_zero_timeout_cancels_an_unfinished_task_without_waiting() {
+    let (lines, end) = run_virtual(|| {
+        // Not started yet: cancelled at once, so it never runs (as in asyncio).
+        let fresh = spawn("fresh", nap("fresh", 1.0))?;
+        let error = wait_for(&fresh, Duration::ZERO).unwrap_err();
+        say!("main", "fresh: {error} (at {})", at());
+        assert_eq!(fresh.join(), Err(cancelled()));
+        // Started: cancelled where it sleeps; wait_for still waits out its cleanup.
+        let started = spawn("started", patient("started"))?;
+        yield_now()?;
+        let error = wait_for(&started, Duration::ZERO).unwrap_err();
+        say!("main", "started: {error} (at {})", at());
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[main] fresh: the wait ran out of time before the work finished (at 0)",
+            "[started] started cancelled at 0",
+            "[started] started cleaned up at 0.5",
+            "[main] started: the wait ran out of time before the work finished (at 0.5)",
+        ]
+    );
+    assert_eq!(end, secs(0.5));
+}
+
+/// A task body that sleeps two seconds and returns `"value"`, saying so
+/// if it is cancelled instead.
+fn two_seconds() -> Result<&'static str, SchedError> {
+    if let Err(error) = sleep(2 * SECOND) {
+        say!("job", "cancelled at {}", at());
+        return Err(error);
+    }
+    Ok("value")
+}
+
+#[test]
+fn a_task_that_finishes_exactly_at_the_deadline_wins_only_if_its_timer_was_set_first() {
+    let (lines, _) = run_virtual(|| {
+        // wait_for parks (setting its deadline) before the job's first step.
+        let job = spawn("job", two_seconds)?;
+        let outcome = wait_for(&job, 2 * SECOND);
+        say!("main", "deadline set first: {outcome:?} at {}", at());
+        // The job starts (setting its timer) before wait_for is called.
+        let job = spawn("job", two_seconds)?;
+        yield_now()?;
+        let outcome = wait_for(&job, 2 * SECOND)?;
+        say!("main", "job's timer set first: {outcome:?} at {}", at());
+        Ok(())
+    });
+    // CPython 3.11 decides both ties the same way.
+    assert_eq!(
+        lines,
+        [
+            "[job] cancelled at 2",
+            "[main] deadline set first: Err(TimedOut) at 2",
+            "[main] job's timer set first: Ok(\"value\") at 4",
+        ]
+    );
+}
+
+#[test]
+fn cancelling_the_task_in_wait_for_cancels_the_task_it_waits_for_too() {
+    let (lines, end) = run_virtual(|| {
+        let inner = spawn("inner", patient("inner"))?;
+        let waiter = spawn("waiter", {
+            let inner = inner.clone();
+            move || {
+                let error = wait_for(&inner, 60 * SECOND).unwrap_err();
+                say!("waiter", "wait_for: {error} (at {})", at());
+                Err::<(), SchedError>(error)
+            }
+        })?;
+        sleep(SECOND)?;
+        assert!(waiter.cancel());
+        assert_eq!(waiter.join(), Err(cancelled()));
+        say!("main", "waiter cancelled, at {}", at());
+        assert_eq!(inner.join(), Err(cancelled()));
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[inner] inner cancelled at 1",
+            "[inner] inner cleaned up at 1.5",
+            "[waiter] wait_for: this task was cancelled while it waited; clean up and return \
+             (the task ends cancelled whatever it returns) (at 1.5)",
+            "[main] waiter cancelled, at 1.5",
+        ]
+    );
+    assert_eq!(end, secs(1.5));
+}
+
+// ---- cancellation ----
+
+#[test]
+fn cancel_is_delivered_as_an_error_returned_by_the_suspension_point_the_task_waits_at() {
+    let (lines, _) = run_virtual(|| {
+        let sleeper = spawn("sleeper", || {
+            let outcome = sleep(10 * SECOND);
+            say!("sleeper", "sleep returned {outcome:?} at {}", at());
+            outcome
+        })?;
+        sleep(SECOND)?;
+        assert!(!sleeper.is_finished());
+        assert!(sleeper.cancel());
+        assert_eq!(sleeper.join(), Err(cancelled()));
+        say!("main", "joined at {}", at());
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[sleeper] sleep returned Err(Cancelled) at 1",
+            "[main] joined at 1",
+        ]
+    );
+}
+
+/// Three nested calls, each with a counter on its frame; the innermost
+/// sleeps, and `?` carries a cancellation back out through all three.
+fn deep(level: u32, drops: Rc<Cell<u32>>) -> Result<(), SchedError> {
+    let _counter = DropCounter(Rc::clone(&drops));
+    if level == 0 {
+        sleep(10 * SECOND)
+    } else {
+        deep(level - 1, drops)
+    }
+}
+
+#[test]
+fn a_cancelled_task_runs_the_destructors_of_every_frame_on_its_stack() {
+    let drops = Rc::new(Cell::new(0));
+    let seen = Rc::clone(&drops);
+    let (lines, _) = run_virtual(move || {
+        let task = spawn("deep", move || deep(2, seen))?;
+        sleep(SECOND)?;
+        assert_eq!(drops.get(), 0, "nothing dropped before the cancel");
+        task.cancel();
+        assert_eq!(drops.get(), 0, "delivered at the task's next resume");
+        assert_eq!(task.join(), Err(cancelled()));
+        say!("main", "{} counters dropped at {}", drops.get(), at());
+        Ok(())
+    });
+    assert_eq!(lines, ["[main] 3 counters dropped at 1"]);
+}
+
+#[test]
+fn cleanup_that_waits_runs_to_its_end_before_the_cancelled_task_finishes() {
+    let (lines, end) = run_virtual(|| {
+        let task = spawn("worker", || {
+            if let Err(error) = sleep(10 * SECOND) {
+                say!("worker", "cancelled at {}", at());
+                sleep(secs(0.5))?;
+                say!("worker", "flushed at {}", at());
+                sleep(secs(0.25))?;
+                say!("worker", "closed at {}", at());
+                return Err(error);
+            }
+            Ok(())
+        })?;
+        sleep(SECOND)?;
+        task.cancel();
+        let outcome = task.join();
+        say!("main", "joined at {}: {outcome:?}", at());
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[worker] cancelled at 1",
+            "[worker] flushed at 1.5",
+            "[worker] closed at 1.75",
+            "[main] joined at 1.75: Err(Task(Cancelled))",
+        ]
+    );
+    assert_eq!(end, secs(1.75));
+}
+
+#[test]
+fn a_task_that_swallows_its_cancellation_and_returns_a_value_still_ends_cancelled() {
+    let (lines, _) = run_virtual(|| {
+        let stubborn = spawn("stubborn", || {
+            let _ = sleep(10 * SECOND); // ignores the cancellation
+            say!("stubborn", "returning 42 anyway");
+            42
+        })?;
+        sleep(SECOND)?;
+        stubborn.cancel();
+        assert_eq!(stubborn.join(), Err(cancelled()));
+        assert_eq!(stubborn.future().result(), Err(FutureError::Cancelled));
+        say!("main", "the 42 was dropped");
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[stubborn] returning 42 anyway",
+            "[main] the 42 was dropped"
+        ]
+    );
+}
+
+#[test]
+fn a_task_cancelled_before_it_started_never_runs_and_its_closure_is_dropped_at_once() {
+    let scheduler = Scheduler::new(Clock::Virtual);
+    let ran = Rc::new(Cell::new(false));
+    let drops = Rc::new(Cell::new(0));
+    let (ran_seen, drops_seen) = (Rc::clone(&ran), Rc::clone(&drops));
+    let (outcome, lines) = run_on(&scheduler, move || {
+        let counter = DropCounter(Rc::clone(&drops_seen));
+        let flag = Rc::clone(&ran_seen);
+        let never = spawn("never", move || {
+            let _counter = counter;
+            flag.set(true);
+        })?;
+        assert_eq!(drops_seen.get(), 0);
+        assert!(never.cancel());
+        assert_eq!(drops_seen.get(), 1, "the closure went at once");
+        assert!(never.is_finished());
+        assert_eq!(never.join(), Err(cancelled()));
+        sleep(SECOND)?;
+        Ok(())
+    });
+    assert_eq!(outcome, Ok(()));
+    assert!(lines.is_empty());
+    assert!(!ran.get(), "the task never ran");
+    assert_eq!(drops.get(), 1);
+    assert_eq!(scheduler.live_tasks(), 0);
+}
+
+#[test]
+fn cancelling_a_finished_task_returns_false_and_changes_nothing() {
+    let (lines, _) = run_virtual(|| {
+        let done = spawn("done", || 7)?;
+        assert_eq!(done.join(), Ok(7));
+        assert!(!done.cancel());
+        assert_eq!(done.join(), Ok(7));
+        let bad = spawn("bad", fail_after(0.5, "bad request"))?;
+        assert_eq!(bad.join(), Err(panicked("bad request")));
+        assert!(!bad.cancel());
+        assert_eq!(bad.join(), Err(panicked("bad request")));
+        say!("main", "both unchanged");
+        Ok(())
+    });
+    assert_eq!(lines, ["[main] both unchanged"]);
+}
+
+#[test]
+fn cancelling_twice_before_it_is_delivered_delivers_it_once() {
+    let (lines, _) = run_virtual(|| {
+        let worker = spawn("worker", patient("worker"))?;
+        sleep(SECOND)?;
+        assert!(worker.cancel());
+        assert!(
+            worker.cancel(),
+            "still pending, so true again (asyncio too)"
+        );
+        assert_eq!(worker.join(), Err(cancelled()));
+        Ok(())
+    });
+    // One cancellation: the cleanup's own sleep is not interrupted.
+    assert_eq!(
+        lines,
+        [
+            "[worker] worker cancelled at 1",
+            "[worker] worker cleaned up at 1.5",
+        ]
+    );
+}
+
+#[test]
+fn a_second_cancel_during_the_cleanup_interrupts_the_cleanup_as_in_asyncio() {
+    let (lines, _) = run_virtual(|| {
+        let worker = spawn("worker", patient("worker"))?;
+        sleep(SECOND)?;
+        worker.cancel();
+        sleep(secs(0.25))?; // the worker is in its cleanup sleep now
+        assert!(worker.cancel());
+        assert_eq!(worker.join(), Err(cancelled()));
+        say!("main", "joined at {}", at());
+        Ok(())
+    });
+    // The cleanup's `sleep(..)?` returned the second cancellation.
+    assert_eq!(
+        lines,
+        ["[worker] worker cancelled at 1", "[main] joined at 1.25"]
+    );
+}
+
+/// The handle of a task that returns what its suspension point said.
+type SelfHandle = JoinHandle<Result<(), SchedError>>;
+
+#[test]
+fn a_task_that_cancels_itself_runs_on_until_its_next_suspension_point() {
+    let (lines, _) = run_virtual(|| {
+        // Where the task finds its own handle, once main has stored it.
+        let me: Rc<RefCell<Option<SelfHandle>>> = Rc::default();
+        let handle = spawn("self", {
+            let me = Rc::clone(&me);
+            move || {
+                let own = me.borrow().clone().expect("main stored the handle");
+                say!("self", "cancel() = {}", own.cancel());
+                say!("self", "still running");
+                let outcome = yield_now();
+                say!("self", "yield_now returned {outcome:?}");
+                outcome
+            }
+        })?;
+        *me.borrow_mut() = Some(handle.clone());
+        assert_eq!(handle.join(), Err(cancelled()));
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[self] cancel() = true",
+            "[self] still running",
+            "[self] yield_now returned Err(Cancelled)",
+        ]
+    );
+}
+
+#[test]
+fn cancelling_a_task_that_joins_another_leaves_the_joined_task_running() {
+    let (lines, _) = run_virtual(|| {
+        let target = spawn("target", nap("target", 5.0))?;
+        let joiner = spawn("joiner", {
+            let target = target.clone();
+            move || {
+                let outcome = target.join();
+                say!("joiner", "join returned {outcome:?} at {}", at());
+                outcome
+            }
+        })?;
+        sleep(SECOND)?;
+        joiner.cancel();
+        assert_eq!(joiner.join(), Err(cancelled()));
+        assert!(!target.is_finished());
+        let value = target.join()?;
+        say!("main", "target still gave {value} at {}", at());
+        Ok(())
+    });
+    // asyncio would cancel `target` too: there, cancelling a task cancels
+    // the task it awaits. Here a join never cancels what it joins.
+    assert_eq!(
+        lines,
+        [
+            "[joiner] join returned Err(Cancelled) at 1",
+            "[target] target done at 5",
+            "[main] target still gave target at 5",
+        ]
+    );
+}
+
+// ---- failures nobody awaited ----
+
+#[test]
+fn a_panic_nobody_joins_is_reported_by_take_unretrieved_naming_the_task() {
+    let scheduler = Scheduler::new(Clock::Virtual);
+    let (outcome, lines) = run_on(&scheduler, || {
+        let orphan = spawn("orphan", fail_after(1.0, "nobody listens"))?;
+        let joined = spawn("joined", fail_after(1.0, "somebody listens"))?;
+        let fine = spawn("fine", nap("fine", 2.0))?;
+        assert_eq!(joined.join(), Err(panicked("somebody listens")));
+        fine.join()?;
+        Ok(orphan.id())
+    });
+    let orphan = outcome.unwrap();
+    assert_eq!(lines, ["[fine] fine done at 2"], "the others kept running");
+    let unretrieved = scheduler.take_unretrieved();
+    assert_eq!(
+        unretrieved,
+        [Unretrieved {
+            task: "orphan".to_string(),
+            id: orphan,
+            message: "nobody listens".to_string(),
+        }]
+    );
+    assert_eq!(
+        unretrieved[0].to_string(),
+        "task orphan (T1) panicked and nobody joined it: nobody listens"
+    );
+    assert_eq!(scheduler.take_unretrieved(), [], "taken once");
+}
+
+// ---- misuse ----
+
+#[test]
+fn outside_a_task_a_combinator_that_has_to_wait_says_not_in_task() {
+    let scheduler = Scheduler::new(Clock::Virtual);
+    // Spawned before any run: it has not started, so waiting would be needed.
+    let pending = scheduler.spawn("pending", || 1).unwrap();
+    assert_eq!(
+        gather(std::slice::from_ref(&pending)),
+        Err(SchedError::NotInTask { operation: "waker" })
+    );
+    assert_eq!(
+        wait_for(&pending, SECOND),
+        Err(SchedError::NotInTask { operation: "now" })
+    );
+    let mut items = as_completed(vec![pending.clone()]);
+    assert_eq!(
+        items.next(),
+        Some(Err(SchedError::NotInTask { operation: "waker" }))
+    );
+    assert_eq!(items.next(), None);
+    // Nothing to wait for: a finished task's values need no scheduler.
+    let (outcome, _) = run_on(&scheduler, || Ok(()));
+    assert_eq!(outcome, Ok(()));
+    assert!(pending.is_finished());
+    assert_eq!(gather(&[pending.clone(), pending]), Ok(vec![1, 1]));
+}
