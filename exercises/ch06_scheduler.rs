@@ -1041,6 +1041,8 @@ impl Shared {
             return true;
         }
         drop(tasks);
+        let by = CURRENT.with(Cell::get).task;
+        self.record(Some(id), || EventKind::Woken { by });
         self.ready
             .borrow_mut()
             .push_back(Ready::Step(id, token, Resume::Ready));

@@ -1085,6 +1085,8 @@ impl Shared {
             return true;
         }
         drop(tasks);
+        let by = CURRENT.with(Cell::get).task;
+        self.record(Some(id), || EventKind::Woken { by });
         self.ready
             .borrow_mut()
             .push_back(Ready::Step(id, token, Resume::Ready));
@@ -1148,7 +1150,11 @@ impl Shared {
                 message: message.clone(),
             });
         }
-        self.record(Some(id), || EventKind::Done { panicked: panic });
+        let cancelled = slot.cancelled;
+        self.record(Some(id), || EventKind::Done {
+            panicked: panic,
+            cancelled,
+        });
         for (waiter, token) in slot.waiters {
             self.record(Some(waiter), || EventKind::Woken { by: Some(id) });
             self.ready

@@ -181,7 +181,7 @@ fn the_example_with_trace_draws_each_programs_schedule_after_its_lines() {
         .count();
     assert_eq!(diagrams, 7, "one diagram per program");
     // The concurrent fetch: main parks in as_completed while all four sleep.
-    let concurrent = "[trace]  time | main    | users            | news             | prices           | weather";
+    let concurrent = "[trace]  time | main              | users            | news             | prices           | weather";
     assert!(lines.iter().any(|line| line == concurrent), "{lines:#?}");
     assert!(lines.iter().any(|line| line.contains("x cancel requested")));
     assert!(
@@ -597,27 +597,28 @@ fn the_trace_of_a_wait_for_that_times_out_draws_this_exact_diagram() {
     });
     assert_eq!(outcome, Ok(Err(SchedError::TimedOut)));
     let expected = "
- time | main          | slow
-------+---------------+--------------------
-0.000 | spawned       |
-0.000 | > runs        |
-0.000 |               | spawned by main
-0.000 | | parks to 2  |
-0.000 |               | > runs
-0.000 |               | | sleeps to 10
+ time | main           | slow
+------+----------------+--------------------
+0.000 | spawned        |
+0.000 | > runs         |
+0.000 |                | spawned by main
+0.000 | | parks to 2   |
+0.000 |                | > runs
+0.000 |                | | sleeps to 10
 0.000 | (idle until 2.000)
-2.000 | * timer fires |
-2.000 | > runs        |
-2.000 |               | x cancel requested
-2.000 | | parks       |
-2.000 |               | > runs
-2.000 |               | | sleeps to 2.5
+2.000 | * timer fires  |
+2.000 | > runs         |
+2.000 |                | x cancel requested
+2.000 | | parks        |
+2.000 |                | > runs
+2.000 |                | | sleeps to 2.5
 2.000 | (idle until 2.500)
-2.500 |               | * timer fires
-2.500 |               | > runs
-2.500 |               | = done
-2.500 | > runs        |
-2.500 | = done        |
+2.500 |                | * timer fires
+2.500 |                | > runs
+2.500 | * slow is done |
+2.500 |                | = cancelled
+2.500 | > runs         |
+2.500 | = done         |
 ";
     assert_eq!(format!("\n{}", scheduler.trace().diagram()), expected);
 }

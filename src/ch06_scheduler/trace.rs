@@ -79,10 +79,13 @@ pub enum EventKind {
         /// Whether it had started.
         started: bool,
     },
-    /// The task finished; `panicked` holds the panic message if it panicked.
+    /// The task finished; `panicked` holds the panic message if it panicked,
+    /// and `cancelled` says whether it ended by a cancellation.
     Done {
         /// The panic message, if any.
         panicked: Option<String>,
+        /// Whether a cancellation was delivered to it.
+        cancelled: bool,
     },
 }
 
@@ -148,9 +151,17 @@ impl Trace {
             EventKind::Idle { until } => format!("(idle until {})", seconds(*until)),
             EventKind::Cancelled { started: false } => "x cancelled, never ran".to_string(),
             EventKind::Cancelled { started: true } => "x cancel requested".to_string(),
-            EventKind::Done { panicked: None } => "= done".to_string(),
+            EventKind::Done {
+                panicked: None,
+                cancelled: false,
+            } => "= done".to_string(),
+            EventKind::Done {
+                panicked: None,
+                cancelled: true,
+            } => "= cancelled".to_string(),
             EventKind::Done {
                 panicked: Some(message),
+                ..
             } => format!("= panicked: {message}"),
         }
     }
