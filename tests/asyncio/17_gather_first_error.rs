@@ -1,0 +1,58 @@
+//! The twin of `17_gather_first_error.py`: `gather` returns the first failure
+//! at once; the other tasks are not cancelled and keep running. A Python
+//! exception is a panic here, and reaches `gather` as
+//! `SchedError::Task(FutureError::Panicked(message))`.
+
+use yieldpoint::ch04_future_task::FutureError;
+use yieldpoint::ch06_scheduler::{SchedError, sleep, spawn};
+use yieldpoint::ch07_combinators::gather;
+
+use crate::parity::{UNIT, run, say};
+
+fn quick() -> Result<u32, SchedError> {
+    sleep(UNIT)?;
+    say("quick", "returns 1");
+    Ok(1)
+}
+
+fn bad() -> Result<u32, SchedError> {
+    sleep(2 * UNIT)?;
+    say("bad", "raises boom");
+    panic!("boom");
+}
+
+fn slow() -> Result<u32, SchedError> {
+    sleep(3 * UNIT)?;
+    say("slow", "returns 3");
+    Ok(3)
+}
+
+fn main() -> Result<(), SchedError> {
+    let q = spawn("quick", quick)?;
+    let b = spawn("bad", bad)?;
+    let s = spawn("slow", slow)?;
+    say("main", "gathers quick, bad, slow");
+    match gather(&[q, b, s.clone()]) {
+        Ok(_) => say("main", "gather returned"),
+        Err(SchedError::Task(FutureError::Panicked(message))) => {
+            say("main", format!("gather failed: {message}"));
+        }
+        Err(error) => return Err(error),
+    }
+    say(
+        "main",
+        if s.is_finished() {
+            "slow is done"
+        } else {
+            "slow is still pending"
+        },
+    );
+    let value = s.join()??;
+    say("main", format!("slow returned {value}"));
+    Ok(())
+}
+
+/// Runs the scenario on the virtual clock and returns its lines.
+pub fn scenario() -> Vec<String> {
+    run(main)
+}
