@@ -13,11 +13,11 @@
 //! cancelled before it ever started never runs.
 //!
 //! Options (after `--`):
-//! - `--clock virtual` (the default) runs on the virtual clock: the times
-//!   are exact, and the whole run takes no real time at all. `--clock real`
-//!   runs the same programs on the wall clock: the times printed are
-//!   measured, so they come out a millisecond or so longer. Either way a
-//!   unit of latency ([`UNIT`]) is 10 ms.
+//! - `--clock real` (the default) runs on the wall clock: the times printed
+//!   are measured, so they come out a millisecond or so longer than the
+//!   latencies. `--clock virtual` runs the same programs on the virtual
+//!   clock: the times are exact, and the whole run takes no real time at
+//!   all. Either way a unit of latency ([`UNIT`]) is 10 ms.
 //! - `--trace` prints each program's schedule as a text diagram after it
 //!   runs.
 //!
@@ -250,14 +250,14 @@ pub struct Options {
 pub const USAGE: &str =
     "cargo run --example ch07_combinators -- [--clock virtual | --clock real] [--trace]";
 
-/// Reads the options; the defaults are `--clock virtual`, no trace.
+/// Reads the options; the defaults are `--clock real`, no trace.
 ///
 /// # Errors
 ///
 /// A message naming the argument that is wrong and what would be right.
 pub fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
-        clock: Clock::Virtual,
+        clock: Clock::Real,
         trace: false,
     };
     let mut args = args.iter();
