@@ -1066,15 +1066,8 @@ impl Shared {
             self.record(Some(id), || EventKind::Cancelled { started: false });
             // Dropping the closure drops its `CancelOnDrop` guard: the
             // future is cancelled.
-            CANCELLING.with(|cancelling| cancelling.set(true));
-            drop(slot.coroutine);
-            CANCELLING.with(|cancelling| cancelling.set(false));
-            for (waiter, token) in slot.waiters {
-                self.record(Some(waiter), || EventKind::Woken { by: Some(id) });
-                self.ready
-                    .borrow_mut()
-                    .push_back(Ready::Step(waiter, token, Resume::Ready));
-            }
+            drop_cancelled(slot.coroutine);
+            self.wake_waiters(id, slot.waiters);
             return true;
         }
         slot.cancel_requested = true;
@@ -1098,16 +1091,26 @@ impl Shared {
         // TODO: the task's body returned or panicked; either way its future is already
         // settled (the body did it, see `spawn`). Take its slot out of the table
         // (`self.tasks.borrow_mut()[id.slot as usize].take()`) and give the place back
-        // (`free_slots`). Record `EventKind::Done { panicked: panic }`. Wake every waiter, in
-        // order: record `EventKind::Woken { by: Some(id) }` and push
-        // `Ready::Step(waiter, token, Resume::Ready)` to the back of the ready queue. A task
-        // that panicked also goes on `self.unretrieved` until someone joins it. Finally, if the pool holds fewer than `POOL_LIMIT`
+        // (`free_slots`). A task that panicked goes on `self.unretrieved` until someone
+        // joins it. Record `EventKind::Done { panicked: panic, cancelled: slot.cancelled }`,
+        // then wake every waiter, in order: `self.wake_waiters(id, slot.waiters)`. Finally, if the pool holds fewer than `POOL_LIMIT`
         // stacks, keep this one: `pool.push(coroutine.into_stack())`.
         todo!("Shared::finish")
     }
     // ANCHOR_END: finish
 
     // ANCHOR: stuck_tasks
+    /// Task `id` has ended: every task that joined it goes to the back of
+    /// the ready queue, in the order it joined.
+    fn wake_waiters(&self, id: TaskId, waiters: Vec<(TaskId, u64)>) {
+        for (waiter, token) in waiters {
+            self.record(Some(waiter), || EventKind::Woken { by: Some(id) });
+            self.ready
+                .borrow_mut()
+                .push_back(Ready::Step(waiter, token, Resume::Ready));
+        }
+    }
+
     /// Every live task, with what it waits for.
     fn stuck_tasks(&self) -> Vec<StuckTask> {
         let tasks = self.tasks.borrow();
@@ -1141,12 +1144,10 @@ impl Shared {
             if slots.is_empty() {
                 break;
             }
-            CANCELLING.with(|cancelling| cancelling.set(true));
             // Dropping a coroutine unwinds its stack (or, for a task that
             // never started, drops its closure); either way the task's
             // `CancelOnDrop` guard marks its future cancelled.
-            drop(slots);
-            CANCELLING.with(|cancelling| cancelling.set(false));
+            drop_cancelled(slots);
         }
         self.ready.borrow_mut().clear();
         self.timers.borrow_mut().clear();
@@ -1197,6 +1198,15 @@ fn new_stack(size: usize) -> Result<DefaultStack, SchedError> {
     })
 }
 // ANCHOR_END: new_stack
+
+/// Drops `cancelled` (coroutines of cancelled tasks, or what holds them)
+/// with `CANCELLING` set, so that each task's body lets the unwinding pass
+/// instead of reporting it as a panic of its own.
+fn drop_cancelled<T>(cancelled: T) {
+    CANCELLING.with(|cancelling| cancelling.set(true));
+    drop(cancelled);
+    CANCELLING.with(|cancelling| cancelling.set(false));
+}
 
 /// The live task `id`, if it is still in the table.
 fn slot_of(tasks: &[Option<TaskSlot>], id: TaskId) -> Option<&TaskSlot> {
