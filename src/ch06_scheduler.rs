@@ -78,6 +78,7 @@ use corosensei::{Coroutine, CoroutineResult, Yielder};
 
 use crate::ch04_future_task::{Future, FutureError, panic_message};
 
+mod overflow;
 pub mod trace;
 
 pub use trace::{Event, EventKind, Trace};
@@ -934,7 +935,7 @@ impl Shared {
     // ANCHOR: step
     /// Resumes task `id` once, and files it where its answer says.
     fn step(&self, id: TaskId, token: u64, why: Resume) {
-        let (mut coroutine, yielder, stack, input, cancelled) = {
+        let (mut coroutine, yielder, stack, input, cancelled, name) = {
             let mut tasks = self.tasks.borrow_mut();
             let Some(slot) = slot_of_mut(&mut tasks, id) else {
                 return; // gone since it was queued
@@ -962,6 +963,7 @@ impl Shared {
                 slot.stack.clone(),
                 input,
                 slot.cancelled,
+                Rc::clone(&slot.name),
             )
         };
         CURRENT.with(|current| {
@@ -978,7 +980,11 @@ impl Shared {
 
         // A panic in the body is caught inside the coroutine (see `spawn`),
         // so `resume` returns normally whatever the body does.
+        // While it runs, a stack overflow is reported with the task's name
+        // (see `overflow`); `name` outlives the guard.
+        let armed = overflow::arm(&stack, &name);
         let outcome = coroutine.resume(input);
+        drop(armed);
 
         let yielder = CURRENT.with(|current| current.replace(Current::NONE).yielder);
         match outcome {
