@@ -144,6 +144,15 @@ pub const CHAPTERS: &[Chapter] = &[
                index. `gather` returns the first failure at once; `wait_for` cancels the \
                task when the deadline passes, then waits for its cleanup.",
     },
+    Chapter {
+        number: 8,
+        name: "ch08_cost_of_a_switch",
+        title: "What a switch costs: stackful, stackless, tasks and threads",
+        hint: "`Counter::resume` takes the state out with `mem::replace`, matches on it, \
+               and puts the next state back; `Stepper::step` polls the pinned future once \
+               with `Waker::noop()` and remembers when it returned `Ready`; `block_on` \
+               polls until `Ready`, and panics if a `Pending` came without a wake.",
+    },
 ];
 
 /// The chapter with this number, if there is one.

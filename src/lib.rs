@@ -11,10 +11,12 @@
 //! | 5 | [`ch05_event_loop`] | a round-robin [`EventLoop`](ch05_event_loop::EventLoop) with busy sleeps |
 //! | 6 | [`ch06_scheduler`] | a [`Scheduler`](ch06_scheduler::Scheduler) with a ready queue, timers, a virtual clock and a trace |
 //! | 7 | [`ch07_combinators`] | [`gather`](ch07_combinators::gather), [`as_completed`](ch07_combinators::as_completed), [`wait_for`](ch07_combinators::wait_for) and cancellation |
+//! | 8 | [`ch08_cost_of_a_switch`] | what a switch costs: a stackless [`Counter`](ch08_cost_of_a_switch::Counter), `async fn`s polled by hand, and memory per paused unit |
 //!
-//! Two support modules serve every chapter: [`output`] prints the role-tagged
-//! lines the examples show (and lets tests read them back), and [`course`]
-//! lists the chapters for the course runner (`cargo run`).
+//! Three support modules serve the chapters: [`output`] prints the role-tagged
+//! lines the examples show (and lets tests read them back), [`course`]
+//! lists the chapters for the course runner (`cargo run`), and [`costs`]
+//! turns a bench run into chapter 8's table and chart.
 //!
 //! ## Exercises
 //!
@@ -29,6 +31,7 @@
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
+pub mod costs;
 pub mod course;
 pub mod output;
 
@@ -73,3 +76,9 @@ pub mod ch07_combinators;
 #[cfg(feature = "exercise-ch07")]
 #[path = "../exercises/ch07_combinators.rs"]
 pub mod ch07_combinators;
+
+#[cfg(not(feature = "exercise-ch08"))]
+pub mod ch08_cost_of_a_switch;
+#[cfg(feature = "exercise-ch08")]
+#[path = "../exercises/ch08_cost_of_a_switch.rs"]
+pub mod ch08_cost_of_a_switch;

@@ -58,6 +58,9 @@ mod ch06_scheduler;
 #[allow(dead_code)]
 #[path = "../examples/ch07_combinators.rs"]
 mod ch07_combinators;
+#[allow(dead_code)]
+#[path = "../examples/ch08_cost_of_a_switch.rs"]
+mod ch08_cost_of_a_switch;
 
 /// What the example called `name` prints, line by line, when run with
 /// `args` on its command line.
@@ -74,6 +77,7 @@ fn example_output(name: &str, args: &[String]) -> Vec<String> {
         "ch05_event_loop" => capture(|| ch05_event_loop::run(args)).1,
         "ch06_scheduler" => capture(|| ch06_scheduler::run(args)).1,
         "ch07_combinators" => capture(|| ch07_combinators::run(args)).1,
+        "ch08_cost_of_a_switch" => no_args(ch08_cost_of_a_switch::main),
         other => panic!("no example named {other:?}: add it to the table in tests/drift.rs"),
     }
 }

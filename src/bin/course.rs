@@ -7,7 +7,7 @@
 //! cargo run -- test 2        run chapter 2's tests against the reference module
 //! cargo run -- check 2       run chapter 2's tests against your exercises/ch02_coroutines.rs
 //! cargo run -- verify        every stub fails its tests, every reference passes (CI)
-//! cargo run -- costs         the last `cargo bench` run as a table of medians and ratios
+//! cargo run -- costs         the last `cargo bench` run as a table, goals and an SVG chart
 //! ```
 //!
 //! Everything is plain cargo underneath; the runner prints each command before
@@ -16,7 +16,9 @@
 use std::env;
 use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
+use std::time::Duration;
 
+use yieldpoint::costs;
 use yieldpoint::course::{CHAPTERS, Chapter, chapter};
 
 const USAGE: &str = "\
@@ -30,7 +32,8 @@ usage: cargo run [-- COMMAND]
   verify           check that every stub fails its chapter's tests and every
                    reference module passes them (what CI runs)
   costs            after `cargo bench`: a table of each benchmark's median and
-                   its ratio to a raw corosensei round trip
+                   its ratio to a raw corosensei round trip, the goals of
+                   chapter 8, and target/costs.md and target/costs.svg
   help             this text";
 
 fn main() -> ExitCode {
@@ -197,106 +200,44 @@ fn verify() -> Result<(), String> {
 
 /// The benchmark every other is divided by: one resume/suspend round trip of
 /// corosensei with nothing on top.
-const BASELINE: &str = "round_trip/raw_corosensei";
-
-/// Benchmark groups in the order `benches/switch.rs` runs them.
-const GROUP_ORDER: &[&str] = &[
-    "round_trip",
-    "poll_step",
-    "delegation",
-    "event_loop",
-    "scheduler",
-    "tokio",
-];
-
-/// Prints the medians criterion saved in `target/criterion` as a markdown
-/// table, with each one's ratio to [`BASELINE`].
+/// Prints the last `cargo bench` run as a markdown table of medians and
+/// ratios, with the goals chapter 8 states, and writes the table and an SVG
+/// chart into `target/` (see `yieldpoint::costs`).
 fn costs() -> Result<(), String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/criterion");
-    let mut found = Vec::new();
-    collect_estimates(&root, &root, &mut found);
-    if found.is_empty() {
-        return Err(format!(
-            "no benchmark results in {}: run `cargo bench` first",
-            root.display()
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+    let mut found = costs::read_criterion(&target.join("criterion")).map_err(|e| e.to_string())?;
+    let python = target.join("python-costs.tsv");
+    let python_note = match costs::read_python(&python) {
+        Ok(figures) => {
+            found.extend(figures);
+            None
+        }
+        Err(e) => Some(format!("no Python figures: {e}")),
+    };
+    // A full `cargo bench` takes minutes; anything older than an hour before
+    // the newest result is left over from an earlier run.
+    let dropped = costs::keep_one_run(&mut found, Duration::from_secs(3600));
+    let machine = costs::machine();
+    let table = costs::table(&found)?;
+    let goals = costs::goals_markdown(&costs::goals(&found));
+    let mut report =
+        format!("Measured on {machine}.\n\n{table}\nGoals, from the same run:\n\n{goals}");
+    if let Some(note) = python_note {
+        report.push_str(&format!("\n({note})\n"));
+    }
+    if !dropped.is_empty() {
+        report.push_str(&format!(
+            "\n(left out, older than the rest of the run: {})\n",
+            dropped.join(", ")
         ));
     }
-    found.sort_by_key(|(id, _)| sort_key(id));
-    let baseline = found
-        .iter()
-        .find(|(id, _)| id == BASELINE)
-        .map(|(_, ns)| *ns)
-        .ok_or_else(|| format!("no result for {BASELINE}: run `cargo bench` without a filter"))?;
-    println!("| benchmark | median | ratio to raw corosensei |");
-    println!("|---|---:|---:|");
-    for (id, ns) in &found {
-        println!("| `{id}` | {} | {:.2} |", human(*ns), ns / baseline);
+    print!("{report}");
+    let svg = costs::chart_svg(&found, &format!("What a switch costs: {machine}"))?;
+    for (name, text) in [("costs.md", &report), ("costs.svg", &svg)] {
+        let path = target.join(name);
+        std::fs::write(&path, text)
+            .map_err(|e| format!("could not write {}: {e}", path.display()))?;
+        println!("[course] wrote {}", path.display());
     }
     Ok(())
-}
-
-/// Finds every `<id>/new/estimates.json` below `dir` and reads its median.
-fn collect_estimates(root: &Path, dir: &Path, found: &mut Vec<(String, f64)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if !path.is_dir() {
-            continue;
-        }
-        let estimates = path.join("new/estimates.json");
-        if let Some(median) = std::fs::read_to_string(&estimates)
-            .ok()
-            .as_deref()
-            .and_then(median_ns)
-        {
-            let id = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .display()
-                .to_string();
-            found.push((id, median));
-        } else if path
-            .file_name()
-            .is_some_and(|name| name != "report" && name != "new" && name != "base")
-        {
-            collect_estimates(root, &path, found);
-        }
-    }
-}
-
-/// The median's point estimate, in nanoseconds, from criterion's
-/// `estimates.json` (`{"mean":{...},"median":{...,"point_estimate":3.7,...},...}`).
-fn median_ns(json: &str) -> Option<f64> {
-    let median = &json[json.find("\"median\"")?..];
-    let value = &median[median.find("\"point_estimate\":")? + "\"point_estimate\":".len()..];
-    let end = value.find([',', '}'])?;
-    value[..end].trim().parse().ok()
-}
-
-/// The baseline first, then group order, then the name, then a numeric last part (so that
-/// `busy_round/100` comes before `busy_round/10000`).
-fn sort_key(id: &str) -> (bool, usize, String, u64) {
-    let group = id.split('/').next().unwrap_or("");
-    let rank = GROUP_ORDER
-        .iter()
-        .position(|g| *g == group)
-        .unwrap_or(GROUP_ORDER.len());
-    let (name, last) = id.rsplit_once('/').unwrap_or((id, ""));
-    match last.parse::<u64>() {
-        Ok(n) => (id != BASELINE, rank, name.to_string(), n),
-        Err(_) => (id != BASELINE, rank, id.to_string(), 0),
-    }
-}
-
-/// A duration in nanoseconds, in the unit that reads best.
-fn human(ns: f64) -> String {
-    if ns < 1_000.0 {
-        format!("{ns:.2} ns")
-    } else if ns < 1_000_000.0 {
-        format!("{:.2} µs", ns / 1_000.0)
-    } else {
-        format!("{:.2} ms", ns / 1_000_000.0)
-    }
 }

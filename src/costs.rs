@@ -1,0 +1,685 @@
+//! The cost-of-a-switch report: criterion's medians and the Python figures,
+//! as a markdown table and an SVG bar chart (chapter 8 shows one run's).
+//!
+//! The core operations are:
+//! - [`read_criterion`] finds every `estimates.json` under `target/criterion`
+//!   and reads its median; [`read_python`] reads the lines that
+//!   `benches/python_costs.py` writes.
+//! - [`keep_one_run`] drops results left over from an earlier run, so that
+//!   every ratio compares figures measured side by side.
+//! - [`table`] renders the medians, each with its ratio to the baseline
+//!   ([`BASELINE`], a raw corosensei round trip), grouped by what they
+//!   measure; [`goals`] checks the goals chapter 8 states.
+//! - [`chart_svg`] draws the same medians as bars on a logarithmic scale.
+//!
+//! ```text
+//!   cargo bench ──▶ target/criterion/<group>/<name>/new/estimates.json ─┐
+//!       └─ runs benches/python_costs.py ──▶ target/python-costs.tsv ────┤
+//!                                                                      ▼
+//!   cargo run -- costs:  read_criterion + read_python ─▶ keep_one_run
+//!                        ─▶ table (stdout, target/costs.md) + goals
+//!                        ─▶ chart_svg (target/costs.svg)
+//! ```
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+/// The benchmark every ratio is relative to: one resume and one suspend of a
+/// bare corosensei coroutine, the floor this crate builds on.
+pub const BASELINE: &str = "round_trip/raw_corosensei";
+
+/// One benchmark's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurement {
+    /// The benchmark's id, such as `delegation/stackful/10`; Python's start
+    /// with `python/`.
+    pub id: String,
+    /// The median time of one iteration, in nanoseconds.
+    pub median_ns: f64,
+    /// When the result was written, if known.
+    pub written: Option<SystemTime>,
+}
+
+impl Measurement {
+    /// A measurement with no time of writing.
+    pub fn new(id: &str, median_ns: f64) -> Self {
+        Measurement {
+            id: id.to_string(),
+            median_ns,
+            written: None,
+        }
+    }
+}
+
+/// The sections of the table, in order: an id belongs to the first section
+/// with a prefix it starts with.
+const SECTIONS: &[(&str, &[&str])] = &[
+    ("Pause and resume once", &["round_trip/", "poll_step/"]),
+    (
+        "One value through N levels of calls or generators",
+        &["delegation/"],
+    ),
+    (
+        "A switch between two tasks, or two threads",
+        &[
+            "event_loop/ping_pong",
+            "scheduler/ping_pong",
+            "tokio/ping_pong",
+            "threads/ping_pong",
+        ],
+    ),
+    (
+        "A switch among many tasks",
+        &["event_loop/busy_round/", "scheduler/with_sleepers/"],
+    ),
+    (
+        "Create, run and finish one",
+        &[
+            "create/",
+            "event_loop/task_lifecycle",
+            "scheduler/spawn_join",
+            "tokio/spawn_join",
+            "threads/spawn_join",
+        ],
+    ),
+    ("CPython, on the same machine", &["python/"]),
+];
+
+/// What one iteration of each known benchmark is. `N` stands for the last
+/// part of an id such as `delegation/stackful/10`.
+const MEANINGS: &[(&str, &str)] = &[
+    (
+        "round_trip/raw_corosensei",
+        "corosensei resume + suspend, u64 in and out (the baseline)",
+    ),
+    (
+        "round_trip/raw_corosensei_unit",
+        "the same with nothing in or out",
+    ),
+    ("round_trip/generator", "chapter 2's `Generator`"),
+    (
+        "round_trip/stackless",
+        "a hand-written stackless state machine (`Counter`)",
+    ),
+    (
+        "round_trip/async_leaf",
+        "an `async fn` pausing at `yield_now().await`, polled once",
+    ),
+    (
+        "poll_step/request",
+        "one poll of chapter 1's list: no switch",
+    ),
+    (
+        "delegation/stackful",
+        "stackful: the leaf suspends from N calls deep",
+    ),
+    (
+        "delegation/yield_from",
+        "N generators, each `yield_from` the next",
+    ),
+    (
+        "delegation/stackless",
+        "N stackless state machines, each forwarding",
+    ),
+    ("delegation/async", "N `async fn`s, each awaiting the next"),
+    ("event_loop/ping_pong", "two tasks on chapter 5's loop"),
+    ("scheduler/ping_pong", "two tasks on chapter 6's scheduler"),
+    (
+        "tokio/ping_pong",
+        "two tasks on tokio's current-thread runtime",
+    ),
+    (
+        "threads/ping_pong",
+        "two OS threads handing a token over channels",
+    ),
+    ("threads/ping_pong_pinned", "the same, both on one CPU"),
+    (
+        "event_loop/busy_round",
+        "chapter 5: a round of N tasks, all but one busy sleeping",
+    ),
+    (
+        "scheduler/with_sleepers",
+        "chapter 6: a switch with N-1 tasks asleep",
+    ),
+    (
+        "create/fresh_stack",
+        "a coroutine on a newly mapped stack, run and dropped",
+    ),
+    ("create/pooled_stack", "the same on a stack used before"),
+    (
+        "create/boxed_async",
+        "`Box::pin` of an async block, polled to the end",
+    ),
+    (
+        "event_loop/task_lifecycle",
+        "a task on chapter 5's loop (a new stack each)",
+    ),
+    (
+        "scheduler/spawn_join",
+        "spawn and join a task on chapter 6's scheduler",
+    ),
+    ("tokio/spawn_join", "`tokio::spawn` and await"),
+    ("threads/spawn_join", "`std::thread::spawn` and join"),
+    ("python/generator_send", "a generator's `send`"),
+    (
+        "python/yield_from",
+        "N generators, each `yield from` the next",
+    ),
+    (
+        "python/asyncio_ping_pong",
+        "two asyncio tasks taking turns with `sleep(0)`",
+    ),
+];
+
+/// The section an id belongs to, as an index into the sections (the last
+/// index, past them all, for ids no section claims).
+fn section_of(id: &str) -> usize {
+    SECTIONS
+        .iter()
+        .position(|(_, prefixes)| prefixes.iter().any(|p| id.starts_with(p)))
+        .unwrap_or(SECTIONS.len())
+}
+
+fn section_title(index: usize) -> &'static str {
+    SECTIONS.get(index).map_or("Other", |(title, _)| title)
+}
+
+/// What one iteration of `id` is, or an empty string for an unknown id.
+pub fn meaning(id: &str) -> &'static str {
+    let (head, last) = id.rsplit_once('/').unwrap_or((id, ""));
+    let key = if last.parse::<u64>().is_ok() {
+        head
+    } else {
+        id
+    };
+    MEANINGS
+        .iter()
+        .find(|(known, _)| *known == key)
+        .map_or("", |(_, meaning)| meaning)
+}
+
+/// Sorts by section, then in the order of [`MEANINGS`], then by the number
+/// at the end (so that `…/10` comes before `…/100`).
+fn sort(measurements: &mut [Measurement]) {
+    measurements.sort_by_key(|m| {
+        let (head, last) = m.id.rsplit_once('/').unwrap_or((&m.id, ""));
+        let (key, n) = match last.parse::<u64>() {
+            Ok(n) => (head, n),
+            Err(_) => (m.id.as_str(), 0),
+        };
+        let known = MEANINGS
+            .iter()
+            .position(|(id, _)| *id == key)
+            .unwrap_or(MEANINGS.len());
+        (section_of(&m.id), known, key.to_string(), n)
+    });
+}
+
+/// Reads the median of every benchmark under `dir` (criterion's output
+/// directory, `target/criterion`), sorted as the table shows them.
+///
+/// # Errors
+///
+/// An error naming `dir` if it cannot be read, or if it holds no results.
+pub fn read_criterion(dir: &Path) -> io::Result<Vec<Measurement>> {
+    let mut found = Vec::new();
+    walk(dir, dir, &mut found)?;
+    if found.is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!(
+                "no benchmark results in {}: run `cargo bench` first",
+                dir.display()
+            ),
+        ));
+    }
+    sort(&mut found);
+    Ok(found)
+}
+
+fn walk(root: &Path, dir: &Path, found: &mut Vec<Measurement>) -> io::Result<()> {
+    let entries = fs::read_dir(dir).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!(
+                "could not read {} ({e}): run `cargo bench` first",
+                dir.display()
+            ),
+        )
+    })?;
+    for entry in entries {
+        let path = entry?.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let estimates = path.join("new/estimates.json");
+        if let Ok(json) = fs::read_to_string(&estimates) {
+            let median_ns = median_ns(&json).ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{} has no median point estimate", estimates.display()),
+                )
+            })?;
+            let id = path.strip_prefix(root).unwrap_or(&path);
+            let id: Vec<String> = id
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            found.push(Measurement {
+                id: id.join("/"),
+                median_ns,
+                written: fs::metadata(&estimates).and_then(|m| m.modified()).ok(),
+            });
+        } else if path
+            .file_name()
+            .is_some_and(|name| name != "report" && name != "new" && name != "base")
+        {
+            walk(root, &path, found)?;
+        }
+    }
+    Ok(())
+}
+
+/// The median's point estimate from criterion's `estimates.json`:
+/// `{"mean":{…},"median":{"confidence_interval":{…},"point_estimate":3.7,…},…}`.
+fn median_ns(json: &str) -> Option<f64> {
+    let median = &json[json.find("\"median\"")?..];
+    let key = "\"point_estimate\":";
+    let value = &median[median.find(key)? + key.len()..];
+    let end = value.find([',', '}'])?;
+    value[..end].trim().parse().ok()
+}
+
+/// Reads `benches/python_costs.py`'s output: `#` comment lines, then one
+/// `id<TAB>median_ns` line per figure.
+///
+/// # Errors
+///
+/// An error naming the file and the line that could not be read.
+pub fn read_python(path: &Path) -> io::Result<Vec<Measurement>> {
+    let text = fs::read_to_string(path).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!(
+                "could not read {} ({e}): `cargo bench` writes it when python3 is installed",
+                path.display()
+            ),
+        )
+    })?;
+    let written = fs::metadata(path).and_then(|m| m.modified()).ok();
+    parse_python(&text, written).map_err(|message| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{}: {message}", path.display()),
+        )
+    })
+}
+
+/// The lines of a `python-costs.tsv`; see [`read_python`].
+///
+/// # Errors
+///
+/// A message naming the first line that is not `id<TAB>number`.
+pub fn parse_python(text: &str, written: Option<SystemTime>) -> Result<Vec<Measurement>, String> {
+    let mut found = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let parsed = line
+            .split_once('\t')
+            .and_then(|(id, ns)| Some((id, ns.trim().parse::<f64>().ok()?)))
+            .filter(|(id, ns)| id.starts_with("python/") && ns.is_finite() && *ns > 0.0);
+        let Some((id, median_ns)) = parsed else {
+            return Err(format!(
+                "line {} is not `python/<name><TAB><nanoseconds>`: {line:?}",
+                number + 1
+            ));
+        };
+        found.push(Measurement {
+            id: id.to_string(),
+            median_ns,
+            written,
+        });
+    }
+    Ok(found)
+}
+
+/// Keeps the results written within `window` of the newest one, and returns
+/// the ids of those dropped: a benchmark since renamed or filtered out of the
+/// last run leaves an old result behind, which must not be compared with new
+/// ones. Results with no time of writing are kept.
+pub fn keep_one_run(measurements: &mut Vec<Measurement>, window: Duration) -> Vec<String> {
+    let Some(newest) = measurements.iter().filter_map(|m| m.written).max() else {
+        return Vec::new();
+    };
+    let mut dropped = Vec::new();
+    measurements.retain(|m| {
+        let keep = m.written.is_none_or(|written| {
+            newest
+                .duration_since(written)
+                .is_ok_and(|age| age <= window)
+                || written > newest
+        });
+        if !keep {
+            dropped.push(m.id.clone());
+        }
+        keep
+    });
+    dropped
+}
+
+fn baseline(measurements: &[Measurement]) -> Result<f64, String> {
+    measurements
+        .iter()
+        .find(|m| m.id == BASELINE)
+        .map(|m| m.median_ns)
+        .filter(|ns| *ns > 0.0)
+        .ok_or_else(|| {
+            format!(
+                "no result for {BASELINE}, which every ratio is relative to: \
+                 run `cargo bench` without a filter"
+            )
+        })
+}
+
+/// A duration in nanoseconds, in the unit that reads best, with three
+/// significant digits.
+pub fn human(ns: f64) -> String {
+    let (value, unit) = if ns < 1e3 {
+        (ns, "ns")
+    } else if ns < 1e6 {
+        (ns / 1e3, "µs")
+    } else if ns < 1e9 {
+        (ns / 1e6, "ms")
+    } else {
+        (ns / 1e9, "s")
+    };
+    let decimals = if value < 10.0 {
+        2
+    } else if value < 100.0 {
+        1
+    } else {
+        0
+    };
+    format!("{value:.decimals$} {unit}")
+}
+
+/// A ratio with three significant digits: `0.482x`, `1.00x`, `455x`.
+pub fn ratio(r: f64) -> String {
+    if r < 1.0 {
+        format!("{r:.3}x")
+    } else if r < 10.0 {
+        format!("{r:.2}x")
+    } else if r < 100.0 {
+        format!("{r:.1}x")
+    } else {
+        format!("{r:.0}x")
+    }
+}
+
+/// The measurements as a markdown table: one section per kind of
+/// measurement, each row with its median and its ratio to [`BASELINE`].
+///
+/// # Errors
+///
+/// A message saying to run the benches if the baseline is missing.
+pub fn table(measurements: &[Measurement]) -> Result<String, String> {
+    let base = baseline(measurements)?;
+    let mut sorted = measurements.to_vec();
+    sort(&mut sorted);
+    let mut out = String::new();
+    out.push_str("| benchmark | one iteration is | median | to raw corosensei |\n");
+    out.push_str("|---|---|---:|---:|\n");
+    let mut section = usize::MAX;
+    for m in &sorted {
+        let this = section_of(&m.id);
+        if this != section {
+            section = this;
+            let _ = writeln!(out, "| **{}** | | | |", section_title(this));
+        }
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            m.id,
+            meaning(&m.id),
+            human(m.median_ns),
+            ratio(m.median_ns / base)
+        );
+    }
+    Ok(out)
+}
+
+/// One of chapter 8's goals, judged from one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goal {
+    /// What the goal says, in words.
+    pub goal: &'static str,
+    /// The measured ratio, `numerator / denominator`; `None` if either was
+    /// not measured.
+    pub ratio: Option<f64>,
+    /// The largest ratio that meets the goal.
+    pub limit: f64,
+}
+
+impl Goal {
+    /// Whether the run met the goal (an unmeasured goal is not met).
+    pub fn met(&self) -> bool {
+        self.ratio.is_some_and(|r| r <= self.limit)
+    }
+}
+
+/// The goals of issue 6, judged on `measurements`: each compares two
+/// figures of the same run.
+pub fn goals(measurements: &[Measurement]) -> Vec<Goal> {
+    let median = |id: &str| {
+        measurements
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| m.median_ns)
+    };
+    let over = |a: &str, b: &str| Some(median(a)? / median(b)?);
+    vec![
+        Goal {
+            goal: "`Generator` round trip at most 1.2x raw corosensei",
+            ratio: over("round_trip/generator", BASELINE),
+            limit: 1.2,
+        },
+        Goal {
+            goal: "chapter 6's task switch at most 1/4 of tokio's",
+            ratio: over("scheduler/ping_pong", "tokio/ping_pong"),
+            limit: 0.25,
+        },
+        Goal {
+            goal: "stackful suspend flat from depth 1 to 100 (within 1.2x)",
+            ratio: over("delegation/stackful/100", "delegation/stackful/1"),
+            limit: 1.2,
+        },
+    ]
+}
+
+/// The goals as markdown lines: `- met: … (0.98x; at most 1.2x)`.
+pub fn goals_markdown(goals: &[Goal]) -> String {
+    let mut out = String::new();
+    for goal in goals {
+        let verdict = match goal.ratio {
+            None => "not measured".to_string(),
+            Some(r) if goal.met() => format!("met ({})", ratio(r)),
+            Some(r) => format!("missed ({})", ratio(r)),
+        };
+        let _ = writeln!(
+            out,
+            "- {}: {verdict}; the goal is at most {}",
+            goal.goal,
+            ratio(goal.limit)
+        );
+    }
+    out
+}
+
+/// Colours of the bars, one per section (and one for "Other").
+const COLOURS: &[&str] = &[
+    "#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#76b7b2", "#b07aa1", "#9c755f",
+];
+
+/// Escapes text for an SVG document.
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Layout of the chart, in pixels.
+const LABEL_WIDTH: f64 = 250.0;
+const PLOT_WIDTH: f64 = 560.0;
+const VALUE_WIDTH: f64 = 150.0;
+const ROW: f64 = 18.0;
+const TOP: f64 = 56.0;
+
+/// The measurements as an SVG bar chart: one bar per benchmark, grouped by
+/// section, on a logarithmic time axis (each grid line is ten times the one
+/// before), each labelled with its median and its ratio to [`BASELINE`].
+/// `title` heads the chart; name the machine in it.
+///
+/// # Errors
+///
+/// A message saying to run the benches if the baseline is missing.
+pub fn chart_svg(measurements: &[Measurement], title: &str) -> Result<String, String> {
+    let base = baseline(measurements)?;
+    let mut sorted = measurements.to_vec();
+    sort(&mut sorted);
+    let smallest = sorted.iter().map(|m| m.median_ns).fold(f64::MAX, f64::min);
+    let largest = sorted.iter().map(|m| m.median_ns).fold(0.0, f64::max);
+    // Whole decades, at least one: 1 ns .. 10 µs, say.
+    let low = smallest.log10().floor();
+    let high = largest.log10().ceil().max(low + 1.0);
+    let x = |ns: f64| LABEL_WIDTH + (ns.log10() - low) / (high - low) * PLOT_WIDTH;
+
+    let sections = {
+        let mut seen: Vec<usize> = sorted.iter().map(|m| section_of(&m.id)).collect();
+        seen.dedup();
+        seen.len()
+    };
+    let rows = sorted.len() + sections;
+    let height = TOP + rows as f64 * ROW + 34.0;
+    let width = LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH;
+
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\">"
+    );
+    let _ = writeln!(
+        svg,
+        "<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>"
+    );
+    let _ = writeln!(
+        svg,
+        "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">{}</text>",
+        xml(title)
+    );
+    let _ = writeln!(
+        svg,
+        "<text x=\"10\" y=\"38\" fill=\"#555\">median time of one iteration, log scale; \
+         the ratio is to {BASELINE} ({})</text>",
+        xml(&human(base))
+    );
+    // Grid lines and their labels, one per decade.
+    let bottom = TOP + rows as f64 * ROW;
+    for decade in (low as i32)..=(high as i32) {
+        let ns = 10f64.powi(decade);
+        let gx = x(ns);
+        let _ = writeln!(
+            svg,
+            "<line x1=\"{gx:.1}\" y1=\"{:.1}\" x2=\"{gx:.1}\" y2=\"{bottom:.1}\" stroke=\"#ddd\"/>",
+            TOP - 4.0
+        );
+        let _ = writeln!(
+            svg,
+            "<text x=\"{gx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
+            bottom + 14.0,
+            xml(&decade_label(decade))
+        );
+    }
+    let mut y = TOP;
+    let mut section = usize::MAX;
+    for m in &sorted {
+        let this = section_of(&m.id);
+        if this != section {
+            section = this;
+            let _ = writeln!(
+                svg,
+                "<text x=\"10\" y=\"{:.1}\" font-weight=\"bold\">{}</text>",
+                y + 13.0,
+                xml(section_title(this))
+            );
+            y += ROW;
+        }
+        let colour = COLOURS[this.min(COLOURS.len() - 1)];
+        let end = x(m.median_ns).max(LABEL_WIDTH + 1.0);
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            LABEL_WIDTH - 6.0,
+            y + 13.0,
+            xml(&m.id)
+        );
+        let _ = writeln!(
+            svg,
+            "<rect x=\"{LABEL_WIDTH:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{colour}\"/>",
+            y + 3.0,
+            end - LABEL_WIDTH,
+            ROW - 5.0
+        );
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\">{} · {}</text>",
+            end + 4.0,
+            y + 13.0,
+            xml(&human(m.median_ns)),
+            xml(&ratio(m.median_ns / base))
+        );
+        y += ROW;
+    }
+    svg.push_str("</svg>\n");
+    Ok(svg)
+}
+
+/// `1 ns`, `10 ns`, `100 ns`, `1 µs`, ... for 10 to the power `decade`.
+fn decade_label(decade: i32) -> String {
+    let units = ["ns", "µs", "ms", "s"];
+    if decade < 0 {
+        return format!("1e{decade} ns");
+    }
+    let unit = (decade / 3) as usize;
+    let value = 10u64.pow((decade % 3) as u32);
+    match units.get(unit) {
+        Some(unit) => format!("{value} {unit}"),
+        None => format!("1e{decade} ns"),
+    }
+}
+
+/// A line naming the machine: CPU model, logical CPUs and kernel, from
+/// `/proc` (or what is known elsewhere).
+pub fn machine() -> String {
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|line| line.strip_prefix("model name"))
+                .and_then(|rest| rest.split_once(':'))
+                .map(|(_, model)| model.split_whitespace().collect::<Vec<_>>().join(" "))
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let kernel = fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|release| format!("Linux {}", release.trim()))
+        .unwrap_or_else(|_| std::env::consts::OS.to_string());
+    format!("{cpu}, {cpus} CPUs, {kernel}")
+}
