@@ -1,48 +1,91 @@
 //! What does a switch cost? Run with: cargo bench --bench switch
 //!
-//! Every benchmark here measures one round trip: the caller resumes, the
-//! coroutine (or request) does the least work it can, and control comes back.
-//! Read each result as a ratio to `round_trip/raw_corosensei`, the floor this
-//! crate builds on; chapter 3 shows the ratios from a real run.
+//! Every benchmark here times one small thing a program does to pause and
+//! resume, to hand over to someone else, or to create something that can
+//! pause: a round trip into a coroutine and back, one value through a chain,
+//! one task switch, one thread hand-off, one creation. Read each result as a
+//! ratio to `round_trip/raw_corosensei`, the floor this crate builds on;
+//! chapter 8 reads a whole run.
 //!
-//! | benchmark | one iteration is |
-//! |---|---|
-//! | `round_trip/raw_corosensei` | `Coroutine::resume` + `Yielder::suspend`, u64 in and out |
-//! | `round_trip/generator` | the same through chapter 2's `Generator` |
-//! | `poll_step/request` | one `Request::poll` of chapter 1 (no switch at all) |
-//! | `delegation/stackful/N` | one value from a leaf N plain calls deep (chapter 3) |
-//! | `delegation/yield_from/N` | one value through a chain of N `yield_from`s (chapter 3) |
-//! | `event_loop/task_lifecycle` | create, run to completion and drop one task on chapter 5's loop |
-//! | `event_loop/busy_round/N` | one step of the one working task, with N-1 busy sleepers beside it (chapter 5) |
-//! | `scheduler/ping_pong` | one switch: two tasks taking turns with `yield_now` on chapter 6's scheduler |
-//! | `tokio/ping_pong` | the same on tokio's current-thread runtime with `tokio::task::yield_now` |
-//! | `scheduler/spawn_join` | spawn an empty task (its stack from the pool), run it, join it (chapter 6) |
-//! | `tokio/spawn_join` | `tokio::spawn` of an empty future, awaited |
-//! | `scheduler/with_sleepers/N` | one switch of the one working task, with N-1 tasks asleep in the timer heap (chapter 6) |
+//! | benchmark | one iteration is | left out of the timing |
+//! |---|---|---|
+//! | `round_trip/raw_corosensei` | `Coroutine::resume` + `Yielder::suspend`, u64 in and out | creating the coroutine and its stack |
+//! | `round_trip/raw_corosensei_unit` | the same with `()` in and out: the switch and nothing to carry | the same |
+//! | `round_trip/generator` | the u64 round trip through chapter 2's `Generator` | the same |
+//! | `round_trip/stackless` | one `Counter::resume(1)` of chapter 8: a call that matches on the state and returns at the next `yield` | nothing: a `Counter` is a plain value |
+//! | `round_trip/async_leaf` | one `Stepper::step` of chapter 8's `leaf`: a poll that resumes the `async fn` and returns `Pending` at its next `yield_now().await` | pinning the future on the heap |
+//! | `poll_step/request` | one `Request::poll` of chapter 1 (no switch at all) | building the item lists |
+//! | `delegation/stackful/N` | one value from a leaf N plain calls deep (chapter 3) | creating the generator |
+//! | `delegation/yield_from/N` | one value through a chain of N `yield_from`s (chapter 3) | creating the N + 1 generators |
+//! | `delegation/stackless/N` | one `resume(1)` through N stackless links down to a `Counter` and back (chapter 8's `stackless_chain`) | boxing the links |
+//! | `delegation/async/N` | one poll through N nested `async fn`s down to `leaf` and back (chapter 8's `nested`) | boxing the levels |
+//! | `event_loop/task_lifecycle` | create, run to completion and drop one task on chapter 5's loop | creating the loop (the task's stack `mmap` and `munmap` are counted) |
+//! | `event_loop/ping_pong` | one switch: two tasks taking turns with chapter 5's `yield_now`, each round stepping `pong` then `main` | creating the loop and `pong`; `main`'s creation is counted, spread over the batch |
+//! | `event_loop/busy_round/N` | one step of the one working task, with N-1 busy sleepers beside it (chapter 5) | creating the sleepers |
+//! | `scheduler/ping_pong` | one switch: two tasks taking turns with `yield_now` on chapter 6's scheduler | creating the scheduler; the three spawns are counted, spread over the batch |
+//! | `scheduler/spawn_join` | spawn an empty task (its stack from the pool), run it, join it (chapter 6) | the pool's one stack |
+//! | `scheduler/with_sleepers/N` | one switch of the one working task, with N-1 tasks asleep in the timer heap (chapter 6) | spawning the sleepers |
+//! | `tokio/ping_pong` | the same as `scheduler/ping_pong` on tokio's current-thread runtime with `tokio::task::yield_now` | building the runtime; the spawns are counted, spread over the batch |
+//! | `tokio/spawn_join` | `tokio::spawn` of an empty future, awaited | building the runtime |
+//! | `threads/ping_pong` | one hand-off: one thread sends a token over a `std::sync::mpsc` channel and waits in `recv`, and the other, waiting in its own `recv`, wakes up with it (channels, not `Mutex` + `Condvar`: see `ThreadPingPong`); a round trip is two iterations | spawning the two threads (once, before any timing) |
+//! | `threads/ping_pong_pinned` | the same with both threads pinned to one CPU (`sched_setaffinity`), so every hand-off is a switch on that CPU | the same, and the pinning |
+//! | `threads/spawn_join` | `std::thread::spawn` of an empty closure, then `join` | nothing |
+//! | `create/fresh_stack` | create a corosensei coroutine on a new 1 MiB `DefaultStack` (`mmap`), resume it to completion (touching its first page), drop it (`munmap`) | nothing |
+//! | `create/pooled_stack` | the same on one reused stack: `Coroutine::with_stack`, resume to completion, `into_stack` | allocating the one stack |
+//! | `create/boxed_async` | `Box::pin` of an async block, polled to completion with a no-op waker, dropped | nothing |
+//! | `python/generator_send` | CPython: one `send` to a generator paused at `yield` (a round trip) | building and priming the generator |
+//! | `python/yield_from/N` | CPython: one value through a chain of N `yield from`s | building the chain |
+//! | `python/asyncio_ping_pong` | CPython: one switch of two tasks doing `await asyncio.sleep(0)` | creating the event loop; the two tasks' creation is counted, spread over the batch |
 //!
-//! What is left out: allocating and freeing stacks (every coroutine is created
-//! once, before the timing starts), building chapter 1's item lists (built
-//! outside the timed region), and dropping the coroutines at the end.
-//! `event_loop/task_lifecycle` is the exception: it counts a stack's `mmap`
-//! and `munmap`, because creating a task is what it measures.
+//! Where a row says "spread over the batch", the benchmark times a whole
+//! batch of iterations (criterion's `iter_custom`) and the one-off cost is
+//! divided among them: negligible once criterion's batches are long. The
+//! chains that build their lower levels on the first resume (`yield_from`,
+//! `async`) build them in criterion's warm-up, which is not timed.
+//!
+//! # One run
+//!
+//! `main` runs the criterion groups, then `benches/python_costs.py` with
+//! `python3` (its top comment says how it measures): the `python/` rows, in
+//! nanoseconds per operation, go to `target/python-costs.tsv` and are
+//! printed. Without `python3` on `PATH` one line says they were skipped.
+//! Under criterion's test mode (`cargo bench --bench switch -- --test`, or
+//! `cargo test --benches`) every benchmark runs once and the script runs with
+//! `--quick`: tiny counts, printed, no file written. A filter argument that
+//! names no `python/` id (`cargo bench --bench switch -- round_trip`) skips
+//! the script; `--list` lists its ids with the others.
+//!
+//! The whole run is sized to finish in three to five minutes on a two-core
+//! machine (the limit is ten): 1 s of warm-up and 3 s of measurement per
+//! benchmark, fewer and longer samples where a thread is involved or the
+//! setup is large, and about 15 s of Python.
 
 use std::hint::black_box;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::task::{self, Context, Waker};
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, criterion_group};
 use yieldpoint::ch01_polled_lists::{Poll, Request};
 use yieldpoint::ch02_coroutines::{Generator, GeneratorState};
 use yieldpoint::ch03_yield_from::{stackful_chain, yield_from_chain};
 use yieldpoint::ch05_event_loop::{EventLoop, sleep, yield_now};
 use yieldpoint::ch06_scheduler::{self as ch06, Clock, Scheduler};
+use yieldpoint::ch08_cost_of_a_switch::{Counter, Stepper, leaf, nested, stackless_chain};
 
 /// Short runs: the machine is small and shared, and medians of these
-/// nanosecond-scale loops settle quickly.
+/// nanosecond-scale loops settle quickly. About 4 s per benchmark keeps the
+/// whole run near three minutes on two cores.
 fn config() -> Criterion {
     Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
 }
 
 fn round_trip(c: &mut Criterion) {
@@ -63,6 +106,19 @@ fn round_trip(c: &mut Criterion) {
         })
     });
 
+    // The switch alone: nothing goes in or comes out.
+    let mut raw_unit: Coroutine<(), (), ()> = Coroutine::new(|yielder: &Yielder<(), ()>, ()| {
+        loop {
+            yielder.suspend(());
+        }
+    });
+    group.bench_function("raw_corosensei_unit", |b| {
+        b.iter(|| match raw_unit.resume(()) {
+            CoroutineResult::Yield(()) => (),
+            CoroutineResult::Return(()) => unreachable!("the body never returns"),
+        })
+    });
+
     // The same body, through the crate's wrapper.
     let mut generator: Generator<u64, u64, ()> =
         Generator::new(|yielder: &Yielder<u64, u64>, mut input| {
@@ -74,6 +130,25 @@ fn round_trip(c: &mut Criterion) {
         b.iter(|| match generator.resume(black_box(1)) {
             Ok(GeneratorState::Yielded(value)) => value,
             _ => unreachable!("the body never returns"),
+        })
+    });
+
+    // No stack at all: the generator is an enum, and a resume is a call.
+    // `u64::MAX` values: it never runs out during a measurement.
+    let mut counter = Counter::new(u64::MAX);
+    group.bench_function("stackless", |b| {
+        b.iter(|| match counter.resume(black_box(1)) {
+            Ok(GeneratorState::Yielded(value)) => value,
+            _ => unreachable!("the counter never runs out"),
+        })
+    });
+
+    // The compiler's stackless state machine: an `async fn`, polled by hand.
+    let mut async_leaf = Stepper::new(leaf(u64::MAX));
+    group.bench_function("async_leaf", |b| {
+        b.iter(|| match async_leaf.step() {
+            Ok(task::Poll::Pending) => (),
+            _ => unreachable!("the leaf never finishes"),
         })
     });
     group.finish();
@@ -120,8 +195,43 @@ fn delegation(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("yield_from", depth), |b| {
             b.iter(|| forwarded.resume(()))
         });
+        let mut stackless = stackless_chain(depth, u64::MAX);
+        group.bench_function(BenchmarkId::new("stackless", depth), |b| {
+            b.iter(|| stackless.resume(black_box(1)))
+        });
+        let mut awaited = Stepper::new(nested(depth, u64::MAX));
+        group.bench_function(BenchmarkId::new("async", depth), |b| {
+            b.iter(|| awaited.step())
+        });
     }
     group.finish();
+}
+
+/// Two tasks that take turns `iters` times in all, on chapter 5's loop;
+/// returns the time the turns took.
+///
+/// `pong` is queued first and the ping runs as `main`, so every round steps
+/// exactly the two of them: pong, ping, pong, ping... `pong` takes the odd
+/// turn when `iters` is odd, so the two run side by side to the end.
+fn ch05_ping_pong(iters: u64) -> Duration {
+    let pings = iters / 2;
+    let pongs = iters - pings;
+    let event_loop = EventLoop::new();
+    event_loop.create_task("pong", move || {
+        for _ in 0..pongs {
+            yield_now().expect("pong runs inside the loop");
+        }
+    });
+    let start = Instant::now();
+    event_loop
+        .run_until_complete(move || {
+            for _ in 0..pings {
+                yield_now().expect("main runs inside the loop");
+            }
+        })
+        .expect("main finishes");
+    start.elapsed()
+    // Dropping the loop drops `pong`, untimed, if its last step is still due.
 }
 
 fn event_loop(c: &mut Criterion) {
@@ -131,6 +241,7 @@ fn event_loop(c: &mut Criterion) {
     group.bench_function("task_lifecycle", |b| {
         b.iter(|| event_loop.run_until_complete(|| black_box(1)))
     });
+    group.bench_function("ping_pong", |b| b.iter_custom(ch05_ping_pong));
 
     // Building 10,000 tasks takes a while, and the loop's cost per round is
     // steady: fewer, longer samples are enough.
@@ -283,9 +394,369 @@ fn scheduler(c: &mut Criterion) {
     group.finish();
 }
 
+/// Two OS threads, `ping` and `pong`, handing a token back and forth over
+/// `std::sync::mpsc` channels, ready to be told how many round trips to make.
+///
+/// Channels rather than a `Mutex` and a `Condvar`. Both come down to the
+/// same pair of system calls on Linux: a `recv` that finds nothing parks its
+/// thread (a futex wait) and the `send` unparks it (a futex wake). But a
+/// thread woken from `Condvar::wait` must also take the mutex back, which
+/// its waker may still hold: extra contention that belongs to the lock, not
+/// to the switch. Channels are also what a program reaches for to hand work
+/// to a thread (Python's `queue.Queue`).
+///
+/// Nothing here can hang: every wait is on a channel whose other end is
+/// dropped if its thread stops, early or by a panic, and a `recv` on such a
+/// channel returns an error at once (which the waiter then reports).
+struct ThreadPingPong {
+    /// How many round trips `ping` is to time; dropping it ends both threads.
+    rounds: Option<Sender<u64>>,
+    /// `ping`'s answer: how long the round trips took.
+    took: Receiver<Duration>,
+    /// `ping`, which joins `pong` before it ends.
+    ping: Option<JoinHandle<()>>,
+}
+
+impl ThreadPingPong {
+    /// Spawns the two threads; with `pinned`, `ping` pins itself to one CPU
+    /// first, and `pong`, spawned by `ping`, inherits the pin.
+    fn start(pinned: bool) -> Self {
+        let (rounds, rounds_rx) = mpsc::channel::<u64>();
+        let (took_tx, took) = mpsc::channel::<Duration>();
+        let ping = thread::Builder::new()
+            .name("ping".into())
+            .spawn(move || {
+                if pinned && let Err(error) = pin_to_one_cpu() {
+                    eprintln!(
+                        "threads/ping_pong_pinned: could not pin the threads to one CPU \
+                         ({error}); measuring them unpinned"
+                    );
+                }
+                let (to_pong, from_ping) = mpsc::channel::<u64>();
+                let (to_ping, from_pong) = mpsc::channel::<u64>();
+                let pong = thread::Builder::new()
+                    .name("pong".into())
+                    .spawn(move || {
+                        // Ends when `ping` drops its sender.
+                        for token in from_ping {
+                            if to_ping.send(token.wrapping_add(1)).is_err() {
+                                break;
+                            }
+                        }
+                    })
+                    .expect("spawning the pong thread");
+                // Ends when the benchmark drops its sender.
+                for round_trips in rounds_rx {
+                    let mut token = 0u64;
+                    let start = Instant::now();
+                    for _ in 0..round_trips {
+                        to_pong.send(token).expect("pong is running");
+                        token = from_pong.recv().expect("pong answers");
+                    }
+                    let elapsed = start.elapsed();
+                    black_box(token);
+                    if took_tx.send(elapsed).is_err() {
+                        break;
+                    }
+                }
+                drop(to_pong);
+                pong.join().expect("the pong thread ends cleanly");
+            })
+            .expect("spawning the ping thread");
+        ThreadPingPong {
+            rounds: Some(rounds),
+            took,
+            ping: Some(ping),
+        }
+    }
+
+    /// The time of `hand_offs` hand-offs. They come in round trips of two;
+    /// an odd count is timed as one more and scaled down.
+    fn measure(&self, hand_offs: u64) -> Duration {
+        let round_trips = hand_offs.div_ceil(2);
+        self.rounds
+            .as_ref()
+            .expect("the threads are running")
+            .send(round_trips)
+            .expect("the ping thread is running");
+        let elapsed = self.took.recv().expect("the ping thread answers");
+        elapsed.mul_f64(hand_offs as f64 / (2 * round_trips) as f64)
+    }
+}
+
+impl Drop for ThreadPingPong {
+    fn drop(&mut self) {
+        drop(self.rounds.take());
+        if let Some(ping) = self.ping.take()
+            && ping.join().is_err()
+            && !thread::panicking()
+        {
+            panic!("the ping thread panicked (its message is above)");
+        }
+    }
+}
+
+/// Pins the calling thread to the first CPU it may run on, and returns that
+/// CPU's number. Threads it spawns afterwards inherit the pin (Linux copies
+/// the creating thread's CPU affinity into a new thread).
+#[cfg(target_os = "linux")]
+fn pin_to_one_cpu() -> io::Result<usize> {
+    let size = std::mem::size_of::<libc::cpu_set_t>();
+    // SAFETY: `cpu_set_t` is a plain array of bits, for which all zeroes is
+    // a valid value (the empty set). `sched_getaffinity` and
+    // `sched_setaffinity` with pid 0 read and write the calling thread's
+    // mask through a pointer to a set that lives on this stack for the whole
+    // call, and are told its exact size. `CPU_ISSET` and `CPU_SET` are only
+    // given CPU numbers below `CPU_SETSIZE`, inside the set.
+    unsafe {
+        let mut allowed: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, size, &mut allowed) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let cpu = (0..libc::CPU_SETSIZE as usize)
+            .find(|&cpu| libc::CPU_ISSET(cpu, &allowed))
+            .ok_or_else(|| io::Error::other("the thread may run on no CPU at all"))?;
+        let mut one: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpu, &mut one);
+        if libc::sched_setaffinity(0, size, &one) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(cpu)
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn pin_to_one_cpu() -> io::Result<usize> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "pinning a thread here uses Linux's sched_setaffinity",
+    ))
+}
+
+fn threads(c: &mut Criterion) {
+    let mut group = c.benchmark_group("threads");
+    // Microseconds per iteration, and the OS scheduler's hiccups come in
+    // bursts: fewer, longer samples average them within each sample.
+    group.sample_size(50);
+
+    // One pair of threads at a time: the free pair ends before the pinned
+    // pair starts.
+    let free = ThreadPingPong::start(false);
+    group.bench_function("ping_pong", |b| b.iter_custom(|iters| free.measure(iters)));
+    drop(free);
+    let pinned = ThreadPingPong::start(true);
+    group.bench_function("ping_pong_pinned", |b| {
+        b.iter_custom(|iters| pinned.measure(iters))
+    });
+    drop(pinned);
+
+    group.bench_function("spawn_join", |b| {
+        b.iter(|| {
+            thread::spawn(|| ())
+                .join()
+                .expect("the empty thread ends cleanly")
+        })
+    });
+    group.finish();
+}
+
+fn create(c: &mut Criterion) {
+    let mut group = c.benchmark_group("create");
+
+    // The body returns at once: one resume runs it to completion, after
+    // touching the top of its stack.
+    group.bench_function("fresh_stack", |b| {
+        b.iter(|| {
+            let mut coroutine: Coroutine<(), (), u64> =
+                Coroutine::new(|_: &Yielder<(), ()>, ()| black_box(1));
+            match coroutine.resume(()) {
+                CoroutineResult::Return(value) => value,
+                CoroutineResult::Yield(()) => unreachable!("the body never suspends"),
+            }
+            // Dropping the coroutine unmaps its stack, inside the timing.
+        })
+    });
+
+    // One stack, the same size, handed from each finished coroutine to the
+    // next, as chapter 6's pool does.
+    let mut pool = Some(DefaultStack::default());
+    group.bench_function("pooled_stack", |b| {
+        b.iter(|| {
+            let stack = pool.take().expect("the stack is back in the pool");
+            let mut coroutine: Coroutine<(), (), u64, DefaultStack> =
+                Coroutine::with_stack(stack, |_: &Yielder<(), ()>, ()| black_box(1));
+            let value = match coroutine.resume(()) {
+                CoroutineResult::Return(value) => value,
+                CoroutineResult::Yield(()) => unreachable!("the body never suspends"),
+            };
+            pool = Some(coroutine.into_stack());
+            value
+        })
+    });
+
+    // A future with one captured value, boxed and pinned as a runtime does
+    // for a task. `black_box` on the box keeps the compiler from keeping the
+    // future on the stack instead.
+    group.bench_function("boxed_async", |b| {
+        let mut cx = Context::from_waker(Waker::noop());
+        b.iter(|| {
+            let n = black_box(1u64);
+            let mut future = black_box(Box::pin(async move { n + 1 }));
+            match future.as_mut().poll(&mut cx) {
+                task::Poll::Ready(value) => value,
+                task::Poll::Pending => unreachable!("the block never awaits"),
+            }
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = round_trip, poll_step, delegation, event_loop, scheduler
+    targets = round_trip, poll_step, delegation, event_loop, scheduler, threads, create
 }
-criterion_main!(benches);
+
+/// What `criterion_main!` would do, then the Python twins.
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    python_costs(python_run(&std::env::args().skip(1).collect::<Vec<_>>()));
+}
+
+/// The ids `benches/python_costs.py` measures.
+const PYTHON_IDS: &[&str] = &[
+    "python/generator_send",
+    "python/yield_from/1",
+    "python/yield_from/10",
+    "python/yield_from/100",
+    "python/asyncio_ping_pong",
+];
+
+/// What this run does with the Python script.
+#[derive(Debug, PartialEq)]
+enum PythonRun {
+    /// Measure and write `target/python-costs.tsv`.
+    Measure,
+    /// Criterion's test mode: check the script works, with tiny counts.
+    Quick,
+    /// `--list`: print the ids.
+    List,
+    /// A filter or mode that leaves the script out.
+    Skip,
+}
+
+/// Decides from the bench's arguments what to do with the Python script,
+/// following criterion's own reading of them: test mode with `--test`, or
+/// whenever `--bench` is missing (`cargo test --benches`); the first
+/// positional argument is a filter (here matched as a substring, or exactly
+/// with `--exact`).
+fn python_run(args: &[String]) -> PythonRun {
+    /// Criterion's options that take a value as the next argument.
+    const WITH_VALUE: &[&str] = &[
+        "-c",
+        "--color",
+        "--colour",
+        "-s",
+        "--save-baseline",
+        "-b",
+        "--baseline",
+        "--baseline-lenient",
+        "--format",
+        "--profile-time",
+        "--load-baseline",
+        "--sample-size",
+        "--warm-up-time",
+        "--measurement-time",
+        "--nresamples",
+        "--noise-threshold",
+        "--confidence-level",
+        "--significance-level",
+        "--plotting-backend",
+        "--output-format",
+    ];
+    let mut flags = Vec::new();
+    let mut filter = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg.starts_with('-') {
+            let name = arg.split('=').next().unwrap_or(arg);
+            if WITH_VALUE.contains(&name) && !arg.contains('=') {
+                args.next();
+            }
+            flags.push(name);
+        } else if filter.is_none() {
+            filter = Some(arg.as_str());
+        }
+    }
+    let has = |flag: &str| flags.contains(&flag);
+    let exact = has("--exact");
+    let wanted = filter.is_none_or(|filter| {
+        PYTHON_IDS.iter().any(|id| {
+            if exact {
+                *id == filter
+            } else {
+                id.contains(filter)
+            }
+        })
+    });
+    if has("--list") {
+        PythonRun::List
+    } else if !wanted || has("--ignored") || has("--profile-time") {
+        PythonRun::Skip
+    } else if has("--test") || !has("--bench") {
+        PythonRun::Quick
+    } else {
+        PythonRun::Measure
+    }
+}
+
+/// Where criterion keeps its results' parent: `$CARGO_TARGET_DIR`, else the
+/// crate's `target/`.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+/// Runs `benches/python_costs.py` as `run` says. A failing script fails the
+/// whole bench run (so CI notices); a missing `python3` does not.
+fn python_costs(run: PythonRun) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/python_costs.py");
+    let mut command = Command::new("python3");
+    command.arg(&script);
+    match run {
+        PythonRun::Skip => return,
+        PythonRun::List => {
+            for id in PYTHON_IDS {
+                println!("{id}: benchmark");
+            }
+            return;
+        }
+        PythonRun::Quick => {
+            command.arg("--quick");
+        }
+        PythonRun::Measure => {
+            command
+                .arg("--out")
+                .arg(target_dir().join("python-costs.tsv"));
+        }
+    }
+    // Criterion's lines first, then the script's (its first line says what
+    // they are).
+    io::stdout().flush().expect("flushing stdout");
+    match command.status() {
+        Ok(status) if status.success() => {}
+        Ok(status) => {
+            eprintln!("{} failed ({status})", script.display());
+            std::process::exit(1);
+        }
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            println!("python3 is not on PATH: the Python figures (python/...) were skipped");
+        }
+        Err(error) => {
+            eprintln!("could not run python3 {}: {error}", script.display());
+            std::process::exit(1);
+        }
+    }
+}
