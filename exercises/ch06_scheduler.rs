@@ -68,6 +68,7 @@
 //! The scheduler can record a [`Trace`] of every event and draw it as a text
 //! sequence diagram or as Chrome trace-event JSON (see [`trace`]).
 
+use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -354,16 +355,76 @@ type TaskCoroutine = Coroutine<Resume, Wait, Option<String>, DefaultStack>;
 /// scheduler does not sit on tens of thousands of mappings.
 pub const POOL_LIMIT: usize = 1024;
 
-/// Owns a task's future inside its coroutine: if the body never finishes
-/// (the task is cancelled before or during its run), dropping the guard
-/// marks the future cancelled. Settling it first makes that a no-op.
-struct CancelOnDrop<T>(Future<T>);
+/// Owns a task's body and future inside its coroutine. If the body never
+/// finishes (the task is cancelled before it starts, or dropped by force),
+/// dropping the guard marks the future cancelled; settling it first makes
+/// that a no-op.
+///
+/// Dropping it never panics: corosensei drops the closure of a coroutine
+/// that never started from inside its own `Drop`, and aborts the process if
+/// that panics. A destructor of what the body captured, or a done callback,
+/// that panics here has its panic kept for the scheduler instead.
+struct CancelOnDrop<F, T> {
+    /// The task's body, until it runs.
+    body: Option<F>,
+    /// The task's future.
+    future: Future<T>,
+    /// The scheduler the task belongs to, to hand it a kept panic.
+    scheduler: Weak<Shared>,
+}
 
-impl<T> Drop for CancelOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.cancel();
+impl<F, T> CancelOnDrop<F, T> {
+    /// Settles the future with the body's outcome: done with its value,
+    /// failed with its panic, or cancelled (whatever it returned) if its
+    /// cancellation was delivered. Returns the panic's message, if any.
+    ///
+    /// Settling runs the future's done callbacks. One that panics must not
+    /// leave the task half-finished (still in the table, its joiners never
+    /// woken), so its panic is kept for the scheduler, which passes it on
+    /// out of `run_until_complete` once the task has finished: chapter 4's
+    /// rule, a callback's panic comes out of whatever settled the future.
+    fn settle(&self, outcome: std::thread::Result<T>, cancelled: bool) -> Option<String> {
+        let message = match &outcome {
+            Err(payload) => Some(panic_message(payload.as_ref())),
+            Ok(_) => None,
+        };
+        let settled = panic::catch_unwind(AssertUnwindSafe(|| match outcome {
+            Ok(value) if cancelled => {
+                drop(value); // the cleanup is over before the callbacks run
+                self.future.cancel();
+            }
+            // Neither can fail: nothing else settles a running task's future.
+            Ok(value) => {
+                let _ = self.future.set_result(value);
+            }
+            Err(_) => {
+                let message = message.clone().unwrap_or_default();
+                let _ = self.future.set_panicked(message);
+            }
+        }));
+        if let Err(payload) = settled {
+            keep_panic(&self.scheduler, payload);
+        }
+        message
     }
 }
+
+impl<F, T> Drop for CancelOnDrop<F, T> {
+    fn drop(&mut self) {
+        // A body that never ran goes first: cleanup before callbacks.
+        let body = self.body.take();
+        let dropped = panic::catch_unwind(AssertUnwindSafe(move || drop(body)));
+        let cancelled = panic::catch_unwind(AssertUnwindSafe(|| self.future.cancel()));
+        for payload in [dropped.err(), cancelled.err()].into_iter().flatten() {
+            keep_panic(&self.scheduler, payload);
+        }
+    }
+}
+
+/// How many times dropping the scheduler (or a deadlock) cancels a task that
+/// goes on waiting after its cancellation, before its stack is unwound by
+/// force. See `Shared::cancel_all`.
+const SHUTDOWN_ROUNDS: usize = 16;
 
 /// An entry in the ready queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -456,6 +517,10 @@ struct Shared {
     next_number: Cell<u32>,
     /// Tasks that panicked and whose panic nobody has joined yet.
     unretrieved: RefCell<Vec<Unretrieved>>,
+    /// A panic to pass on: a done callback panicked while a task's future
+    /// settled (see `CancelOnDrop::settle`), or a destructor did while the
+    /// scheduler cancelled a task that never started.
+    kept_panic: RefCell<Option<Box<dyn Any + Send>>>,
     /// Stacks of finished tasks, ready for new ones.
     pool: RefCell<Vec<DefaultStack>>,
     /// How many times a task's coroutine has been resumed.
@@ -520,8 +585,13 @@ impl Drop for RunningGuard {
 // ANCHOR: scheduler
 /// A scheduler with a ready queue, a timer heap and a clock.
 ///
-/// It owns its tasks: dropping it cancels whatever is left and drops each
-/// task's stack, running the destructors of the values on it.
+/// It owns its tasks: dropping it cancels whatever is left, as asyncio.run
+/// does at its end. Each suspended task is handed [`SchedError::Cancelled`]
+/// where it waits and cleans up (any wait during the cleanup is cancelled at
+/// once), so the destructors of the values on its stack run; a task that
+/// never started is dropped with its closure. A panic in that cleanup is the
+/// task's own: its handle says so, and it is printed like any panic nobody
+/// joined.
 ///
 /// ```
 /// use std::time::Duration;
@@ -603,6 +673,7 @@ impl Scheduler {
                 next_number: Cell::new(0),
                 pool: RefCell::new(Vec::new()),
                 unretrieved: RefCell::new(Vec::new()),
+                kept_panic: RefCell::new(None),
                 resumes: Cell::new(0),
                 trace: RefCell::new(None),
                 tracing: Cell::new(false),
@@ -701,10 +772,18 @@ impl Scheduler {
     ///
     /// - [`SchedError::NestedLoop`] if a scheduler is already running here.
     /// - [`SchedError::Deadlock`] if `main` waits and no task can ever go on;
-    ///   the stuck tasks are cancelled (their destructors run) before it
-    ///   returns.
+    ///   the stuck tasks are cancelled, as dropping the scheduler cancels
+    ///   them, before it returns: their cleanup and destructors have run.
     /// - [`SchedError::Task`] if `main` panicked.
     /// - [`SchedError::StackRefused`] if there is no stack for `main`.
+    ///
+    /// # Panics
+    ///
+    /// If a done callback panics when a task's future settles (chapter 4's
+    /// [`Future::add_done_callback`], through [`JoinHandle::future`]), the
+    /// panic continues out of this call at the end of that pass, as chapter
+    /// 4's `Task::step` passes it on. The task has finished by then, and
+    /// the tasks still alive carry on in the next run.
     pub fn run_until_complete<T: 'static>(
         &self,
         main: impl FnOnce() -> T + 'static,
@@ -717,17 +796,28 @@ impl Scheduler {
 
         let main = self.spawn("main", main)?;
         while !main.future.is_settled() {
-            self.shared.run_once()?;
+            self.run_once()?;
         }
         // asyncio's stop callback: one more pass, if there is work right now.
         if self.shared.has_work_now() {
-            self.shared.run_once()?;
+            self.run_once()?;
         }
         // Handing main's panic back counts as joining it.
         self.shared.retrieved(main.id);
         Ok(main.future.take_result()?)
     }
     // ANCHOR_END: run_until_complete
+
+    /// One iteration (`Shared::run_once`). Then, if a done callback
+    /// panicked during it, that panic continues from here: the pass is
+    /// over and the scheduler's books are in order.
+    fn run_once(&self) -> Result<(), SchedError> {
+        let iteration = self.shared.run_once();
+        if let Some(payload) = self.shared.kept_panic.take() {
+            panic::resume_unwind(payload);
+        }
+        iteration
+    }
 }
 
 impl Shared {
@@ -800,10 +890,16 @@ impl Shared {
         };
         let stack_range = stack.limit().get()..stack.base().get();
         let future = Future::new();
-        // If the body never finishes (the task is cancelled, started or not),
-        // dropping this guard with the closure marks the future cancelled.
-        let result = CancelOnDrop(future.clone());
+        // If the body never finishes (the task is cancelled before it starts,
+        // or dropped by force), dropping this guard with the closure marks
+        // the future cancelled.
+        let guard = CancelOnDrop {
+            body: Some(body),
+            future: future.clone(),
+            scheduler: Rc::downgrade(this),
+        };
         let coroutine = Coroutine::with_stack(stack, move |yielder: &Yielder<Resume, Wait>, _| {
+            let mut guard = guard;
             // First step: tell `suspend` where this task's yielder is.
             CURRENT.with(|current| {
                 current.set(Current {
@@ -811,24 +907,15 @@ impl Shared {
                     ..current.get()
                 })
             });
-            match panic::catch_unwind(AssertUnwindSafe(body)) {
-                // A task whose cancellation was delivered ends cancelled,
-                // whatever it returns: its guard marks the future so.
-                Ok(_) if CURRENT.with(Cell::get).cancelled => None,
-                Ok(value) => {
-                    // Cannot fail: nothing else settles a running task's future.
-                    let _ = result.0.set_result(value);
-                    None
-                }
-                // The scheduler is dropping this coroutine: let the unwind go
-                // on to corosensei, and the guard cancel the future.
+            let body = guard.body.take().expect("a task's body runs once");
+            let outcome = match panic::catch_unwind(AssertUnwindSafe(body)) {
+                // The scheduler is dropping this coroutine by force: let the
+                // unwind go on to corosensei, and the guard cancel the future.
                 Err(payload) if CANCELLING.with(Cell::get) => panic::resume_unwind(payload),
-                Err(payload) => {
-                    let message = panic_message(payload.as_ref());
-                    let _ = result.0.set_panicked(message.clone());
-                    Some(message)
-                }
-            }
+                outcome => outcome,
+            };
+            // Done, failed, or (if its cancellation was delivered) cancelled.
+            guard.settle(outcome, CURRENT.with(Cell::get).cancelled)
         });
 
         let number = self.next_number.get();
@@ -1072,9 +1159,16 @@ impl Shared {
             drop(tasks);
             self.record(Some(id), || EventKind::Cancelled { started: false });
             // Dropping the closure drops its `CancelOnDrop` guard: the
-            // future is cancelled.
+            // future is cancelled. If a destructor or a done callback panics
+            // meanwhile, the guard keeps the panic, and it comes out of this
+            // call once the task's joiners are woken.
+            let earlier = self.kept_panic.take();
             drop_cancelled(slot.coroutine);
+            let dropping = self.kept_panic.replace(earlier);
             self.wake_waiters(id, slot.waiters);
+            if let Some(payload) = dropping {
+                panic::resume_unwind(payload);
+            }
             return true;
         }
         slot.cancel_requested = true;
@@ -1140,35 +1234,149 @@ impl Shared {
     }
     // ANCHOR_END: stuck_tasks
 
-    /// Cancels every live task: drops its coroutine (unwinding its stack,
-    /// so its destructors run) and marks its future cancelled, once each.
+    /// Cancels every live task and runs its cleanup now, as asyncio.run
+    /// cancels the tasks left at its end; each task ends exactly once.
+    ///
+    /// - A task that never started is dropped with its closure (the values
+    ///   it captured), as [`JoinHandle::cancel`] does, and never runs.
+    /// - A suspended task is resumed at once with [`SchedError::Cancelled`],
+    ///   at the suspension point it waits at, and cleans up as after any
+    ///   cancellation. Nothing here runs the clock, so every wait during
+    ///   that cleanup is cancelled again at once. The destructors on its
+    ///   stack run as its code returns, and a panic in one is the task's own
+    ///   (its joiners see it, or `take_unretrieved`).
+    ///
+    /// A task still waiting after [`SHUTDOWN_ROUNDS`] rounds refuses to end:
+    /// its coroutine is dropped by force, which unwinds its stack. (A
+    /// destructor that panics during that unwinding aborts the process, as
+    /// any panic during a panic does; only such a task ever gets there.)
     fn cancel_all(&self) {
+        for _ in 0..SHUTDOWN_ROUNDS {
+            let mut live: Vec<TaskId> = self
+                .tasks
+                .borrow()
+                .iter()
+                .flatten()
+                .map(|slot| slot.id)
+                .collect();
+            if live.is_empty() {
+                break;
+            }
+            live.sort_unstable(); // in the order they were spawned
+            for id in live {
+                self.cancel_now(id);
+            }
+        }
+        self.drop_all_by_force();
+        self.ready.borrow_mut().clear();
+        self.timers.borrow_mut().clear();
+    }
+
+    /// One round of [`cancel_all`](Self::cancel_all) for task `id`.
+    fn cancel_now(&self, id: TaskId) {
+        let suspended = {
+            let mut tasks = self.tasks.borrow_mut();
+            let Some(slot) = slot_of_mut(&mut tasks, id) else {
+                return; // it ended meanwhile
+            };
+            if slot.coroutine.is_none() {
+                return; // it is running: it cannot be resumed again
+            }
+            if slot.started {
+                slot.cancel_requested = true;
+                Some(slot.token)
+            } else {
+                None
+            }
+        };
+        // A panic from the destructors of a closure that never ran, or from
+        // a done callback, is passed on once everything is cancelled. (So is
+        // one from an unfinished part of the scheduler, such as an
+        // exercise's `todo!()`: a panic out of a drop during a panic would
+        // abort the process.)
+        let cancelled = panic::catch_unwind(AssertUnwindSafe(|| match suspended {
+            Some(token) => {
+                self.record(Some(id), || EventKind::Cancelled { started: true });
+                self.step(id, token, Resume::Ready); // delivers the cancellation
+            }
+            None => {
+                self.cancel(id);
+            }
+        }));
+        if let Err(payload) = cancelled {
+            self.keep_panic(payload);
+        }
+    }
+
+    /// Drops every task still in the table by force: its coroutine is
+    /// dropped, which unwinds its stack (or, for a task that never started,
+    /// drops its closure); either way its `CancelOnDrop` guard marks its
+    /// future cancelled.
+    fn drop_all_by_force(&self) {
         loop {
             // Take the whole table first: a destructor may spawn, and what it
-            // spawns lands in a fresh table, cancelled on the next pass.
+            // spawns lands in a fresh table, dropped on the next pass.
             let slots = std::mem::take(&mut *self.tasks.borrow_mut());
             self.free_slots.borrow_mut().clear();
             if slots.is_empty() {
                 break;
             }
-            // Dropping a coroutine unwinds its stack (or, for a task that
-            // never started, drops its closure); either way the task's
-            // `CancelOnDrop` guard marks its future cancelled.
             drop_cancelled(slots);
         }
-        self.ready.borrow_mut().clear();
-        self.timers.borrow_mut().clear();
+    }
+
+    /// Keeps `payload` to pass on later; the first panic kept wins.
+    fn keep_panic(&self, payload: Box<dyn Any + Send>) {
+        self.kept_panic.borrow_mut().get_or_insert(payload);
+    }
+}
+
+/// [`Shared::keep_panic`], for the scheduler behind `scheduler`. If it is
+/// gone, nobody is left to tell but stderr.
+fn keep_panic(scheduler: &Weak<Shared>, payload: Box<dyn Any + Send>) {
+    match scheduler.upgrade() {
+        Some(shared) => shared.keep_panic(payload),
+        None => eprintln!(
+            "[scheduler] a done callback panicked after its scheduler was dropped: {}",
+            panic_message(payload.as_ref())
+        ),
     }
 }
 
 impl Drop for Scheduler {
-    /// Cancels the tasks still alive, then reports every panic nobody
-    /// joined on stderr, as asyncio logs "Task exception was never
-    /// retrieved": a failure is never lost without a word.
+    /// Cancels the tasks still alive and runs their cleanup (see
+    /// `Shared::cancel_all`), then reports every panic nobody joined on
+    /// stderr, as asyncio logs "Task exception was never retrieved": a
+    /// failure is never lost without a word.
+    ///
+    /// A panic kept meanwhile (from a done callback, or a destructor of a
+    /// closure that never ran) continues out of the drop at the end, once
+    /// every task is gone; if the thread is already panicking, a second
+    /// panic would abort the process, so it is printed on stderr instead.
     fn drop(&mut self) {
+        // The cleanup runs with this scheduler as the running one, so tasks
+        // can spawn, sleep or join in it (and be cancelled again at once).
+        // Whatever this thread was running is put back afterwards.
+        let this = Some(Rc::downgrade(&self.shared));
+        let outer_running = RUNNING.with(|running| running.replace(this));
+        let outer_current = CURRENT.with(|current| current.replace(Current::NONE));
+        let outer_cancelling = CANCELLING.with(|cancelling| cancelling.replace(false));
         self.shared.cancel_all();
+        RUNNING.with(|running| *running.borrow_mut() = outer_running);
+        CURRENT.with(|current| current.set(outer_current));
+        CANCELLING.with(|cancelling| cancelling.set(outer_cancelling));
         for failure in self.take_unretrieved() {
             eprintln!("[scheduler] {failure}");
+        }
+        if let Some(payload) = self.shared.kept_panic.take() {
+            if std::thread::panicking() {
+                eprintln!(
+                    "[scheduler] a panic while the scheduler was dropped: {}",
+                    panic_message(payload.as_ref())
+                );
+            } else {
+                panic::resume_unwind(payload);
+            }
         }
     }
 }
@@ -1210,9 +1418,15 @@ fn new_stack(size: usize) -> Result<DefaultStack, SchedError> {
 /// with `CANCELLING` set, so that each task's body lets the unwinding pass
 /// instead of reporting it as a panic of its own.
 fn drop_cancelled<T>(cancelled: T) {
-    CANCELLING.with(|cancelling| cancelling.set(true));
+    /// Puts `CANCELLING` back as it was, also when a destructor panics.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            CANCELLING.with(|cancelling| cancelling.set(self.0));
+        }
+    }
+    let _restore = Restore(CANCELLING.with(|cancelling| cancelling.replace(true)));
     drop(cancelled);
-    CANCELLING.with(|cancelling| cancelling.set(false));
 }
 
 /// The live task `id`, if it is still in the table.
@@ -1413,6 +1627,13 @@ impl<T> JoinHandle<T> {
     /// sleeping or joining, and then ends cancelled whatever it returns.
     /// Joining a cancelled task gives
     /// `SchedError::Task(FutureError::Cancelled)`.
+    ///
+    /// # Panics
+    ///
+    /// For a task that has not started, if a destructor of what its closure
+    /// captured, or one of its future's done callbacks, panics, the panic
+    /// continues out of this call once the task is gone and its joiners are
+    /// woken.
     pub fn cancel(&self) -> bool {
         if self.future.is_settled() {
             return false;

@@ -1,0 +1,947 @@
+//! Memory: every value on a task's stack is dropped exactly once, however the
+//! task ends, and a panic while a task ends never takes the loop down.
+//!
+//! The values are [`Tracked`]: each writes its name in a [`Ledger`] when it
+//! is dropped, so a value dropped twice shows up twice and a value never
+//! dropped is missing. Every test ends by checking the ledger against every
+//! value handed out: exactly once each.
+//!
+//! A task built by [`holding`] owns three values, one in each place a value
+//! can live on a task's stack: captured by its closure, a local of its body,
+//! and a local of a function the body calls (where the task waits). The
+//! tests cover chapter 6's `Scheduler` (a task that returns, panics, is
+//! cancelled at a sleep, a join or a park, is cancelled before it starts, is
+//! stuck in a deadlock, or is still alive when the scheduler is dropped) and
+//! chapter 5's `EventLoop` (a task that returns, is cancelled through its
+//! future, is stopped by `stop`, or is pending when the loop is dropped).
+//! Chapter 6 has no `stop`: as in asyncio, a run ends when `main` does and
+//! the tasks left over wait for the next run, and what cancels them all is
+//! dropping the scheduler (asyncio.run's ending).
+//!
+//! The last section is about panics that happen while a task ends: in a done
+//! callback (chapter 4's, through `JoinHandle::future`) and in a destructor
+//! that runs because a task is cancelled or the scheduler is dropped. Each
+//! reaches someone (the joiner, `take_unretrieved`, or the caller of what
+//! settled the future), no other task is lost, the process never aborts, and
+//! the same scheduler then runs another program correctly.
+
+use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe};
+use std::rc::Rc;
+use std::time::Duration;
+
+use yieldpoint::ch04_future_task::{Future, FutureError, Status, panic_message};
+use yieldpoint::ch05_event_loop::{self as ch05, EventLoop, LoopError};
+use yieldpoint::ch06_scheduler::{
+    Clock, JoinHandle, SchedError, Scheduler, Unretrieved, park, sleep, spawn, waker, yield_now,
+};
+use yieldpoint::ch07_combinators::gather;
+
+const SECOND: Duration = Duration::from_secs(1);
+const HOUR: Duration = Duration::from_secs(3600);
+/// Chapter 5's tick: its loop's clock advances by this after every round.
+const TICK: Duration = Duration::from_millis(10);
+
+// ---- the ledger ----
+
+/// Hands out [`Tracked`] values and lists every drop of them, in order.
+#[derive(Clone, Default)]
+struct Ledger {
+    /// The name of every value handed out.
+    issued: Rc<RefCell<Vec<String>>>,
+    /// The name of every drop, in the order they happened.
+    dropped: Rc<RefCell<Vec<String>>>,
+}
+
+/// A value that writes its name in its ledger when it is dropped.
+struct Tracked {
+    name: String,
+    dropped: Rc<RefCell<Vec<String>>>,
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.dropped.borrow_mut().push(self.name.clone());
+    }
+}
+
+impl Ledger {
+    /// A new value named `name`.
+    fn value(&self, name: impl Into<String>) -> Tracked {
+        let name = name.into();
+        self.issued.borrow_mut().push(name.clone());
+        Tracked {
+            name,
+            dropped: Rc::clone(&self.dropped),
+        }
+    }
+
+    /// Every drop so far, in order.
+    fn dropped(&self) -> Vec<String> {
+        self.dropped.borrow().clone()
+    }
+
+    /// Asserts that every value handed out has been dropped exactly once.
+    #[track_caller]
+    fn assert_each_dropped_once(&self) {
+        let mut issued = self.issued.borrow().clone();
+        let mut dropped = self.dropped();
+        issued.sort();
+        dropped.sort();
+        assert_eq!(dropped, issued, "every value dropped exactly once");
+    }
+}
+
+/// The names of the three values a [`holding`] task owns, in the order they
+/// are dropped when the task returns: innermost frame first.
+fn three(task: &str) -> Vec<String> {
+    ["frame", "local", "captured"]
+        .map(|place| format!("{task}/{place}"))
+        .to_vec()
+}
+
+/// A task body that owns three values: `{task}/captured`, captured by the
+/// closure; `{task}/local`, a local of the body; and `{task}/frame`, a local
+/// of a function the body calls, where it runs `wait` (and so where the task
+/// waits).
+fn holding<T: 'static>(
+    ledger: &Ledger,
+    task: &'static str,
+    wait: impl FnOnce() -> T + 'static,
+) -> impl FnOnce() -> T + 'static {
+    let captured = ledger.value(format!("{task}/captured"));
+    let ledger = ledger.clone();
+    move || {
+        let _captured = captured;
+        let _local = ledger.value(format!("{task}/local"));
+        in_a_frame(&ledger, task, wait)
+    }
+}
+
+#[inline(never)]
+fn in_a_frame<T>(ledger: &Ledger, task: &str, wait: impl FnOnce() -> T) -> T {
+    let _frame = ledger.value(format!("{task}/frame"));
+    wait()
+}
+
+/// Panics when it is dropped.
+struct PanicsOnDrop(&'static str);
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        panic!("{} panicked in its destructor", self.0);
+    }
+}
+
+fn virtual_scheduler() -> Scheduler {
+    Scheduler::new(Clock::Virtual)
+}
+
+fn cancelled() -> SchedError {
+    SchedError::Task(FutureError::Cancelled)
+}
+
+fn panicked(message: &str) -> SchedError {
+    SchedError::Task(FutureError::Panicked(message.to_string()))
+}
+
+/// Runs `f`, and returns the message of the panic it must raise.
+#[track_caller]
+fn panic_of<R>(f: impl FnOnce() -> R) -> String {
+    match panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(_) => panic!("expected a panic"),
+        Err(payload) => panic_message(payload.as_ref()),
+    }
+}
+
+// ---- chapter 6: how a task ends ----
+
+#[test]
+fn a_task_that_returns_drops_each_value_on_its_stack_once_innermost_first() {
+    let ledger = Ledger::default();
+    let scheduler = virtual_scheduler();
+    let book = ledger.clone();
+    let outcome = scheduler.run_until_complete(move || {
+        let worker = spawn("worker", holding(&book, "worker", || sleep(SECOND)))?;
+        sleep(SECOND / 2)?;
+        let while_it_sleeps = book.dropped();
+        worker.join()??;
+        Ok::<_, SchedError>((while_it_sleeps, book.dropped()))
+    });
+    assert_eq!(outcome, Ok(Ok((vec![], three("worker")))));
+    drop(scheduler);
+    ledger.assert_each_dropped_once();
+}
+
+#[test]
+fn a_task_that_panics_drops_each_value_on_its_stack_once_as_the_panic_unwinds() {
+    let ledger = Ledger::default();
+    let book = ledger.clone();
+    let outcome = virtual_scheduler().run_until_complete(move || {
+        let fragile = spawn(
+            "fragile",
+            holding(&book, "fragile", || -> Result<(), SchedError> {
+                sleep(SECOND)?;
+                panic!("fragile broke");
+            }),
+        )?;
+        let joined = fragile.join();
+        Ok::<_, SchedError>((joined, book.dropped()))
+    });
+    assert_eq!(
+        outcome,
+        Ok(Ok((Err(panicked("fragile broke")), three("fragile"))))
+    );
+    ledger.assert_each_dropped_once();
+}
+
+#[test]
+fn a_task_cancelled_at_a_sleep_drops_each_value_once_before_its_joiner_wakes() {
+    let ledger = Ledger::default();
+    let book = ledger.clone();
+    let outcome = virtual_scheduler().run_until_complete(move || {
+        let victim = spawn("victim", holding(&book, "victim", || sleep(HOUR)))?;
+        sleep(SECOND)?;
+        let before = book.dropped();
+        assert!(victim.cancel());
+        let joined = victim.join();
+        Ok::<_, SchedError>((before, joined, book.dropped()))
+    });
+    assert_eq!(outcome, Ok(Ok((vec![], Err(cancelled()), three("victim")))));
+    ledger.assert_each_dropped_once();
+}
+
+#[test]
+fn a_task_cancelled_at_a_join_drops_its_values_once_and_the_task_it_joined_keeps_its_own() {
+    let ledger = Ledger::default();
+    let book = ledger.clone();
+    let outcome = virtual_scheduler().run_until_complete(move || {
+        let target = spawn(
+            "target",
+            holding(&book, "target", || {
+                sleep(10 * SECOND)?;
+                Ok::<_, SchedError>("target done")
+            }),
+        )?;
+        let joined = target.clone();
+        let joiner = spawn("joiner", holding(&book, "joiner", move || joined.join()))?;
+        sleep(SECOND)?;
+        assert!(joiner.cancel());
+        let cancelled_join = joiner.join();
+        let after_cancel = book.dropped();
+        let target_value = target.join()??;
+        Ok::<_, SchedError>((cancelled_join, after_cancel, target_value, book.dropped()))
+    });
+    let Ok(Ok((cancelled_join, after_cancel, target_value, at_end))) = outcome else {
+        panic!("the program failed: {outcome:?}");
+    };
+    assert_eq!(cancelled_join, Err(cancelled()));
+    assert_eq!(after_cancel, three("joiner"));
+    assert_eq!(target_value, "target done");
+    assert_eq!(at_end, [three("joiner"), three("target")].concat());
+    ledger.assert_each_dropped_once();
+}
+
+#[test]
+fn a_task_cancelled_while_parked_drops_each_value_once() {
+    let ledger = Ledger::default();
+    let book = ledger.clone();
+    let outcome = virtual_scheduler().run_until_complete(move || {
+        let parked = spawn(
+            "parked",
+            holding(&book, "parked", || {
+                let _nobody_calls_it = waker()?;
+                park(None)
+            }),
+        )?;
+        sleep(SECOND)?;
+        let before = book.dropped();
+        assert!(parked.cancel());
+        let joined = parked.join();
+        Ok::<_, SchedError>((before, joined, book.dropped()))
+    });
+    assert_eq!(outcome, Ok(Ok((vec![], Err(cancelled()), three("parked")))));
+    ledger.assert_each_dropped_once();
+}
+
+#[test]
+fn a_task_cancelled_before_it_starts_drops_what_its_closure_captured_once_inside_cancel() {
+    let ledger = Ledger::default();
+    let book = ledger.clone();
+    let outcome = virtual_scheduler().run_until_complete(move || {
+        let never = spawn("never", holding(&book, "never", || ()))?;
+        let before = book.dropped();
+        assert!(never.cancel());
+        let right_after = book.dropped();
+        let joined = never.join();
+        yield_now()?; // a pass later: nothing more was dropped
+        Ok::<_, SchedError>((before, right_after, joined, book.dropped()))
+    });
+    let only_captured = vec!["never/captured".to_string()];
+    assert_eq!(
+        outcome,
+        Ok(Ok((
+            vec![],
+            only_captured.clone(),
+            Err(cancelled()),
+            only_captured
+        )))
+    );
+    ledger.assert_each_dropped_once();
+}
+
+#[test]
+fn a_cancelled_task_whose_cleanup_waits_drops_its_values_once_when_the_cleanup_ends() {
+    let ledger = Ledger::default();
+    let book = ledger.clone();
+    let outcome = virtual_scheduler().run_until_complete(move || {
+        let tidy = spawn(
+            "tidy",
+            holding(&book, "tidy", || {
+                if sleep(HOUR).is_err() {
+                    let _ = sleep(SECOND); // the cleanup takes a second
+                }
+            }),
+        )?;
+        sleep(SECOND)?;
+        tidy.cancel();
+        sleep(SECOND / 2)?;
+        let mid_cleanup = book.dropped();
+        let joined = tidy.join();
+        Ok::<_, SchedError>((mid_cleanup, joined, book.dropped()))
+    });
+    assert_eq!(outcome, Ok(Ok((vec![], Err(cancelled()), three("tidy")))));
+    ledger.assert_each_dropped_once();
+}
+
+#[test]
+fn the_tasks_of_a_deadlock_drop_each_value_once_before_the_error_returns() {
+    let ledger = Ledger::default();
+    let scheduler = virtual_scheduler();
+    let book = ledger.clone();
+    let outcome = scheduler.run_until_complete(holding(&ledger, "main", move || {
+        let a_handle: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
+        let for_b = Rc::clone(&a_handle);
+        let b = spawn(
+            "B",
+            holding(&book, "B", move || {
+                let a = for_b.borrow().clone().expect("A was spawned");
+                let _ = a.join();
+            }),
+        )?;
+        let a = spawn(
+            "A",
+            holding(&book, "A", move || {
+                let _ = b.join();
+            }),
+        )?;
+        *a_handle.borrow_mut() = Some(a.clone());
+        a.join()
+    }));
+    assert!(
+        matches!(outcome, Err(SchedError::Deadlock(_))),
+        "{outcome:?}"
+    );
+    assert_eq!(scheduler.live_tasks(), 0);
+    ledger.assert_each_dropped_once();
+    drop(scheduler);
+    ledger.assert_each_dropped_once();
+}
+
+// ---- chapter 6: dropping the scheduler ----
+
+#[test]
+fn dropping_the_scheduler_drops_each_value_of_every_pending_task_once() {
+    let ledger = Ledger::default();
+    let scheduler = virtual_scheduler();
+    let book = ledger.clone();
+    let handles = scheduler
+        .run_until_complete(move || {
+            let sleeper = spawn("sleeper", holding(&book, "sleeper", || sleep(HOUR)))?;
+            let target = sleeper.clone();
+            let joiner = spawn("joiner", holding(&book, "joiner", move || target.join()))?;
+            let parked = spawn(
+                "parked",
+                holding(&book, "parked", || {
+                    let _nobody_calls_it = waker()?;
+                    park(None).map(drop)
+                }),
+            )?;
+            sleep(SECOND)?; // all three are waiting now
+            Ok::<_, SchedError>((sleeper, joiner, parked))
+        })
+        .unwrap()
+        .unwrap();
+    // Spawned from outside after the run: it never starts.
+    let never = scheduler
+        .spawn("never", holding(&ledger, "never", || ()))
+        .unwrap();
+    assert_eq!(scheduler.live_tasks(), 4);
+    assert_eq!(ledger.dropped(), Vec::<String>::new());
+
+    drop(scheduler);
+    ledger.assert_each_dropped_once();
+    let (sleeper, joiner, parked) = handles;
+    assert_eq!(sleeper.join(), Err(cancelled()));
+    assert_eq!(joiner.join(), Err(cancelled()));
+    assert_eq!(parked.join(), Err(cancelled()));
+    assert_eq!(never.join(), Err(cancelled()));
+}
+
+#[test]
+fn dropping_the_scheduler_lets_each_pending_task_clean_up_as_asyncio_run_does() {
+    let ledger = Ledger::default();
+    let scheduler = virtual_scheduler();
+    let book = ledger.clone();
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let log = Rc::clone(&seen);
+    scheduler
+        .run_until_complete(move || {
+            spawn(
+                "careful",
+                holding(&book.clone(), "careful", move || {
+                    let why = sleep(HOUR);
+                    log.borrow_mut().push(format!("careful woke: {why:?}"));
+                    // Cleanup may spawn (the new task never runs: it is
+                    // cancelled before it starts) and may wait (every wait
+                    // during the scheduler's drop is cancelled at once).
+                    let orphan = spawn("orphan", holding(&book, "orphan", || ()));
+                    log.borrow_mut()
+                        .push(format!("orphan spawned: {}", orphan.is_ok()));
+                    let again = sleep(SECOND);
+                    log.borrow_mut().push(format!("cleanup sleep: {again:?}"));
+                }),
+            )?;
+            sleep(SECOND)
+        })
+        .unwrap()
+        .unwrap();
+    assert_eq!(*seen.borrow(), Vec::<String>::new());
+    drop(scheduler);
+    assert_eq!(
+        *seen.borrow(),
+        [
+            "careful woke: Err(Cancelled)",
+            "orphan spawned: true",
+            "cleanup sleep: Err(Cancelled)",
+        ]
+    );
+    ledger.assert_each_dropped_once();
+}
+
+#[test]
+fn a_task_that_ignores_every_cancellation_is_dropped_by_force_and_its_values_once() {
+    let ledger = Ledger::default();
+    let scheduler = virtual_scheduler();
+    let book = ledger.clone();
+    let refusals = Rc::new(RefCell::new(0_u32));
+    let counted = Rc::clone(&refusals);
+    let deaf = scheduler
+        .run_until_complete(move || {
+            let deaf = spawn(
+                "deaf",
+                holding(&book, "deaf", move || {
+                    loop {
+                        if sleep(HOUR).is_err() {
+                            *counted.borrow_mut() += 1;
+                        }
+                    }
+                }),
+            )?;
+            sleep(SECOND)?;
+            Ok::<_, SchedError>(deaf)
+        })
+        .unwrap()
+        .unwrap();
+    drop(scheduler);
+    ledger.assert_each_dropped_once();
+    assert!(*refusals.borrow() >= 1, "it was asked first");
+    assert_eq!(deaf.join(), Err(cancelled()));
+}
+
+#[test]
+fn a_panic_in_a_done_callback_of_a_task_dropped_by_force_comes_out_of_the_drop_not_an_abort() {
+    let ledger = Ledger::default();
+    let scheduler = virtual_scheduler();
+    let book = ledger.clone();
+    let deaf = scheduler
+        .run_until_complete(move || {
+            let deaf = spawn(
+                "deaf",
+                holding(&book, "deaf", || {
+                    loop {
+                        let _ = sleep(HOUR);
+                    }
+                }),
+            )?;
+            deaf.future()
+                .add_done_callback(|_| panic!("deaf's done callback broke"));
+            sleep(SECOND)?;
+            Ok::<_, SchedError>(deaf)
+        })
+        .unwrap()
+        .unwrap();
+    // The callback runs while deaf's stack unwinds: its panic must not
+    // escape a destructor then.
+    let message = panic_of(move || drop(scheduler));
+    assert_eq!(message, "deaf's done callback broke");
+    assert_eq!(deaf.join(), Err(cancelled()));
+    ledger.assert_each_dropped_once();
+}
+
+// ---- chapter 5: the event loop ----
+
+fn ticking_loop() -> EventLoop {
+    EventLoop::with_clock(ch05::Clock::Ticks(TICK))
+}
+
+#[test]
+fn chapter_5_a_task_that_returns_drops_each_value_once() {
+    let ledger = Ledger::default();
+    let event_loop = ticking_loop();
+    let book = ledger.clone();
+    let outcome = event_loop.run_until_complete(move || {
+        let worker = ch05::current_loop()?
+            .create_task("worker", holding(&book, "worker", || ch05::sleep(3 * TICK)))?;
+        ch05::yield_now()?;
+        let while_it_sleeps = book.dropped();
+        ch05::await_future(&worker)??;
+        Ok::<_, LoopError>((while_it_sleeps, book.dropped()))
+    });
+    assert_eq!(outcome, Ok(Ok((vec![], three("worker")))));
+    drop(event_loop);
+    ledger.assert_each_dropped_once();
+}
+
+#[test]
+fn chapter_5_a_task_cancelled_through_its_future_at_a_sleep_or_an_await_drops_each_value_once() {
+    let ledger = Ledger::default();
+    let event_loop = ticking_loop();
+    let book = ledger.clone();
+    let outcome = event_loop.run_until_complete(move || {
+        let handle = ch05::current_loop()?;
+        let sleeper =
+            handle.create_task("sleeper", holding(&book, "sleeper", || ch05::sleep(HOUR)))?;
+        let nothing: Future<u32> = Future::new();
+        let waiter = handle.create_task(
+            "waiter",
+            holding(&book, "waiter", move || ch05::await_future(&nothing)),
+        )?;
+        ch05::yield_now()?; // both start waiting
+        ch05::yield_now()?;
+        let before = book.dropped();
+        sleeper.cancel();
+        waiter.cancel();
+        ch05::yield_now()?; // at their next turn, the loop drops them
+        ch05::yield_now()?;
+        let mut after = book.dropped();
+        after.sort();
+        Ok::<_, LoopError>((before, after))
+    });
+    let mut both = [three("sleeper"), three("waiter")].concat();
+    both.sort();
+    assert_eq!(outcome, Ok(Ok((vec![], both))));
+    ledger.assert_each_dropped_once();
+}
+
+#[test]
+fn chapter_5_a_task_cancelled_before_it_starts_drops_what_its_closure_captured_once() {
+    let ledger = Ledger::default();
+    let event_loop = ticking_loop();
+    let never = event_loop.create_task("never", holding(&ledger, "never", || ()));
+    never.cancel();
+    assert_eq!(event_loop.run_until_complete(ch05::yield_now), Ok(Ok(())));
+    assert_eq!(ledger.dropped(), ["never/captured"]);
+    assert_eq!(never.status(), Status::Cancelled);
+    drop(event_loop);
+    ledger.assert_each_dropped_once();
+}
+
+#[test]
+fn chapter_5_stop_from_a_task_drops_each_value_of_every_task_once() {
+    let ledger = Ledger::default();
+    let event_loop = ticking_loop();
+    let sleeper =
+        event_loop.create_task("sleeper", holding(&ledger, "sleeper", || ch05::sleep(HOUR)));
+    let book = ledger.clone();
+    let outcome = event_loop.run_until_complete(holding(&ledger, "main", move || {
+        let handle = ch05::current_loop()?;
+        let nothing: Future<u32> = Future::new();
+        handle.create_task(
+            "waiter",
+            holding(&book, "waiter", move || ch05::await_future(&nothing)),
+        )?;
+        ch05::yield_now()?; // the waiter starts waiting
+        // Created in the same step as the stop: it never starts.
+        handle.create_task("never", holding(&book, "never", || ()))?;
+        handle.stop()?;
+        handle.stop()?; // twice: still once each
+        ch05::yield_now()
+    }));
+    assert_eq!(outcome, Err(LoopError::Stopped));
+    assert_eq!(sleeper.status(), Status::Cancelled);
+    assert_eq!(event_loop.pending_tasks(), 0);
+    ledger.assert_each_dropped_once();
+    event_loop.stop();
+    drop(event_loop);
+    ledger.assert_each_dropped_once();
+}
+
+#[test]
+fn chapter_5_stop_from_outside_and_dropping_the_loop_drop_each_value_of_the_pending_tasks_once() {
+    for how in ["stop", "drop"] {
+        let ledger = Ledger::default();
+        let event_loop = ticking_loop();
+        let book = ledger.clone();
+        let outcome = event_loop.run_until_complete(move || {
+            let handle = ch05::current_loop()?;
+            handle.create_task("sleeper", holding(&book, "sleeper", || ch05::sleep(HOUR)))?;
+            let nothing: Future<u32> = Future::new();
+            handle.create_task(
+                "waiter",
+                holding(&book, "waiter", move || ch05::await_future(&nothing)),
+            )?;
+            ch05::yield_now()
+        });
+        assert_eq!(outcome, Ok(Ok(())));
+        event_loop.create_task("never", holding(&ledger, "never", || ()));
+        assert_eq!(event_loop.pending_tasks(), 3);
+        assert_eq!(ledger.dropped(), Vec::<String>::new(), "{how}");
+        if how == "stop" {
+            event_loop.stop();
+            ledger.assert_each_dropped_once();
+            event_loop.stop();
+        }
+        drop(event_loop);
+        ledger.assert_each_dropped_once();
+    }
+}
+
+// ---- panics while a task ends ----
+
+#[test]
+fn a_panic_in_a_done_callback_comes_out_of_run_until_complete_once_the_task_has_finished() {
+    let scheduler = virtual_scheduler();
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let log = Rc::clone(&seen);
+    let message = panic_of(|| {
+        scheduler.run_until_complete(move || {
+            let quick = spawn("quick", || 7)?;
+            quick
+                .future()
+                .add_done_callback(|_| panic!("quick's done callback broke"));
+            let slow = spawn("slow", || {
+                sleep(SECOND)?;
+                Ok::<_, SchedError>(8)
+            })?;
+            let first = quick.join();
+            log.borrow_mut().push(format!("main got {first:?}"));
+            let second = slow.join();
+            log.borrow_mut().push(format!("main got {second:?}"));
+            Ok::<_, SchedError>(())
+        })
+    });
+    assert_eq!(message, "quick's done callback broke");
+    // quick finished before its callback's panic came out: it left the
+    // table and woke main, which waits in the ready queue beside slow.
+    assert_eq!(scheduler.live_tasks(), 2);
+    assert_eq!(*seen.borrow(), Vec::<String>::new());
+
+    // The same scheduler runs the next program, and the first one's tasks
+    // carry on in it: none was lost.
+    let next = scheduler.run_until_complete(|| {
+        sleep(2 * SECOND)?;
+        Ok::<_, SchedError>("next program")
+    });
+    assert_eq!(next, Ok(Ok("next program")));
+    assert_eq!(*seen.borrow(), ["main got Ok(7)", "main got Ok(Ok(8))"]);
+    assert_eq!(scheduler.live_tasks(), 0);
+    assert_eq!(scheduler.take_unretrieved(), []);
+}
+
+#[test]
+fn a_panic_in_a_done_callback_does_not_stop_gather_from_hearing_about_the_task() {
+    let scheduler = virtual_scheduler();
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let log = Rc::clone(&seen);
+    let message = panic_of(|| {
+        scheduler.run_until_complete(move || {
+            let a = spawn("a", || {
+                sleep(SECOND)?;
+                Ok::<_, SchedError>(1)
+            })?;
+            let b = spawn("b", || {
+                sleep(2 * SECOND)?;
+                Ok::<_, SchedError>(2)
+            })?;
+            a.future()
+                .add_done_callback(|_| panic!("a's done callback broke"));
+            let all = gather(&[a, b]);
+            log.borrow_mut().push(format!("gather: {all:?}"));
+            Ok::<_, SchedError>(())
+        })
+    });
+    assert_eq!(message, "a's done callback broke");
+    assert_eq!(scheduler.now(), SECOND);
+    let next = scheduler.run_until_complete(|| sleep(5 * SECOND));
+    assert_eq!(next, Ok(Ok(())));
+    assert_eq!(*seen.borrow(), ["gather: Ok([Ok(1), Ok(2)])"]);
+    assert_eq!(scheduler.live_tasks(), 0);
+}
+
+#[test]
+fn a_panic_in_a_done_callback_of_a_task_cancelled_before_it_started_comes_out_of_cancel() {
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let log = Rc::clone(&seen);
+    let outcome = virtual_scheduler().run_until_complete(move || {
+        let shared: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
+        let for_waiter = Rc::clone(&shared);
+        let waiter_log = Rc::clone(&log);
+        let waiter = spawn("waiter", move || {
+            let never = spawn("never", || ())?;
+            never
+                .future()
+                .add_done_callback(|_| panic!("never's done callback broke"));
+            *for_waiter.borrow_mut() = Some(never.clone());
+            let joined = never.join();
+            waiter_log
+                .borrow_mut()
+                .push(format!("waiter got {joined:?}"));
+            Ok::<_, SchedError>(())
+        })?;
+        yield_now()?; // waiter runs: it spawns never and joins it
+        let never = shared.borrow().clone().expect("waiter spawned never");
+        let cancel = panic_of(|| never.cancel());
+        log.borrow_mut().push(format!("cancel panicked: {cancel}"));
+        waiter.join()??;
+        // A task's own panic is still its own after that.
+        let fragile = spawn("fragile", || panic!("fragile broke"))?;
+        let joined: Result<(), SchedError> = fragile.join();
+        log.borrow_mut().push(format!("{joined:?}"));
+        Ok::<_, SchedError>(())
+    });
+    assert_eq!(outcome, Ok(Ok(())));
+    assert_eq!(
+        *seen.borrow(),
+        [
+            "cancel panicked: never's done callback broke",
+            "waiter got Err(Task(Cancelled))",
+            "Err(Task(Panicked(\"fragile broke\")))",
+        ]
+    );
+}
+
+#[test]
+fn a_destructor_that_panics_while_its_task_is_cancelled_reaches_the_joiner() {
+    let ledger = Ledger::default();
+    let scheduler = virtual_scheduler();
+    let book = ledger.clone();
+    let outcome = scheduler.run_until_complete(move || {
+        let brittle = spawn("brittle", || {
+            let _guard = PanicsOnDrop("brittle's guard");
+            sleep(HOUR)
+        })?;
+        let steady = spawn(
+            "steady",
+            holding(&book, "steady", || {
+                sleep(2 * SECOND)?;
+                Ok::<_, SchedError>("steady done")
+            }),
+        )?;
+        sleep(SECOND)?;
+        brittle.cancel();
+        let broken = brittle.join();
+        let fine = steady.join();
+        Ok::<_, SchedError>((broken, fine))
+    });
+    assert_eq!(
+        outcome,
+        Ok(Ok((
+            Err(panicked("brittle's guard panicked in its destructor")),
+            Ok(Ok("steady done"))
+        )))
+    );
+    assert_eq!(scheduler.take_unretrieved(), []);
+    ledger.assert_each_dropped_once();
+    assert_eq!(scheduler.run_until_complete(|| 5), Ok(5));
+}
+
+#[test]
+fn a_destructor_that_panics_while_an_unjoined_task_is_cancelled_is_reported_as_unretrieved() {
+    let scheduler = virtual_scheduler();
+    let outcome = scheduler.run_until_complete(|| {
+        let brittle = spawn("brittle", || {
+            let _guard = PanicsOnDrop("brittle's guard");
+            sleep(HOUR)
+        })?;
+        sleep(SECOND)?;
+        brittle.cancel();
+        sleep(SECOND)?;
+        Ok::<_, SchedError>(brittle.id())
+    });
+    let Ok(Ok(id)) = outcome else {
+        panic!("the program failed: {outcome:?}");
+    };
+    let unretrieved = scheduler.take_unretrieved();
+    assert_eq!(
+        unretrieved,
+        [Unretrieved {
+            task: "brittle".to_string(),
+            id,
+            message: "brittle's guard panicked in its destructor".to_string(),
+        }]
+    );
+    assert_eq!(
+        unretrieved[0].to_string(),
+        "task brittle (T1) panicked and nobody joined it: brittle's guard panicked in its \
+         destructor"
+    );
+    assert_eq!(scheduler.run_until_complete(|| 5), Ok(5));
+}
+
+#[test]
+fn a_destructor_that_panics_in_a_deadlocked_task_is_reported_and_the_scheduler_goes_on() {
+    let scheduler = virtual_scheduler();
+    let outcome = scheduler.run_until_complete(|| {
+        let a_handle: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
+        let for_b = Rc::clone(&a_handle);
+        let b = spawn("B", move || {
+            let a = for_b.borrow().clone().expect("A was spawned");
+            let _ = a.join();
+        })?;
+        let a = spawn("A", move || {
+            let _guard = PanicsOnDrop("A's guard");
+            let _ = b.join();
+        })?;
+        *a_handle.borrow_mut() = Some(a.clone());
+        a.join()
+    });
+    assert!(
+        matches!(outcome, Err(SchedError::Deadlock(_))),
+        "{outcome:?}"
+    );
+    assert_eq!(scheduler.live_tasks(), 0);
+    let unretrieved = scheduler.take_unretrieved();
+    assert_eq!(unretrieved.len(), 1, "{unretrieved:?}");
+    assert_eq!(unretrieved[0].task, "A");
+    assert_eq!(
+        unretrieved[0].message,
+        "A's guard panicked in its destructor"
+    );
+    assert_eq!(scheduler.run_until_complete(|| 5), Ok(5));
+}
+
+#[test]
+fn a_destructor_that_panics_while_the_scheduler_is_dropped_does_not_abort() {
+    let ledger = Ledger::default();
+    let scheduler = virtual_scheduler();
+    let book = ledger.clone();
+    let (brittle, calm) = scheduler
+        .run_until_complete(move || {
+            let brittle = spawn("brittle", || {
+                let _guard = PanicsOnDrop("brittle's guard");
+                sleep(HOUR)
+            })?;
+            let calm = spawn("calm", holding(&book, "calm", || sleep(HOUR)))?;
+            sleep(SECOND)?;
+            Ok::<_, SchedError>((brittle, calm))
+        })
+        .unwrap()
+        .unwrap();
+    drop(scheduler); // the panic is printed on stderr, as an unjoined one
+    assert_eq!(
+        brittle.join(),
+        Err(panicked("brittle's guard panicked in its destructor"))
+    );
+    assert_eq!(calm.join(), Err(cancelled()));
+    ledger.assert_each_dropped_once();
+}
+
+#[test]
+fn a_destructor_that_panics_in_a_closure_that_never_ran_comes_out_of_dropping_the_scheduler() {
+    let ledger = Ledger::default();
+    let scheduler = virtual_scheduler();
+    let book = ledger.clone();
+    scheduler
+        .run_until_complete(move || {
+            spawn("sleeper", holding(&book, "sleeper", || sleep(HOUR)))?;
+            sleep(SECOND)
+        })
+        .unwrap()
+        .unwrap();
+    let guard = PanicsOnDrop("never's captured guard");
+    let never = scheduler.spawn("never", move || drop(guard)).unwrap();
+    let late = scheduler
+        .spawn("late", holding(&ledger, "late", || ()))
+        .unwrap();
+    let message = panic_of(move || drop(scheduler));
+    assert_eq!(message, "never's captured guard panicked in its destructor");
+    // Every other task was cancelled all the same.
+    ledger.assert_each_dropped_once();
+    assert_eq!(never.join(), Err(cancelled()));
+    assert_eq!(late.join(), Err(cancelled()));
+
+    // Tasks on this thread still own their panics afterwards.
+    let next = virtual_scheduler().run_until_complete(|| {
+        let fragile = spawn("fragile", || panic!("fragile broke"))?;
+        let joined: Result<(), SchedError> = fragile.join();
+        Ok::<_, SchedError>(joined)
+    });
+    assert_eq!(next, Ok(Ok(Err(panicked("fragile broke")))));
+}
+
+#[test]
+fn a_panic_in_a_done_callback_of_a_task_cancelled_by_dropping_the_scheduler_comes_out_of_the_drop()
+{
+    let ledger = Ledger::default();
+    let scheduler = virtual_scheduler();
+    let book = ledger.clone();
+    let sleeper = scheduler
+        .run_until_complete(move || {
+            let sleeper = spawn("sleeper", holding(&book, "sleeper", || sleep(HOUR)))?;
+            sleeper
+                .future()
+                .add_done_callback(|_| panic!("sleeper's done callback broke"));
+            spawn("other", holding(&book, "other", || sleep(HOUR)))?;
+            sleep(SECOND)?;
+            Ok::<_, SchedError>(sleeper)
+        })
+        .unwrap()
+        .unwrap();
+    let message = panic_of(move || drop(scheduler));
+    assert_eq!(message, "sleeper's done callback broke");
+    assert_eq!(sleeper.join(), Err(cancelled()));
+    ledger.assert_each_dropped_once();
+}
+
+#[test]
+fn a_scheduler_dropped_while_a_panic_unwinds_cleans_up_without_aborting() {
+    let ledger = Ledger::default();
+    let book = ledger.clone();
+    let message = panic_of(move || {
+        let scheduler = virtual_scheduler();
+        scheduler
+            .run_until_complete(move || {
+                spawn("brittle", || {
+                    let _guard = PanicsOnDrop("brittle's guard");
+                    sleep(HOUR)
+                })?;
+                spawn("calm", holding(&book, "calm", || sleep(HOUR)))?;
+                sleep(SECOND)
+            })
+            .unwrap()
+            .unwrap();
+        let never = PanicsOnDrop("never's captured guard");
+        scheduler.spawn("never", move || drop(never)).unwrap();
+        scheduler
+            .spawn("loud", || ())
+            .unwrap()
+            .future()
+            .add_done_callback(|_| panic!("loud's done callback broke"));
+        // The scheduler is dropped while this panic unwinds: a second panic
+        // escaping its drop would abort the process.
+        panic!("the program's own panic");
+    });
+    assert_eq!(message, "the program's own panic");
+    ledger.assert_each_dropped_once();
+}

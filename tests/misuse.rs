@@ -1,0 +1,799 @@
+//! The misuse catalogue: what a learner sees when they use the crate wrongly,
+//! or when a task goes wrong, one test per row of the README's table under
+//! "## When things go wrong".
+//!
+//! Each row has a function that provokes the misuse for real and returns
+//! what the learner sees (an error, or a panic's message), and a test that
+//! asserts the exact error: its variant and its whole message. [`ROWS`] lists
+//! every row's test with its function, and
+//! `the_readme_table_matches_what_each_misuse_really_produces` checks the
+//! README's table against them: every test it names exists, every row here
+//! is in it, and each "what you see" cell is what the misuse really
+//! produces, read from a fresh run, not from a copy. (The stack overflow's
+//! row is tested in `tests/stack_overflow.rs`, in a child process: for it,
+//! the cell must be the text that test asserts.)
+//!
+//! To check a table before it is in the README, point
+//! `YIELDPOINT_MISUSE_TABLE` at the file that holds it:
+//!
+//! ```text
+//! YIELDPOINT_MISUSE_TABLE=path/to/table.md cargo test --test misuse
+//! ```
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::Path;
+use std::rc::Rc;
+use std::time::Duration;
+
+use yieldpoint::ch02_coroutines::{
+    Finished, Generator, GeneratorState, Wait, Yielder, run_round_robin,
+};
+use yieldpoint::ch04_future_task::{Future, FutureError, Status, panic_message};
+use yieldpoint::ch05_event_loop::{self as ch05, EventLoop, LoopError};
+use yieldpoint::ch06_scheduler::{
+    Clock, JoinHandle, SchedError, Scheduler, Unretrieved, sleep, spawn,
+};
+
+const SECOND: Duration = Duration::from_secs(1);
+
+/// One row of the catalogue: the test that shows it, and the function that
+/// provokes the misuse and returns what the learner sees.
+struct Row {
+    test: &'static str,
+    provoke: fn() -> String,
+}
+
+/// Every row tested in this file, in the table's order.
+const ROWS: &[Row] = &[
+    Row {
+        test: "resuming_a_finished_generator_says_it_has_finished",
+        provoke: || resume_a_finished_generator().to_string(),
+    },
+    Row {
+        test: "round_robin_of_a_finished_generator_panics_naming_it",
+        provoke: round_robin_of_a_finished_generator,
+    },
+    Row {
+        test: "reading_the_result_of_a_pending_future_says_it_is_not_ready",
+        provoke: || read_a_pending_future().to_string(),
+    },
+    Row {
+        test: "setting_a_futures_result_twice_says_it_is_already_settled",
+        provoke: || set_a_result_twice().0.to_string(),
+    },
+    Row {
+        test: "taking_a_futures_value_twice_says_it_was_taken",
+        provoke: || take_a_value_twice().to_string(),
+    },
+    Row {
+        test: "chapter_5_a_clock_whose_tick_is_zero_is_refused",
+        provoke: tick_of_zero,
+    },
+    Row {
+        test: "chapter_5_sleeping_in_a_generator_nested_in_a_task_says_not_on_task_stack",
+        provoke: || sleep_in_a_nested_generator().to_string(),
+    },
+    Row {
+        test: "chapter_5_a_task_awaiting_its_own_future_is_a_deadlock",
+        provoke: || await_own_future().to_string(),
+    },
+    Row {
+        test: "chapter_5_a_handle_to_a_dropped_loop_says_loop_gone",
+        provoke: || handle_of_a_dropped_loop().to_string(),
+    },
+    Row {
+        test: "sleeping_outside_a_task_says_not_in_task",
+        provoke: || sleep_outside_a_task().to_string(),
+    },
+    Row {
+        test: "spawning_outside_a_task_says_not_in_task",
+        provoke: || spawn_outside_a_task().to_string(),
+    },
+    Row {
+        test: "starting_a_scheduler_inside_a_running_one_says_nested_loop",
+        provoke: || start_a_nested_scheduler().to_string(),
+    },
+    Row {
+        test: "joining_a_task_of_another_scheduler_says_foreign_task",
+        provoke: || join_a_foreign_task().to_string(),
+    },
+    Row {
+        test: "a_task_joining_itself_says_join_self",
+        provoke: || join_self().to_string(),
+    },
+    Row {
+        test: "a_cycle_of_joins_is_a_deadlock_naming_who_waits_for_whom",
+        provoke: || join_in_a_cycle().to_string(),
+    },
+    Row {
+        test: "sleeping_in_a_destructor_while_its_task_panics_says_unwinding",
+        provoke: || sleep_while_unwinding().to_string(),
+    },
+    Row {
+        test: "joining_a_task_that_panicked_gives_its_panic",
+        provoke: || join_a_panicked_task().to_string(),
+    },
+    Row {
+        test: "a_panic_nobody_joins_is_reported_naming_the_task",
+        provoke: || unjoined_panic().to_string(),
+    },
+    Row {
+        test: "dropping_a_scheduler_with_tasks_pending_cancels_them_and_runs_their_destructors",
+        provoke: || drop_a_busy_scheduler().0.to_string(),
+    },
+    Row {
+        test: "the_os_refusing_a_stack_says_stack_refused",
+        provoke: || refused_stack().to_string(),
+    },
+];
+
+/// Tests in this file that are not catalogue rows.
+const NOT_ROWS: &[&str] = &[
+    "every_test_in_this_file_is_a_row_of_the_catalogue",
+    "the_readme_table_matches_what_each_misuse_really_produces",
+];
+
+/// Runs `f`, and returns the message of the panic it must raise.
+#[track_caller]
+fn panic_of<R>(f: impl FnOnce() -> R) -> String {
+    match panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(_) => panic!("expected a panic"),
+        Err(payload) => panic_message(payload.as_ref()),
+    }
+}
+
+/// Counts how many times it is dropped.
+struct DropCounter(Rc<Cell<u32>>);
+
+impl Drop for DropCounter {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() + 1);
+    }
+}
+
+fn virtual_scheduler() -> Scheduler {
+    Scheduler::new(Clock::Virtual)
+}
+
+fn ticking_loop() -> EventLoop {
+    EventLoop::with_clock(ch05::Clock::Ticks(Duration::from_millis(1)))
+}
+
+// ---- chapter 2: generators ----
+
+fn resume_a_finished_generator() -> Finished {
+    let mut generator = Generator::new(|_: &Yielder<(), ()>, ()| "done");
+    assert_eq!(generator.resume(()), Ok(GeneratorState::Complete("done")));
+    generator.resume(()).unwrap_err()
+}
+
+#[test]
+fn resuming_a_finished_generator_says_it_has_finished() {
+    let error = resume_a_finished_generator();
+    assert_eq!(error, Finished);
+    assert_eq!(
+        error.to_string(),
+        "resumed a generator that has already finished (its body returned or panicked); \
+         create a new Generator to run the body again"
+    );
+}
+
+fn round_robin_of_a_finished_generator() -> String {
+    let mut spent = Generator::<(), Wait, &str>::new(|_, ()| "spent");
+    assert_eq!(spent.resume(()), Ok(GeneratorState::Complete("spent")));
+    panic_of(|| run_round_robin(vec![spent]))
+}
+
+#[test]
+fn round_robin_of_a_finished_generator_panics_naming_it() {
+    assert_eq!(
+        round_robin_of_a_finished_generator(),
+        "run_round_robin: generator 0 has already finished, so it has no return value left to \
+         give; pass only generators that have not finished"
+    );
+}
+
+// ---- chapter 4: futures ----
+
+fn read_a_pending_future() -> FutureError {
+    Future::<u32>::new().result().unwrap_err()
+}
+
+#[test]
+fn reading_the_result_of_a_pending_future_says_it_is_not_ready() {
+    let error = read_a_pending_future();
+    assert_eq!(error, FutureError::NotReady);
+    assert_eq!(
+        error.to_string(),
+        "the future is still pending: wait until it is done (await_future, or a done callback) \
+         before reading its result"
+    );
+}
+
+/// The error of a second `set_result`, and the value the future keeps.
+fn set_a_result_twice() -> (FutureError, Result<&'static str, FutureError>) {
+    let future = Future::new();
+    future.set_result("first").unwrap();
+    let error = future.set_result("second").unwrap_err();
+    (error, future.result())
+}
+
+#[test]
+fn setting_a_futures_result_twice_says_it_is_already_settled() {
+    let (error, kept) = set_a_result_twice();
+    assert_eq!(error, FutureError::AlreadySettled(Status::Done));
+    assert_eq!(
+        error.to_string(),
+        "the future is already settled (Done); a future's result, error or cancellation can be \
+         set only once"
+    );
+    assert_eq!(kept, Ok("first"), "the first value stays");
+}
+
+fn take_a_value_twice() -> FutureError {
+    let future = Future::new();
+    future.set_result(String::from("pizza")).unwrap();
+    assert_eq!(future.take_result(), Ok(String::from("pizza")));
+    future.take_result().unwrap_err()
+}
+
+#[test]
+fn taking_a_futures_value_twice_says_it_was_taken() {
+    let error = take_a_value_twice();
+    assert_eq!(error, FutureError::Taken);
+    assert_eq!(
+        error.to_string(),
+        "the future's value was already taken out with take_result; use result() (with T: \
+         Clone) when more than one party reads it"
+    );
+}
+
+// ---- chapter 5: the event loop ----
+
+fn tick_of_zero() -> String {
+    panic_of(|| EventLoop::with_clock(ch05::Clock::Ticks(Duration::ZERO)))
+}
+
+#[test]
+fn chapter_5_a_clock_whose_tick_is_zero_is_refused() {
+    assert_eq!(
+        tick_of_zero(),
+        "EventLoop::with_clock(Clock::Ticks(Duration::ZERO)): a tick of zero never advances the \
+         clock, so every sleep would spin forever; give the tick a length, such as \
+         Clock::Ticks(Duration::from_millis(1))"
+    );
+}
+
+fn sleep_in_a_nested_generator() -> LoopError {
+    let outcome = ticking_loop().run_until_complete(|| {
+        // A chapter 2 generator, on a stack of its own, inside the main task.
+        let mut nested = Generator::<(), (), _>::new(|_, ()| ch05::sleep(SECOND));
+        nested.resume(())
+    });
+    match outcome {
+        Ok(Ok(GeneratorState::Complete(Err(error)))) => error,
+        other => panic!("expected the nested sleep to be refused, got {other:?}"),
+    }
+}
+
+#[test]
+fn chapter_5_sleeping_in_a_generator_nested_in_a_task_says_not_on_task_stack() {
+    let error = sleep_in_a_nested_generator();
+    assert_eq!(
+        error,
+        LoopError::NotOnTaskStack {
+            operation: "sleep",
+            task: String::from("main"),
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "sleep() was called from a coroutine nested inside task \"main\", not from the task \
+         itself; only the task can be suspended by the loop, so call it from the task's own \
+         code (or yield from the nested generator and let the task call it)"
+    );
+}
+
+fn await_own_future() -> LoopError {
+    let outcome = ticking_loop().run_until_complete(|| {
+        let mirror: Rc<RefCell<Option<Future<()>>>> = Rc::default();
+        let seen = Rc::clone(&mirror);
+        let ouroboros = ch05::current_loop()?.create_task("ouroboros", move || {
+            let me = seen.borrow().clone().expect("main stored my future");
+            let _ = ch05::await_future(&me);
+        })?;
+        *mirror.borrow_mut() = Some(ouroboros.clone());
+        ch05::await_future(&ouroboros)
+    });
+    outcome.unwrap_err()
+}
+
+#[test]
+fn chapter_5_a_task_awaiting_its_own_future_is_a_deadlock() {
+    let error = await_own_future();
+    assert_eq!(
+        error,
+        LoopError::Deadlock(vec![String::from("ouroboros"), String::from("main")])
+    );
+    assert_eq!(
+        error.to_string(),
+        "deadlock: every remaining task waits on a future that nothing will settle: ouroboros, \
+         main"
+    );
+}
+
+fn handle_of_a_dropped_loop() -> LoopError {
+    let event_loop = ticking_loop();
+    let handle = event_loop.handle();
+    drop(event_loop);
+    handle.create_task("orphan", || ()).unwrap_err()
+}
+
+#[test]
+fn chapter_5_a_handle_to_a_dropped_loop_says_loop_gone() {
+    let error = handle_of_a_dropped_loop();
+    assert_eq!(error, LoopError::LoopGone);
+    assert_eq!(
+        error.to_string(),
+        "the event loop behind this handle has been dropped"
+    );
+}
+
+// ---- chapters 6 and 7: the scheduler ----
+
+fn sleep_outside_a_task() -> SchedError {
+    sleep(SECOND).unwrap_err()
+}
+
+#[test]
+fn sleeping_outside_a_task_says_not_in_task() {
+    let error = sleep_outside_a_task();
+    assert_eq!(error, SchedError::NotInTask { operation: "sleep" });
+    assert_eq!(
+        error.to_string(),
+        "sleep() was called outside a task: only code running inside a task of a running \
+         Scheduler can use it; start it with Scheduler::run_until_complete or spawn"
+    );
+}
+
+fn spawn_outside_a_task() -> SchedError {
+    spawn("stray", || ()).unwrap_err()
+}
+
+#[test]
+fn spawning_outside_a_task_says_not_in_task() {
+    let error = spawn_outside_a_task();
+    assert_eq!(error, SchedError::NotInTask { operation: "spawn" });
+    assert_eq!(
+        error.to_string(),
+        "spawn() was called outside a task: only code running inside a task of a running \
+         Scheduler can use it; start it with Scheduler::run_until_complete or spawn"
+    );
+}
+
+fn start_a_nested_scheduler() -> SchedError {
+    let outcome =
+        virtual_scheduler().run_until_complete(|| virtual_scheduler().run_until_complete(|| 1));
+    outcome.unwrap().unwrap_err()
+}
+
+#[test]
+fn starting_a_scheduler_inside_a_running_one_says_nested_loop() {
+    let error = start_a_nested_scheduler();
+    assert_eq!(error, SchedError::NestedLoop);
+    assert_eq!(
+        error.to_string(),
+        "run_until_complete() was called while a scheduler is already running on this thread; \
+         inside a task, spawn the work and join it instead"
+    );
+}
+
+fn join_a_foreign_task() -> SchedError {
+    let elsewhere = virtual_scheduler();
+    let stranger = elsewhere.spawn("stranger", || 1).unwrap();
+    let outcome = virtual_scheduler().run_until_complete(move || stranger.join());
+    outcome.unwrap().unwrap_err()
+}
+
+#[test]
+fn joining_a_task_of_another_scheduler_says_foreign_task() {
+    let error = join_a_foreign_task();
+    assert_eq!(
+        error,
+        SchedError::ForeignTask {
+            task: String::from("stranger"),
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "task \"stranger\" belongs to another scheduler; a task can only join tasks of the \
+         scheduler it runs on"
+    );
+}
+
+/// Where a task finds its own handle.
+type OwnHandle = Rc<RefCell<Option<JoinHandle<Result<(), SchedError>>>>>;
+
+fn join_self() -> SchedError {
+    let outcome = virtual_scheduler().run_until_complete(|| {
+        let own: OwnHandle = Rc::default();
+        let inside = Rc::clone(&own);
+        let selfish = spawn("selfish", move || {
+            let me = inside.borrow().clone().expect("set before it runs");
+            me.join()?
+        })?;
+        *own.borrow_mut() = Some(selfish.clone());
+        selfish.join()
+    });
+    outcome.unwrap().unwrap().unwrap_err()
+}
+
+#[test]
+fn a_task_joining_itself_says_join_self() {
+    let error = join_self();
+    assert_eq!(
+        error,
+        SchedError::JoinSelf {
+            task: String::from("selfish"),
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "task \"selfish\" tried to join itself, which would wait forever; join another task"
+    );
+}
+
+fn join_in_a_cycle() -> SchedError {
+    let outcome = virtual_scheduler().run_until_complete(|| {
+        // B needs A's handle, which exists only once A is spawned.
+        let a_handle: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
+        let for_b = Rc::clone(&a_handle);
+        let b = spawn("B", move || {
+            let a = for_b.borrow().clone().expect("A was spawned");
+            let _ = a.join();
+        })?;
+        let a = spawn("A", move || {
+            let _ = b.join();
+        })?;
+        *a_handle.borrow_mut() = Some(a.clone());
+        a.join()
+    });
+    outcome.unwrap_err()
+}
+
+#[test]
+fn a_cycle_of_joins_is_a_deadlock_naming_who_waits_for_whom() {
+    let error = join_in_a_cycle();
+    assert!(matches!(error, SchedError::Deadlock(_)), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "deadlock: nothing is ready and no timer is pending, so no task can go on: main (T0) \
+         waits for A (T2); B (T1) waits for A (T2); A (T2) waits for B (T1)"
+    );
+}
+
+fn sleep_while_unwinding() -> SchedError {
+    /// Sleeps when it is dropped, and keeps what `sleep` said.
+    struct SleepsOnDrop(Rc<RefCell<Option<Result<(), SchedError>>>>);
+    impl Drop for SleepsOnDrop {
+        fn drop(&mut self) {
+            *self.0.borrow_mut() = Some(sleep(SECOND));
+        }
+    }
+    let seen: Rc<RefCell<Option<Result<(), SchedError>>>> = Rc::default();
+    let in_task = Rc::clone(&seen);
+    let outcome = virtual_scheduler().run_until_complete(move || {
+        let doomed = spawn("doomed", move || {
+            let _cleanup = SleepsOnDrop(in_task);
+            panic!("doomed gives up");
+        })?;
+        let joined: Result<(), SchedError> = doomed.join();
+        Ok::<_, SchedError>(joined)
+    });
+    assert_eq!(
+        outcome,
+        Ok(Ok(Err(SchedError::Task(FutureError::Panicked(
+            String::from("doomed gives up")
+        )))))
+    );
+    let slept = seen.borrow_mut().take();
+    slept.expect("the destructor ran").unwrap_err()
+}
+
+#[test]
+fn sleeping_in_a_destructor_while_its_task_panics_says_unwinding() {
+    let error = sleep_while_unwinding();
+    assert_eq!(error, SchedError::Unwinding { operation: "sleep" });
+    assert_eq!(
+        error.to_string(),
+        "sleep() was called while the task is unwinding (a destructor running during a panic \
+         or a cancellation); a task cannot suspend then, so do the waiting before the value is \
+         dropped"
+    );
+}
+
+fn join_a_panicked_task() -> SchedError {
+    let outcome = virtual_scheduler().run_until_complete(|| {
+        let worker = spawn("worker", || -> u32 { panic!("boom") })?;
+        worker.join()
+    });
+    outcome.unwrap().unwrap_err()
+}
+
+#[test]
+fn joining_a_task_that_panicked_gives_its_panic() {
+    let error = join_a_panicked_task();
+    assert_eq!(
+        error,
+        SchedError::Task(FutureError::Panicked(String::from("boom")))
+    );
+    assert_eq!(error.to_string(), "the task panicked: boom");
+}
+
+fn unjoined_panic() -> Unretrieved {
+    let scheduler = virtual_scheduler();
+    let outcome = scheduler.run_until_complete(|| {
+        spawn("worker", || -> u32 { panic!("boom") })?;
+        sleep(SECOND)
+    });
+    assert_eq!(outcome, Ok(Ok(())));
+    let mut unretrieved = scheduler.take_unretrieved();
+    assert_eq!(unretrieved.len(), 1, "{unretrieved:?}");
+    unretrieved.remove(0)
+}
+
+#[test]
+fn a_panic_nobody_joins_is_reported_naming_the_task() {
+    let failure = unjoined_panic();
+    assert_eq!(failure.task, "worker");
+    assert_eq!(failure.id.number(), 1);
+    assert_eq!(failure.message, "boom");
+    assert_eq!(
+        failure.to_string(),
+        "task worker (T1) panicked and nobody joined it: boom"
+    );
+}
+
+/// What joining a pending task says once its scheduler is dropped, and how
+/// many times the value on the task's stack was dropped.
+fn drop_a_busy_scheduler() -> (SchedError, u32) {
+    let drops = Rc::new(Cell::new(0));
+    let scheduler = virtual_scheduler();
+    let counter = DropCounter(Rc::clone(&drops));
+    let sleeper = scheduler
+        .run_until_complete(move || {
+            let sleeper = spawn("sleeper", move || {
+                let _on_my_stack = counter;
+                sleep(3600 * SECOND)
+            })?;
+            sleep(SECOND)?;
+            Ok::<_, SchedError>(sleeper)
+        })
+        .unwrap()
+        .unwrap();
+    assert_eq!(drops.get(), 0, "still asleep");
+    drop(scheduler);
+    (sleeper.join().unwrap_err(), drops.get())
+}
+
+#[test]
+fn dropping_a_scheduler_with_tasks_pending_cancels_them_and_runs_their_destructors() {
+    let (error, drops) = drop_a_busy_scheduler();
+    assert_eq!(error, SchedError::Task(FutureError::Cancelled));
+    assert_eq!(
+        error.to_string(),
+        "the future was cancelled, so it has no result"
+    );
+    assert_eq!(drops, 1, "the value on the sleeper's stack, once");
+}
+
+/// A stack size no address space holds, but that corosensei's arithmetic
+/// does: the OS itself refuses to map it, at once and without touching
+/// memory (the mapping is refused before anything is reserved).
+const ABSURD_STACK: usize = 1 << 62;
+
+fn refused_stack() -> SchedError {
+    let scheduler = virtual_scheduler().with_stack_size(ABSURD_STACK);
+    scheduler.run_until_complete(|| ()).unwrap_err()
+}
+
+#[test]
+fn the_os_refusing_a_stack_says_stack_refused() {
+    let error = refused_stack();
+    assert_eq!(
+        error,
+        SchedError::StackRefused {
+            size: ABSURD_STACK,
+            // ENOMEM, as Linux words it.
+            reason: String::from("Cannot allocate memory (os error 12)"),
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "no 4611686018427387904-byte stack for a new task: Cannot allocate memory (os error \
+         12); each task stack costs two memory mappings (a guard page and the stack), and Linux \
+         allows 65,530 per process by default (vm.max_map_count), about 32,000 live stacks; the \
+         process's address-space or memory limit can refuse it too. Run fewer tasks at once, ask \
+         for a smaller stack size (with_stack_size), or raise the limit"
+    );
+}
+
+// ---- the catalogue itself ----
+
+/// The names of the `#[test]` functions in `source`.
+fn test_functions(source: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut after_test_attribute = false;
+    for line in source.lines().map(str::trim) {
+        if line == "#[test]" {
+            after_test_attribute = true;
+        } else if after_test_attribute && line.starts_with("fn ") {
+            let name = line["fn ".len()..].split('(').next().unwrap_or_default();
+            names.push(name.to_string());
+            after_test_attribute = false;
+        } else if after_test_attribute && !line.starts_with("#[") {
+            after_test_attribute = false;
+        }
+    }
+    names
+}
+
+#[test]
+fn every_test_in_this_file_is_a_row_of_the_catalogue() {
+    let here = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file!()))
+        .expect("tests/misuse.rs is readable");
+    let rows: BTreeSet<&str> = ROWS.iter().map(|row| row.test).collect();
+    assert_eq!(rows.len(), ROWS.len(), "a test listed twice in ROWS");
+    let tests: BTreeSet<String> = test_functions(&here)
+        .into_iter()
+        .filter(|name| !NOT_ROWS.contains(&name.as_str()))
+        .collect();
+    let rows: BTreeSet<String> = rows.into_iter().map(String::from).collect();
+    assert_eq!(rows, tests, "ROWS and the tests of this file differ");
+}
+
+/// One row of the README's table.
+#[derive(Debug)]
+struct TableRow {
+    misuse: String,
+    what_you_see: String,
+    test: String,
+}
+
+/// The rows of the first table after the heading "## When things go wrong".
+fn catalogue_table(markdown: &str) -> Vec<TableRow> {
+    let mut lines = markdown
+        .lines()
+        .skip_while(|line| line.trim() != "## When things go wrong")
+        .skip(1)
+        .skip_while(|line| !line.trim_start().starts_with('|'));
+    let header = lines
+        .next()
+        .expect("a table under \"## When things go wrong\"");
+    assert_eq!(
+        cells(header),
+        ["misuse", "what you see", "test"],
+        "the table's header"
+    );
+    let separator = lines.next().expect("the table's separator line");
+    assert!(
+        cells(separator)
+            .iter()
+            .all(|cell| !cell.is_empty() && cell.chars().all(|c| c == '-' || c == ':')),
+        "{separator}"
+    );
+    lines
+        .take_while(|line| line.trim_start().starts_with('|'))
+        .map(|line| {
+            let [misuse, what_you_see, test]: [String; 3] = cells(line)
+                .try_into()
+                .unwrap_or_else(|cells| panic!("three cells in {line:?}, got {cells:?}"));
+            TableRow {
+                misuse,
+                what_you_see: unquote(&what_you_see),
+                test: unquote(&test),
+            }
+        })
+        .collect()
+}
+
+/// The cells of a table line, trimmed; `\|` is a `|` inside a cell.
+fn cells(line: &str) -> Vec<String> {
+    let line = line.trim().trim_start_matches('|');
+    let line = line.strip_suffix('|').unwrap_or(line);
+    let mut cells = vec![String::new()];
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                cells.last_mut().unwrap().push('|');
+                chars.next();
+            }
+            '|' => cells.push(String::new()),
+            c => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells.iter().map(|cell| cell.trim().to_string()).collect()
+}
+
+/// A cell without the backticks around it.
+fn unquote(cell: &str) -> String {
+    cell.strip_prefix('`')
+        .and_then(|inner| inner.strip_suffix('`'))
+        .unwrap_or(cell)
+        .to_string()
+}
+
+#[test]
+fn the_readme_table_matches_what_each_misuse_really_produces() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let table_file = std::env::var_os("YIELDPOINT_MISUSE_TABLE")
+        .map_or_else(|| root.join("README.md"), Into::into);
+    let markdown = std::fs::read_to_string(&table_file).expect("the README is readable");
+    let table = catalogue_table(&markdown);
+
+    // Every test function of every test file, with the file's text.
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(root.join("tests")).expect("tests/ is readable") {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_some_and(|ext| ext == "rs") {
+            let source = std::fs::read_to_string(&path).expect("a test file is readable");
+            files.push((path, test_functions(&source), source));
+        }
+    }
+
+    let mut seen = BTreeSet::new();
+    for row in &table {
+        let test = row.test.as_str();
+        assert!(seen.insert(test), "{test} is in the table twice");
+        assert!(!row.misuse.is_empty(), "{test}: the misuse is empty");
+        let what = row.what_you_see.as_str();
+        // "text …" is the start of a longer message.
+        let (start, whole) = match what.strip_suffix('…') {
+            Some(start) => (start.trim_end(), false),
+            None => (what, true),
+        };
+        assert!(
+            whole || start.len() >= 40,
+            "{test}: a message's start must say enough: {what:?}"
+        );
+        if let Some(listed) = ROWS.iter().find(|listed| listed.test == test) {
+            // (c) what the misuse really produces, from a fresh run.
+            let produced = (listed.provoke)();
+            if whole {
+                assert_eq!(what, produced, "{test}: the table's text differs");
+            } else {
+                assert!(
+                    produced.starts_with(start),
+                    "{test}: the table's text is not the start of the message\n table: \
+                     {start}\n really: {produced}"
+                );
+            }
+        } else {
+            // (a) a row tested elsewhere: its test exists, and asserts the
+            // table's text.
+            let Some((path, _, source)) = files
+                .iter()
+                .find(|(_, tests, _)| tests.iter().any(|name| name == test))
+            else {
+                panic!("{test}: no test function of that name in tests/*.rs");
+            };
+            assert!(
+                source.contains(start),
+                "{test}: {} does not assert the table's text {start:?}",
+                path.display()
+            );
+        }
+    }
+    // (b) every row of this file is in the table.
+    for row in ROWS {
+        assert!(
+            seen.contains(row.test),
+            "{} is missing from the table in {}",
+            row.test,
+            table_file.display()
+        );
+    }
+}
