@@ -1174,6 +1174,18 @@ impl Shared {
         slot.cancel_requested = true;
         let suspended = slot.coroutine.is_some().then_some(slot.token);
         drop(tasks);
+        if suspended.is_none() && CURRENT.with(Cell::get).task == Some(id) {
+            // The task cancels itself while it runs. It learns of it at its
+            // next suspension point; if it returns before it suspends again,
+            // it ends cancelled all the same, as in asyncio (whose task sees
+            // `_must_cancel` when its coroutine returns).
+            CURRENT.with(|current| {
+                current.set(Current {
+                    cancelled: true,
+                    ..current.get()
+                })
+            });
+        }
         self.record(Some(id), || EventKind::Cancelled { started: true });
         if let Some(token) = suspended {
             self.ready

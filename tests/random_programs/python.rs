@@ -1,0 +1,175 @@
+//! The same programs on CPython: rendered as asyncio scripts, run by
+//! `run.py` (beside this file) on asyncio's own event loop with a virtual
+//! clock, many scripts to one `python3` process.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use crate::program::{OnCancel, Op, Program, name};
+
+/// `run.py`.
+fn runner() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/random_programs/run.py")
+}
+
+/// The program as an asyncio script (run it with
+/// `python3 tests/random_programs/run.py FILE`).
+pub fn render(program: &Program) -> String {
+    let mut script = String::from(
+        "# A random task program from tests/random_programs.rs, rendered for asyncio.\n#\n",
+    );
+    for line in program.to_string().lines() {
+        let _ = writeln!(script, "#   {line}");
+    }
+    script.push_str("#\n# Run it with: python3 tests/random_programs/run.py THIS_FILE\n\n");
+    let others: Vec<String> = (1..program.tasks.len())
+        .map(|k| format!("\"{}\"", name(k)))
+        .collect();
+    let _ = writeln!(script, "TASKS = [{}]", others.join(", "));
+    for (k, task) in program.tasks.iter().enumerate() {
+        let goes_on = if task.on_cancel == OnCancel::GoOn {
+            "True"
+        } else {
+            "False"
+        };
+        let _ = write!(
+            script,
+            "\n\nasync def {me}(run):\n    me = run.enter(\"{me}\", goes_on={goes_on})\n",
+            me = name(k)
+        );
+        for op in &task.ops {
+            let line = match *op {
+                Op::Spawn(j) => format!("me.spawn(\"{0}\", {0})", name(j)),
+                Op::Sleep(d) => format!("await me.sleep({d})"),
+                Op::Yield => "await me.yield_()".to_string(),
+                Op::Join(j) => format!("await me.join(\"{}\")", name(j)),
+                Op::Cancel(j) => format!("me.cancel(\"{}\")", name(j)),
+                Op::Return(v) => format!("return me.ret({v})"),
+                Op::Panic => "me.panic()".to_string(),
+            };
+            let _ = writeln!(script, "    {line}");
+        }
+    }
+    script
+}
+
+/// The interpreter that `python3` runs, if it is 3.11 or newer (asyncio's
+/// `Runner`-era loop that parity.py is written for); otherwise why not.
+pub fn find_python() -> Result<PathBuf, String> {
+    let output = Command::new("python3")
+        .args([
+            "-E",
+            "-c",
+            "import sys; print('%d.%d' % sys.version_info[:2]); print(sys.executable)",
+        ])
+        .output()
+        .map_err(|error| format!("running python3: {error}"))?;
+    if !output.status.success() {
+        return Err(format!("python3 failed: {}", output.status));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut lines = stdout.lines();
+    let version = lines.next().unwrap_or_default().trim();
+    let mut parts = version.split('.').map(str::parse::<u32>);
+    match (parts.next(), parts.next()) {
+        (Some(Ok(3)), Some(Ok(minor))) if minor >= 11 => {}
+        _ => return Err(format!("python3 is version {version}")),
+    }
+    match lines.next().map(str::trim) {
+        Some(path) if !path.is_empty() => Ok(PathBuf::from(path)),
+        _ => Ok(PathBuf::from("python3")),
+    }
+}
+
+fn flag(variable: &str) -> bool {
+    std::env::var_os(variable).is_some_and(|value| !value.is_empty() && value != "0")
+}
+
+/// python3, or `None` after saying on stderr that the CPython side is
+/// skipped.
+///
+/// # Panics
+///
+/// Without python3 3.11+ when `PARITY_REQUIRE_PYTHON=1`.
+pub fn python() -> Option<&'static Path> {
+    static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
+    PYTHON
+        .get_or_init(|| match find_python() {
+            Ok(path) => Some(path),
+            Err(reason) => {
+                let message = format!(
+                    "skipped: python3 3.11+ not found ({reason}); the random programs are \
+                     checked against the model only, not against CPython"
+                );
+                assert!(!flag("PARITY_REQUIRE_PYTHON"), "{message}");
+                // Past the test harness's capture, so a passing run shows it.
+                let _ = writeln!(std::io::stderr(), "{message}");
+                None
+            }
+        })
+        .as_deref()
+}
+
+/// Runs every program on CPython in one process; each program's lines, in
+/// order. A program whose script failed gets `ERROR: ...` lines.
+///
+/// # Panics
+///
+/// If python3 cannot be run or its output is not one block per program.
+pub fn run_batch(python: &Path, programs: &[Program]) -> Vec<Vec<String>> {
+    let mut input = String::new();
+    for (i, program) in programs.iter().enumerate() {
+        let _ = writeln!(input, "#### program {i}");
+        input.push_str(&render(program));
+    }
+    // -E: ignore PYTHON* variables, -S: no site module (faster start),
+    // -B: no __pycache__.
+    let mut child = Command::new(python)
+        .args(["-E", "-S", "-B"])
+        .arg(runner())
+        .arg("--batch")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start {}: {error}", python.display()));
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let writer = std::thread::spawn(move || {
+        stdin
+            .write_all(input.as_bytes())
+            .expect("write the programs to python3");
+    });
+    let output = child.wait_with_output().expect("python3 ran");
+    writer.join().expect("the writer thread");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "python3 run.py --batch failed ({}):\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut runs: Vec<Vec<String>> = Vec::new();
+    for line in stdout.lines() {
+        if let Some(number) = line.strip_prefix("#### program ") {
+            assert_eq!(
+                number.parse::<usize>().ok(),
+                Some(runs.len()),
+                "run.py's programs come back in order"
+            );
+            runs.push(Vec::new());
+        } else {
+            runs.last_mut()
+                .unwrap_or_else(|| panic!("run.py said {line:?} before any program"))
+                .push(line.to_string());
+        }
+    }
+    assert_eq!(
+        runs.len(),
+        programs.len(),
+        "one block per program from run.py"
+    );
+    runs
+}
