@@ -539,6 +539,9 @@ struct Current {
     stack_high: usize,
     /// Whether that task has been handed a cancellation (chapter 7).
     cancelled: bool,
+    /// That task's name, for the stack overflow report (see `overflow`):
+    /// it points into the task's `Rc<str>`, which `step` keeps alive.
+    name: *const str,
 }
 
 impl Current {
@@ -549,6 +552,7 @@ impl Current {
         stack_low: 0,
         stack_high: 0,
         cancelled: false,
+        name: "",
     };
 }
 
@@ -651,6 +655,8 @@ impl<T> fmt::Debug for JoinHandle<T> {
 impl Scheduler {
     /// A scheduler on `clock`, with [`DEFAULT_STACK_SIZE`] stacks and no trace.
     pub fn new(clock: Clock) -> Self {
+        // A task that overflows its stack will be named (see `overflow`).
+        overflow::prepare();
         Scheduler {
             shared: Rc::new(Shared {
                 clock,
@@ -1060,18 +1066,17 @@ impl Shared {
                 stack_low: stack.start,
                 stack_high: stack.end,
                 cancelled,
+                name: &*name,
             })
         });
         self.resumes.set(self.resumes.get() + 1);
         self.record(Some(id), || EventKind::Resumed);
 
         // A panic in the body is caught inside the coroutine (see `spawn`),
-        // so `resume` returns normally whatever the body does.
-        // While it runs, a stack overflow is reported with the task's name
-        // (see `overflow`); `name` outlives the guard.
-        let armed = overflow::arm(&stack, &name);
+        // so `resume` returns normally whatever the body does. `name` lives
+        // until after it returns, for a stack overflow's report.
         let outcome = coroutine.resume(input);
-        drop(armed);
+        drop(name);
 
         let yielder = CURRENT.with(|current| current.replace(Current::NONE).yielder);
         match outcome {

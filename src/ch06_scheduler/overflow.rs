@@ -10,14 +10,16 @@
 //! "Segmentation fault".
 //!
 //! The core operations are:
-//! - [`arm`] is called by the scheduler just before it resumes a task: it
-//!   notes, in a thread-local, where that task's guard page is, its name and
-//!   its stack size. Dropping the returned [`Armed`] puts back what was noted
-//!   before. The first call installs the signal handler, once per process.
-//! - `on_fault`, the handler, compares the faulting address with the noted
-//!   guard page. A hit prints the message below on stderr and aborts; a miss
-//!   is not ours, and goes to whichever handler was installed before (Rust's
-//!   own, which reports threads that overflow).
+//! - [`prepare`], called by `Scheduler::new`, installs the signal handler
+//!   (once per process) and makes sure the thread has an alternate signal
+//!   stack for it to run on.
+//! - The scheduler already notes, for `suspend`, which task it is running
+//!   and where that task's stack lies (`CURRENT`); it also notes the task's
+//!   name there. So the handler needs nothing more on each switch.
+//! - `on_fault`, the handler, compares the faulting address with the guard
+//!   page of the running task's stack. A hit prints the message below on
+//!   stderr and aborts; a miss is not ours, and goes to whichever handler
+//!   was installed before (Rust's own, which reports threads that overflow).
 //!
 //! ```text
 //!   a task's stack (high addresses at the top)
@@ -41,33 +43,20 @@
 //! into a buffer on its own stack, and calls `write` and `abort`, which the
 //! POSIX standard lists as safe in a handler. It runs on the thread's
 //! alternate signal stack, since the faulting stack has no room left; Rust
-//! sets one up for every thread it starts, and [`arm`] adds one to a thread
-//! that has none.
+//! sets one up for every thread it starts, and [`prepare`] adds one to a
+//! thread that has none.
 
 use std::cell::Cell;
-use std::ops::Range;
 use std::ptr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Once, OnceLock};
 
-/// What the handler needs to know about the task being resumed.
-#[derive(Debug, Clone, Copy)]
-struct Watched {
-    /// The guard page's addresses: a fault here is this task's overflow.
-    guard: (usize, usize),
-    /// The usable size of the task's stack, in bytes.
-    stack_bytes: usize,
-    /// The task's name, as a pointer into the scheduler's `Rc<str>`, which
-    /// the scheduler keeps alive while the task runs (see [`arm`]).
-    name: (*const u8, usize),
-}
+use super::{CURRENT, Current};
 
 thread_local! {
-    /// The task this thread is running now, if any. Constant-initialised
-    /// and `Copy`, so the handler reads it without running any code to set
-    /// it up.
-    static WATCHED: Cell<Option<Watched>> = const { Cell::new(None) };
-    /// Whether this thread's alternate signal stack has been checked.
-    static ALT_STACK_CHECKED: Cell<bool> = const { Cell::new(false) };
+    /// Whether the handler is installed and this thread's alternate signal
+    /// stack has been checked.
+    static READY: Cell<bool> = const { Cell::new(false) };
     /// An alternate signal stack this module added, freed with the thread.
     static ALT_STACK: Cell<Option<AltStack>> = const { Cell::new(None) };
 }
@@ -80,48 +69,28 @@ static INSTALL: Once = Once::new();
 /// other systems `SIGBUS`.
 const SIGNALS: [libc::c_int; 2] = [libc::SIGSEGV, libc::SIGBUS];
 
-/// Keeps a task's guard page watched until dropped; see [`arm`].
-#[derive(Debug)]
-#[must_use = "the task is watched only while this guard lives"]
-pub(crate) struct Armed {
-    previous: Option<Watched>,
-}
-
-impl Drop for Armed {
-    fn drop(&mut self) {
-        WATCHED.with(|watched| watched.set(self.previous));
-    }
-}
-
-/// Watches the guard page at the bottom of `stack` until the returned guard
-/// is dropped. `stack` runs from corosensei's `limit()` to its `base()`; the
-/// limit includes the guard page, so the guard is the lowest page of the
-/// range. `name` must stay alive as long as the guard: the handler reads it.
-pub(crate) fn arm(stack: &Range<usize>, name: &str) -> Armed {
-    INSTALL.call_once(install);
-    if !ALT_STACK_CHECKED.with(Cell::get) {
-        ALT_STACK_CHECKED.with(|checked| checked.set(true));
+/// Installs the handler, once per process, and gives this thread an
+/// alternate signal stack if it has none. Cheap after the first call on a
+/// thread.
+pub(crate) fn prepare() {
+    if !READY.with(Cell::get) {
+        INSTALL.call_once(install);
         ensure_alt_stack();
-    }
-    let page = page_size();
-    let watched = Watched {
-        guard: (stack.start, stack.start + page),
-        stack_bytes: (stack.end - stack.start).saturating_sub(page),
-        name: (name.as_ptr(), name.len()),
-    };
-    Armed {
-        previous: WATCHED.with(|current| current.replace(Some(watched))),
+        READY.with(|ready| ready.set(true));
     }
 }
 
-fn page_size() -> usize {
-    // SAFETY: sysconf only reads a system setting.
-    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    usize::try_from(size).unwrap_or(4096)
-}
+/// The size of a page (and of corosensei's guard page), read once by
+/// `install`.
+static PAGE_SIZE: AtomicUsize = AtomicUsize::new(4096);
 
 /// Installs `on_fault` for both signals, keeping the handlers it replaces.
 fn install() {
+    // SAFETY: sysconf only reads a system setting.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if let Ok(page) = usize::try_from(page) {
+        PAGE_SIZE.store(page, Ordering::Relaxed);
+    }
     let mut previous = [empty_action(), empty_action()];
     for (signal, old) in SIGNALS.into_iter().zip(previous.iter_mut()) {
         let mut action = empty_action();
@@ -231,28 +200,33 @@ extern "C" fn on_fault(
     // `si_addr` is the faulting address for SIGSEGV and SIGBUS.
     let address = unsafe { (*info).si_addr() } as usize;
     // `try_with`: a fault while the thread's locals are being torn down is
-    // not a task's, and must not panic here.
-    let watched = WATCHED.try_with(Cell::get).ok().flatten();
-    if let Some(watched) = watched
-        && (watched.guard.0..watched.guard.1).contains(&address)
+    // not a task's, and must not panic here. `CURRENT` is a `Copy` value in
+    // a constant-initialised thread-local: reading it runs no code.
+    let current = CURRENT.try_with(Cell::get).ok();
+    if let Some(current) = current
+        && current.task.is_some()
     {
-        report(&watched);
-        // SAFETY: abort is async-signal-safe and never returns.
-        unsafe { libc::abort() };
+        // corosensei's limit, the stack's lowest address, is the guard page.
+        let guard = current.stack_low..current.stack_low + PAGE_SIZE.load(Ordering::Relaxed);
+        if guard.contains(&address) {
+            report(&current, guard.end);
+            // SAFETY: abort is async-signal-safe and never returns.
+            unsafe { libc::abort() };
+        }
     }
     pass_on(signal, info, context);
 }
 
 /// Prints the overflow message on stderr with one `write`, formatting into a
 /// buffer on the signal stack (no allocation).
-fn report(watched: &Watched) {
+fn report(current: &Current, usable_low: usize) {
     let mut message = Buffer::default();
     message.push(b"\ntask '");
-    // SAFETY: `arm`'s caller keeps the name alive while the task runs, and
+    // SAFETY: `step` keeps the task's name alive while the task runs, and
     // the fault happened while it ran.
-    message.push(unsafe { std::slice::from_raw_parts(watched.name.0, watched.name.1) });
+    message.push(unsafe { &*current.name }.as_bytes());
     message.push(b"' has overflowed its stack of ");
-    message.push_number(watched.stack_bytes / 1024);
+    message.push_number(current.stack_high.saturating_sub(usable_low) / 1024);
     message.push(
         b" KiB.\nA task's stack cannot grow: give every task more with \
           Scheduler::with_stack_size, or make this task use less \
