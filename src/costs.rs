@@ -11,6 +11,8 @@
 //!   ([`BASELINE`], a raw corosensei round trip), grouped by what they
 //!   measure; [`goals`] checks the goals chapter 8 states.
 //! - [`chart_svg`] draws the same medians as bars on a logarithmic scale.
+//! - A [`Run`] is one run saved as text (machine, date, medians): chapter 8
+//!   shows a committed one, and a test renders it again to check the page.
 //!
 //! ```text
 //!   cargo bench ──▶ target/criterion/<group>/<name>/new/estimates.json ─┐
@@ -19,6 +21,8 @@
 //!   cargo run -- costs:  read_criterion + read_python ─▶ keep_one_run
 //!                        ─▶ table (stdout, target/costs.md) + goals
 //!                        ─▶ chart_svg (target/costs.svg)
+//!                        ─▶ Run::to_tsv (target/costs.tsv)
+//!   cargo run -- costs --publish: the same, saved into chapter 8
 //! ```
 
 use std::fmt::Write as _;
@@ -682,4 +686,174 @@ pub fn machine() -> String {
         .map(|release| format!("Linux {}", release.trim()))
         .unwrap_or_else(|_| std::env::consts::OS.to_string());
     format!("{cpu}, {cpus} CPUs, {kernel}")
+}
+
+/// One bench run as chapter 8 keeps it: where and when it was measured, and
+/// every median, so that its table and chart can be drawn again exactly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// The machine, as [`machine`] names it.
+    pub machine: String,
+    /// The day of the run, `YYYY-MM-DD` (UTC).
+    pub date: String,
+    /// The medians, as [`table`] sorts them.
+    pub measurements: Vec<Measurement>,
+}
+
+impl Run {
+    /// A run of `measurements` on this machine, dated by the newest result.
+    pub fn new(mut measurements: Vec<Measurement>) -> Run {
+        let newest = measurements
+            .iter()
+            .filter_map(|m| m.written)
+            .max()
+            .unwrap_or_else(SystemTime::now);
+        sort(&mut measurements);
+        Run {
+            machine: machine(),
+            date: utc_date(newest),
+            measurements,
+        }
+    }
+
+    /// The run as text: two `#` lines (machine, date), then one
+    /// `id<TAB>median_ns` line per benchmark. [`Run::parse`] reads it back.
+    pub fn to_tsv(&self) -> String {
+        let mut out = format!("# machine: {}\n# date: {}\n", self.machine, self.date);
+        for m in &self.measurements {
+            let _ = writeln!(out, "{}\t{}", m.id, m.median_ns);
+        }
+        out
+    }
+
+    /// Reads what [`Run::to_tsv`] wrote.
+    ///
+    /// # Errors
+    ///
+    /// A message naming the first line that is neither a known `#` line nor
+    /// `id<TAB>number`, or the header line that is missing.
+    pub fn parse(text: &str) -> Result<Run, String> {
+        let mut machine = None;
+        let mut date = None;
+        let mut measurements = Vec::new();
+        for (number, line) in text.lines().enumerate() {
+            if let Some(rest) = line.strip_prefix("# machine: ") {
+                machine = Some(rest.to_string());
+            } else if let Some(rest) = line.strip_prefix("# date: ") {
+                date = Some(rest.to_string());
+            } else if !line.trim().is_empty() && !line.starts_with('#') {
+                let parsed = line
+                    .split_once('\t')
+                    .and_then(|(id, ns)| Some((id, ns.trim().parse::<f64>().ok()?)))
+                    .filter(|(id, ns)| !id.is_empty() && ns.is_finite() && *ns > 0.0);
+                let Some((id, median_ns)) = parsed else {
+                    return Err(format!(
+                        "line {} is not `<benchmark id><TAB><nanoseconds>`: {line:?}",
+                        number + 1
+                    ));
+                };
+                measurements.push(Measurement::new(id, median_ns));
+            }
+        }
+        let missing = |what: &str| format!("the run has no `# {what}: ...` line");
+        Ok(Run {
+            machine: machine.ok_or_else(|| missing("machine"))?,
+            date: date.ok_or_else(|| missing("date"))?,
+            measurements,
+        })
+    }
+
+    /// The markdown chapter 8 shows: where and when, the [`table`], and the
+    /// [`goals`] judged on this run.
+    ///
+    /// # Errors
+    ///
+    /// As [`table`]: the run has no [`BASELINE`].
+    pub fn report(&self) -> Result<String, String> {
+        Ok(format!(
+            "Measured on {}, on {}.\n\n{}\nGoals, from the same run:\n\n{}",
+            self.machine,
+            self.date,
+            table(&self.measurements)?,
+            goals_markdown(&goals(&self.measurements))
+        ))
+    }
+
+    /// The [`chart_svg`] of this run, titled with its machine and date.
+    ///
+    /// # Errors
+    ///
+    /// As [`chart_svg`]: the run has no [`BASELINE`].
+    pub fn chart(&self) -> Result<String, String> {
+        chart_svg(
+            &self.measurements,
+            &format!("What a switch costs: {}, {}", self.machine, self.date),
+        )
+    }
+}
+
+/// Where `cargo run -- costs --publish` saves the run chapter 8 shows,
+/// relative to `chapters/`.
+pub const PUBLISHED_RUN: &str = "08-cost-of-a-switch.run.tsv";
+
+/// Where it saves that run's chart, relative to `chapters/`.
+pub const PUBLISHED_CHART: &str = "08-cost-of-a-switch.svg";
+
+/// The marker line that opens the block of a page showing a run saved in
+/// `file` (a path relative to the page); `<!-- costs: end -->` closes it.
+pub fn block_start(file: &str) -> String {
+    format!("<!-- costs: run {file} -->")
+}
+
+/// The closing marker of a [`block_start`] block.
+pub const BLOCK_END: &str = "<!-- costs: end -->";
+
+/// The text between the block's markers in `page`, if the page has them.
+pub fn block<'a>(page: &'a str, file: &str) -> Option<&'a str> {
+    let start = block_start(file);
+    let from = page.find(&start)? + start.len();
+    let to = from + page[from..].find(BLOCK_END)?;
+    Some(page[from..to].trim_matches('\n'))
+}
+
+/// `page` with the block for `file` holding `report`.
+///
+/// # Errors
+///
+/// A message naming the markers when the page lacks them.
+pub fn replace_block(page: &str, file: &str, report: &str) -> Result<String, String> {
+    let start = block_start(file);
+    let missing = || format!("the page has no `{start}` ... `{BLOCK_END}` block");
+    let from = page.find(&start).ok_or_else(missing)? + start.len();
+    let to = from + page[from..].find(BLOCK_END).ok_or_else(missing)?;
+    Ok(format!(
+        "{}\n\n{}\n\n{}",
+        &page[..from],
+        report.trim_end(),
+        &page[to..]
+    ))
+}
+
+/// The UTC day of `time`, as `YYYY-MM-DD`.
+pub fn utc_date(time: SystemTime) -> String {
+    let days = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Days since 1970-01-01 to a civil date (the proleptic Gregorian
+    // calendar), counting in 400-year eras that start on March 1st.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153; // 0 = March
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }

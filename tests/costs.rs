@@ -253,3 +253,101 @@ fn the_chart_puts_each_bar_on_a_log_scale_with_a_label_per_decade() {
     // One bar per measurement (plus the white background).
     assert_eq!(svg.matches("<rect ").count(), 4);
 }
+
+#[test]
+fn a_run_survives_being_written_and_read_back() {
+    let run = costs::Run {
+        machine: "Some CPU, 2 CPUs, Linux 6.1".to_string(),
+        date: "2026-11-22".to_string(),
+        measurements: vec![
+            Measurement::new(BASELINE, 5.25),
+            Measurement::new("python/generator_send", 41.5),
+        ],
+    };
+    let text = run.to_tsv();
+    assert_eq!(
+        text,
+        "# machine: Some CPU, 2 CPUs, Linux 6.1\n# date: 2026-11-22\n\
+         round_trip/raw_corosensei\t5.25\npython/generator_send\t41.5\n"
+    );
+    assert_eq!(costs::Run::parse(&text).unwrap(), run);
+    assert!(
+        run.report().unwrap().starts_with(
+            "Measured on Some CPU, 2 CPUs, Linux 6.1, on 2026-11-22.\n\n| benchmark |"
+        )
+    );
+    assert_eq!(
+        costs::Run::parse("# date: 2026-11-22\n").unwrap_err(),
+        "the run has no `# machine: ...` line"
+    );
+    assert_eq!(
+        costs::Run::parse("# machine: m\n# date: d\nround_trip/x 5\n").unwrap_err(),
+        "line 3 is not `<benchmark id><TAB><nanoseconds>`: \"round_trip/x 5\""
+    );
+}
+
+#[test]
+fn dates_are_utc_days() {
+    let at = |secs: u64| costs::utc_date(SystemTime::UNIX_EPOCH + Duration::from_secs(secs));
+    assert_eq!(at(0), "1970-01-01");
+    assert_eq!(at(951_782_400), "2000-02-29");
+    assert_eq!(at(1_795_391_999), "2026-11-22");
+    assert_eq!(at(1_795_392_000), "2026-11-23");
+}
+
+#[test]
+fn a_block_between_markers_is_found_and_replaced() {
+    let page = "intro\n<!-- costs: run r.tsv -->\n\nold\n\n<!-- costs: end -->\nafter\n";
+    assert_eq!(costs::block(page, "r.tsv"), Some("old"));
+    let new = costs::replace_block(page, "r.tsv", "new table\n").unwrap();
+    assert_eq!(
+        new,
+        "intro\n<!-- costs: run r.tsv -->\n\nnew table\n\n<!-- costs: end -->\nafter\n"
+    );
+    assert_eq!(costs::block(&new, "r.tsv"), Some("new table"));
+    assert_eq!(
+        costs::replace_block("no markers", "r.tsv", "x").unwrap_err(),
+        "the page has no `<!-- costs: run r.tsv -->` ... `<!-- costs: end -->` block"
+    );
+}
+
+/// Chapter 8 shows one real run: its figures are committed beside the page
+/// (`cargo run -- costs --publish` saved them), and the page's table and the
+/// chart must be exactly what those figures render to.
+#[test]
+fn chapter_8_shows_its_committed_run_exactly() {
+    let chapters = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("chapters");
+    let text = fs::read_to_string(chapters.join(costs::PUBLISHED_RUN)).unwrap();
+    let run = costs::Run::parse(&text).unwrap();
+    let page = fs::read_to_string(chapters.join("08-cost-of-a-switch.md")).unwrap();
+    let shown = costs::block(&page, costs::PUBLISHED_RUN)
+        .expect("chapter 8 has the block of its committed run");
+    assert_eq!(
+        shown,
+        run.report().unwrap().trim_end(),
+        "chapter 8's table differs from its run: `cargo run -- costs --publish` after \
+         `cargo bench` saves a new run into it"
+    );
+    let chart = fs::read_to_string(chapters.join(costs::PUBLISHED_CHART)).unwrap();
+    assert_eq!(chart, run.chart().unwrap());
+    assert!(page.contains(&format!("]({})", costs::PUBLISHED_CHART)));
+    // Every figure the chapter talks about was measured in that run.
+    for id in [
+        BASELINE,
+        "round_trip/generator",
+        "round_trip/stackless",
+        "round_trip/async_leaf",
+        "delegation/stackful/100",
+        "delegation/async/100",
+        "scheduler/ping_pong",
+        "tokio/ping_pong",
+        "threads/ping_pong_pinned",
+        "create/fresh_stack",
+        "python/asyncio_ping_pong",
+    ] {
+        assert!(
+            run.measurements.iter().any(|m| m.id == id),
+            "{id} in the run"
+        );
+    }
+}

@@ -33,7 +33,9 @@ usage: cargo run [-- COMMAND]
                    reference module passes them (what CI runs)
   costs            after `cargo bench`: a table of each benchmark's median and
                    its ratio to a raw corosensei round trip, the goals of
-                   chapter 8, and target/costs.md and target/costs.svg
+                   chapter 8, and target/costs.{md,svg,tsv}
+  costs --publish  the same, and save the run into chapter 8 (its figures,
+                   chart and table)
   help             this text";
 
 fn main() -> ExitCode {
@@ -52,7 +54,8 @@ fn main() -> ExitCode {
         ["test", n] => find(n).and_then(|c| test(c, false)),
         ["check", n] => find(n).and_then(check),
         ["verify"] => verify(),
-        ["costs"] => costs(),
+        ["costs"] => costs(false),
+        ["costs", "--publish"] => costs(true),
         [n, rest @ ..] if n.parse::<u8>().is_ok() => find(n).and_then(|c| run_example(c, rest)),
         _ => Err(format!("unknown command {:?}\n\n{USAGE}", words.join(" "))),
     };
@@ -201,13 +204,15 @@ fn verify() -> Result<(), String> {
 /// The benchmark every other is divided by: one resume/suspend round trip of
 /// corosensei with nothing on top.
 /// Prints the last `cargo bench` run as a markdown table of medians and
-/// ratios, with the goals chapter 8 states, and writes the table and an SVG
-/// chart into `target/` (see `yieldpoint::costs`).
-fn costs() -> Result<(), String> {
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+/// ratios, with the goals chapter 8 states, and writes the table, an SVG
+/// chart and the run's figures into `target/` (see `yieldpoint::costs`).
+/// With `publish`, also saves the run into chapter 8: its figures, its
+/// chart, and the table on the page.
+fn costs(publish: bool) -> Result<(), String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target = root.join("target");
     let mut found = costs::read_criterion(&target.join("criterion")).map_err(|e| e.to_string())?;
-    let python = target.join("python-costs.tsv");
-    let python_note = match costs::read_python(&python) {
+    let python_note = match costs::read_python(&target.join("python-costs.tsv")) {
         Ok(figures) => {
             found.extend(figures);
             None
@@ -217,11 +222,8 @@ fn costs() -> Result<(), String> {
     // A full `cargo bench` takes minutes; anything older than an hour before
     // the newest result is left over from an earlier run.
     let dropped = costs::keep_one_run(&mut found, Duration::from_secs(3600));
-    let machine = costs::machine();
-    let table = costs::table(&found)?;
-    let goals = costs::goals_markdown(&costs::goals(&found));
-    let mut report =
-        format!("Measured on {machine}.\n\n{table}\nGoals, from the same run:\n\n{goals}");
+    let run = costs::Run::new(found);
+    let mut report = run.report()?;
     if let Some(note) = python_note {
         report.push_str(&format!("\n({note})\n"));
     }
@@ -232,12 +234,26 @@ fn costs() -> Result<(), String> {
         ));
     }
     print!("{report}");
-    let svg = costs::chart_svg(&found, &format!("What a switch costs: {machine}"))?;
-    for (name, text) in [("costs.md", &report), ("costs.svg", &svg)] {
-        let path = target.join(name);
-        std::fs::write(&path, text)
+    let svg = run.chart()?;
+    let tsv = run.to_tsv();
+    let write = |path: &Path, text: &str| {
+        std::fs::write(path, text)
             .map_err(|e| format!("could not write {}: {e}", path.display()))?;
         println!("[course] wrote {}", path.display());
+        Ok::<(), String>(())
+    };
+    write(&target.join("costs.md"), &report)?;
+    write(&target.join("costs.svg"), &svg)?;
+    write(&target.join("costs.tsv"), &tsv)?;
+    if publish {
+        let chapters = root.join("chapters");
+        write(&chapters.join(costs::PUBLISHED_RUN), &tsv)?;
+        write(&chapters.join(costs::PUBLISHED_CHART), &svg)?;
+        let page_path = chapters.join("08-cost-of-a-switch.md");
+        let page = std::fs::read_to_string(&page_path)
+            .map_err(|e| format!("could not read {}: {e}", page_path.display()))?;
+        let page = costs::replace_block(&page, costs::PUBLISHED_RUN, &run.report()?)?;
+        write(&page_path, &page)?;
     }
     Ok(())
 }
