@@ -299,11 +299,12 @@ impl fmt::Display for SchedError {
             ),
             SchedError::StackRefused { size, reason } => write!(
                 f,
-                "no {size}-byte stack for a new task: {reason}; each task stack costs two \
-                 memory mappings (a guard page and the stack), and Linux allows 65,530 per \
-                 process by default (vm.max_map_count), about 32,000 live stacks; the \
-                 process's address-space or memory limit can refuse it too. Run fewer tasks \
-                 at once, ask for a smaller stack size (with_stack_size), or raise the limit"
+                "no {size}-byte stack for a new task: each task stack costs two memory \
+                 mappings (a guard page and the stack), and Linux allows 65,530 per process \
+                 by default (vm.max_map_count), about 32,000 live stacks; the process's \
+                 address-space or memory limit can refuse it too. Run fewer tasks at once, \
+                 ask for a smaller stack size (with_stack_size), or raise the limit. The OS \
+                 said: {reason}"
             ),
             SchedError::Deadlock(stuck) => {
                 f.write_str(
