@@ -270,6 +270,9 @@ pub enum SchedError {
     TimedOut,
     /// The joined task failed or was cancelled.
     Task(FutureError),
+    /// A task called [`stop`] before `main` finished: `run_until_complete`
+    /// returned after the iteration it was called in.
+    Stopped,
 }
 // ANCHOR_END: error
 
@@ -329,6 +332,11 @@ impl fmt::Display for SchedError {
             SchedError::Cancelled => f.write_str(
                 "this task was cancelled while it waited; clean up and return (the task ends \
                  cancelled whatever it returns)",
+            ),
+            SchedError::Stopped => f.write_str(
+                "the scheduler was stopped (a task called stop()) before main finished; main \
+                 and every other unfinished task still wait where they were: run the \
+                 scheduler again to let them go on, or drop it to cancel them",
             ),
             SchedError::TimedOut => {
                 f.write_str("the wait ran out of time before the work finished")
@@ -518,6 +526,9 @@ struct Shared {
     next_number: Cell<u32>,
     /// Tasks that panicked and whose panic nobody has joined yet.
     unretrieved: RefCell<Vec<Unretrieved>>,
+    /// A task called [`stop`]: `run_until_complete` returns once the
+    /// current iteration is over.
+    stop_requested: Cell<bool>,
     /// A panic to pass on: a done callback panicked while a task's future
     /// settled (see `CancelOnDrop::settle`), or a destructor did while the
     /// scheduler cancelled a task that never started.
@@ -681,6 +692,7 @@ impl Scheduler {
                 pool: RefCell::new(Vec::new()),
                 unretrieved: RefCell::new(Vec::new()),
                 kept_panic: RefCell::new(None),
+                stop_requested: Cell::new(false),
                 resumes: Cell::new(0),
                 trace: RefCell::new(None),
                 tracing: Cell::new(false),
@@ -783,6 +795,9 @@ impl Scheduler {
     ///   them, before it returns: their cleanup and destructors have run.
     /// - [`SchedError::Task`] if `main` panicked.
     /// - [`SchedError::StackRefused`] if there is no stack for `main`.
+    /// - [`SchedError::Stopped`] if a task called [`stop`] before `main`
+    ///   finished: the iteration it was called in runs to its end, and every
+    ///   unfinished task, `main` included, stays where it waits.
     ///
     /// # Panics
     ///
@@ -801,9 +816,16 @@ impl Scheduler {
         RUNNING.with(|running| *running.borrow_mut() = Some(Rc::downgrade(&self.shared)));
         let _clear_on_exit = RunningGuard;
 
+        // A stop asked for during an earlier run (or the drop's cleanup)
+        // has done its work: this run starts afresh.
+        self.shared.stop_requested.set(false);
         let main = self.spawn("main", main)?;
         while !main.future.is_settled() {
             self.run_once()?;
+            // asyncio's `loop.stop()`: the iteration is over, so stop here.
+            if self.shared.stop_requested.replace(false) && !main.future.is_settled() {
+                return Err(SchedError::Stopped);
+            }
         }
         // asyncio's stop callback: one more pass, if there is work right now.
         if self.shared.has_work_now() {
@@ -1533,6 +1555,21 @@ pub fn spawn<T: 'static>(
 /// [`SchedError::NotInTask`] outside a task.
 pub fn now() -> Result<Duration, SchedError> {
     Ok(running("now")?.now())
+}
+
+/// Stops the scheduler, as asyncio's `loop.stop()` does: the iteration that
+/// is running now goes on to its end (every task that was ready when it
+/// began still runs), and then `run_until_complete` returns
+/// [`SchedError::Stopped`]. The caller does not suspend. Nothing is
+/// cancelled: every unfinished task, `main` included, waits where it is,
+/// and goes on if the scheduler runs again. Asking twice is asking once.
+///
+/// # Errors
+///
+/// [`SchedError::NotInTask`] outside a task.
+pub fn stop() -> Result<(), SchedError> {
+    running("stop")?.stop_requested.set(true);
+    Ok(())
 }
 
 /// Goes to the back of the ready queue: every task that is ready now runs

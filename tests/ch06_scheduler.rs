@@ -15,7 +15,7 @@ use yieldpoint::ch02_coroutines::{Generator, GeneratorState};
 use yieldpoint::ch04_future_task::FutureError;
 use yieldpoint::ch06_scheduler::{
     Clock, EventKind, JoinHandle, POOL_LIMIT, SchedError, Scheduler, StuckTask, Wait, now, sleep,
-    spawn, yield_now,
+    spawn, stop, yield_now,
 };
 use yieldpoint::output::capture;
 use yieldpoint::say;
@@ -1121,4 +1121,85 @@ fn the_pool_keeps_at_most_pool_limit_stacks_and_unmaps_the_rest() {
     assert_eq!(outcome, Ok(Ok(())));
     assert_eq!(scheduler.live_tasks(), 0);
     assert_eq!(scheduler.pooled_stacks(), POOL_LIMIT);
+}
+
+#[test]
+fn stop_lets_the_iteration_finish_then_ends_the_run_and_the_next_run_carries_on() {
+    let scheduler = virtual_scheduler();
+    let (outcome, lines) = capture(|| {
+        scheduler.run_until_complete(|| {
+            let a = spawn("a", || {
+                say!("a", "stop");
+                stop()?;
+                say!("a", "goes on until it suspends");
+                yield_now()?;
+                say!("a", "runs again in the next run");
+                Ok::<_, SchedError>(())
+            })?;
+            let b = spawn("b", || say!("b", "runs in the same iteration as the stop"))?;
+            say!("main", "waits for b");
+            b.join()?;
+            say!("main", "b is done");
+            a.join()??;
+            say!("main", "a is done");
+            Ok::<_, SchedError>(())
+        })
+    });
+    assert_eq!(outcome, Err(SchedError::Stopped));
+    assert_eq!(
+        lines,
+        [
+            "[main] waits for b",
+            "[a] stop",
+            "[a] goes on until it suspends",
+            "[b] runs in the same iteration as the stop",
+        ]
+    );
+    // Nothing was cancelled: main and a wait where they were.
+    assert_eq!(scheduler.live_tasks(), 2);
+
+    let (outcome, lines) = capture(|| {
+        scheduler.run_until_complete(|| {
+            say!("main", "of the second run");
+            7
+        })
+    });
+    assert_eq!(outcome, Ok(7));
+    assert_eq!(
+        lines,
+        [
+            // a was ready first; it finishes, so the first main's join of a
+            // returns at once, before the second main starts.
+            "[a] runs again in the next run",
+            "[main] b is done",
+            "[main] a is done",
+            "[main] of the second run",
+        ]
+    );
+    assert_eq!(scheduler.live_tasks(), 0);
+}
+
+#[test]
+fn a_stop_in_the_iteration_where_main_finishes_changes_nothing() {
+    let scheduler = virtual_scheduler();
+    assert_eq!(
+        scheduler.run_until_complete(|| {
+            stop()?;
+            Ok::<_, SchedError>("main returned")
+        }),
+        Ok(Ok("main returned"))
+    );
+    // Nor does it linger into the next run.
+    assert_eq!(scheduler.run_until_complete(|| 2), Ok(2));
+}
+
+#[test]
+fn stop_outside_a_task_is_refused_and_its_message_says_what_stopped_means() {
+    assert_eq!(stop(), Err(SchedError::NotInTask { operation: "stop" }));
+    assert_eq!(
+        SchedError::Stopped.to_string(),
+        "the scheduler was stopped (a task called stop()) before main finished; main and \
+         every other unfinished task still wait where they were: run the scheduler again to \
+         let them go on, or drop it to cancel them"
+    );
 }

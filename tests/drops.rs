@@ -14,9 +14,9 @@
 //! stuck in a deadlock, or is still alive when the scheduler is dropped) and
 //! chapter 5's `EventLoop` (a task that returns, is cancelled through its
 //! future, is stopped by `stop`, or is pending when the loop is dropped).
-//! Chapter 6 has no `stop`: as in asyncio, a run ends when `main` does and
-//! the tasks left over wait for the next run, and what cancels them all is
-//! dropping the scheduler (asyncio.run's ending).
+//! Chapter 6's `stop`, like asyncio's `loop.stop()`, cancels nothing: the
+//! run ends and the unfinished tasks wait, with their values, until the
+//! scheduler runs again or is dropped; the tests follow the values both ways.
 //!
 //! The last section is about panics that happen while a task ends: in a done
 //! callback (chapter 4's, through `JoinHandle::future`) and in a destructor
@@ -33,7 +33,8 @@ use std::time::Duration;
 use yieldpoint::ch04_future_task::{Future, FutureError, Status, panic_message};
 use yieldpoint::ch05_event_loop::{self as ch05, EventLoop, LoopError};
 use yieldpoint::ch06_scheduler::{
-    Clock, JoinHandle, SchedError, Scheduler, Unretrieved, park, sleep, spawn, waker, yield_now,
+    Clock, JoinHandle, SchedError, Scheduler, Unretrieved, park, sleep, spawn, stop, waker,
+    yield_now,
 };
 use yieldpoint::ch07_combinators::gather;
 
@@ -386,6 +387,68 @@ fn dropping_the_scheduler_drops_each_value_of_every_pending_task_once() {
     assert_eq!(joiner.join(), Err(cancelled()));
     assert_eq!(parked.join(), Err(cancelled()));
     assert_eq!(never.join(), Err(cancelled()));
+}
+
+/// The handle of a task that waits and returns what its wait returned.
+type Waiter = JoinHandle<Result<(), SchedError>>;
+
+/// Runs a `main` that spawns a sleeper and a joiner (each holding three
+/// values), lets them reach their waits, and stops the scheduler while
+/// holding values of its own. Returns the two handles.
+fn stopped_with_pending_tasks(scheduler: &Scheduler, ledger: &Ledger) -> (Waiter, Waiter) {
+    let book = ledger.clone();
+    let handles = Rc::new(RefCell::new(None));
+    let keep = Rc::clone(&handles);
+    let outcome = scheduler.run_until_complete(holding(ledger, "main", move || {
+        let sleeper = spawn("sleeper", holding(&book, "sleeper", || sleep(SECOND)))?;
+        let target = sleeper.clone();
+        let joiner = spawn("joiner", holding(&book, "joiner", move || target.join()?))?;
+        *keep.borrow_mut() = Some((sleeper, joiner));
+        yield_now()?; // both are waiting now
+        stop()?;
+        yield_now()?; // main waits here when the run stops
+        Ok::<_, SchedError>(())
+    }));
+    assert_eq!(outcome, Err(SchedError::Stopped));
+    assert_eq!(scheduler.live_tasks(), 3);
+    assert_eq!(
+        ledger.dropped(),
+        Vec::<String>::new(),
+        "stop cancels nothing"
+    );
+    handles.take().expect("main ran")
+}
+
+#[test]
+fn values_of_tasks_a_stop_left_waiting_are_dropped_once_when_they_finish_in_the_next_run() {
+    let ledger = Ledger::default();
+    let scheduler = virtual_scheduler();
+    let (sleeper, joiner) = stopped_with_pending_tasks(&scheduler, &ledger);
+    // The next run lets everyone finish: the stopped main, then the sleeper
+    // (at 1 s), then the joiner.
+    scheduler
+        .run_until_complete(move || joiner.join())
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(sleeper.join(), Ok(Ok(())));
+    let mut expected = three("main");
+    expected.extend(three("sleeper"));
+    expected.extend(three("joiner"));
+    assert_eq!(ledger.dropped(), expected);
+    ledger.assert_each_dropped_once();
+    assert_eq!(scheduler.live_tasks(), 0);
+}
+
+#[test]
+fn values_of_tasks_a_stop_left_waiting_are_dropped_once_when_the_scheduler_is_dropped() {
+    let ledger = Ledger::default();
+    let scheduler = virtual_scheduler();
+    let (sleeper, joiner) = stopped_with_pending_tasks(&scheduler, &ledger);
+    drop(scheduler);
+    ledger.assert_each_dropped_once();
+    assert_eq!(sleeper.join(), Err(cancelled()));
+    assert_eq!(joiner.join(), Err(cancelled()));
 }
 
 #[test]
