@@ -617,8 +617,12 @@ criterion_group! {
     targets = round_trip, poll_step, delegation, event_loop, scheduler, threads, create
 }
 
-/// What `criterion_main!` would do, then the Python twins.
+/// What `criterion_main!` would do, then the Python twins; or, with
+/// `YIELDPOINT_PROBE` set, one workload for `benches/instructions.py`.
 fn main() {
+    if let Ok(probe) = std::env::var("YIELDPOINT_PROBE") {
+        return run_probe(&probe);
+    }
     benches();
     Criterion::default().configure_from_args().final_summary();
     python_costs(python_run(&std::env::args().skip(1).collect::<Vec<_>>()));
@@ -758,5 +762,76 @@ fn python_costs(run: PythonRun) {
             eprintln!("could not run python3 {}: {error}", script.display());
             std::process::exit(1);
         }
+    }
+}
+
+/// The workloads `benches/instructions.py` counts the instructions of, run
+/// under valgrind's callgrind with `YIELDPOINT_PROBE=<name>:<iterations>`.
+/// Each does `iterations` of what its criterion twin times once per
+/// iteration; the script runs each twice, with `n` and `2n` iterations, and
+/// takes the difference, so that whatever is done once (building the
+/// coroutine or the runtime, starting the process) cancels out.
+const PROBES: &[&str] = &[
+    "raw_corosensei",
+    "generator",
+    "stackful_1",
+    "stackful_100",
+    "scheduler_ping_pong",
+    "tokio_ping_pong",
+];
+
+/// Runs the probe `spec` (`name:iterations`), or exits with a message
+/// naming the probes there are.
+fn run_probe(spec: &str) {
+    let parsed = spec
+        .split_once(':')
+        .and_then(|(name, n)| Some((name, n.parse::<u64>().ok()?)));
+    let Some((name, iterations)) = parsed.filter(|(name, _)| PROBES.contains(name)) else {
+        eprintln!(
+            "YIELDPOINT_PROBE={spec:?}: expected <name>:<iterations>, with a name among {}",
+            PROBES.join(", ")
+        );
+        std::process::exit(2);
+    };
+    match name {
+        "raw_corosensei" => {
+            let mut raw: Coroutine<u64, u64, ()> =
+                Coroutine::new(|yielder: &Yielder<u64, u64>, mut input| {
+                    loop {
+                        input = yielder.suspend(input.wrapping_add(1));
+                    }
+                });
+            for _ in 0..iterations {
+                black_box(raw.resume(black_box(1)));
+            }
+        }
+        "generator" => {
+            let mut generator: Generator<u64, u64, ()> =
+                Generator::new(|yielder: &Yielder<u64, u64>, mut input| {
+                    loop {
+                        input = yielder.suspend(input.wrapping_add(1));
+                    }
+                });
+            for _ in 0..iterations {
+                let _ = black_box(generator.resume(black_box(1)));
+            }
+        }
+        "stackful_1" | "stackful_100" => {
+            let depth = if name == "stackful_1" { 1 } else { 100 };
+            let mut chain = stackful_chain(depth, u64::MAX);
+            for _ in 0..iterations {
+                let _ = black_box(chain.resume(()));
+            }
+        }
+        "scheduler_ping_pong" => {
+            ch06_ping_pong(iterations);
+        }
+        "tokio_ping_pong" => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("a tokio runtime");
+            tokio_ping_pong(&runtime, iterations);
+        }
+        _ => unreachable!("checked against PROBES above"),
     }
 }

@@ -560,7 +560,8 @@ struct Current {
     /// Whether that task has been handed a cancellation (chapter 7).
     cancelled: bool,
     /// That task's name, for the stack overflow report (see `overflow`):
-    /// it points into the task's `Rc<str>`, which `step` keeps alive.
+    /// it points into the `Rc<str>` of the task's slot, which lives until
+    /// the task finishes, after its last step.
     name: *const str,
 }
 
@@ -883,15 +884,23 @@ impl Shared {
         }
     }
 
-    /// Adds an event to the trace, if the scheduler records one.
+    /// Adds an event to the trace, if the scheduler records one. When it
+    /// does not, this is one branch, inlined where it is called.
     #[inline]
     fn record(&self, task: Option<TaskId>, kind: impl FnOnce() -> EventKind) {
         if self.tracing.get() {
-            let kind = kind();
-            let at = self.now();
-            if let Some(trace) = self.trace.borrow_mut().as_mut() {
-                trace.events.push(Event { at, task, kind });
-            }
+            self.push_event(task, kind());
+        }
+    }
+
+    /// The part of [`record`](Self::record) that runs only when tracing:
+    /// kept out of line, so the switch's code stays small.
+    #[cold]
+    #[inline(never)]
+    fn push_event(&self, task: Option<TaskId>, kind: EventKind) {
+        let at = self.now();
+        if let Some(trace) = self.trace.borrow_mut().as_mut() {
+            trace.events.push(Event { at, task, kind });
         }
     }
 
@@ -1029,6 +1038,11 @@ impl Shared {
 
     // ANCHOR: step
     /// Resumes task `id` once, and files it where its answer says.
+    ///
+    /// Inlined into its two callers (`run_once`, and the cancellation when
+    /// the scheduler is dropped): left to itself the compiler keeps it out
+    /// of line, which costs the switch about fifty instructions.
+    #[inline(always)]
     fn step(&self, id: TaskId, token: u64, why: Resume) {
         let (mut coroutine, yielder, stack, input, cancelled, name) = {
             let mut tasks = self.tasks.borrow_mut();
@@ -1058,7 +1072,9 @@ impl Shared {
                 slot.stack.clone(),
                 input,
                 slot.cancelled,
-                Rc::clone(&slot.name),
+                // The name lives in the slot until the task finishes, after
+                // this step: the overflow report may read it meanwhile.
+                &*slot.name as *const str,
             )
         };
         CURRENT.with(|current| {
@@ -1068,17 +1084,15 @@ impl Shared {
                 stack_low: stack.start,
                 stack_high: stack.end,
                 cancelled,
-                name: &*name,
+                name,
             })
         });
         self.resumes.set(self.resumes.get() + 1);
         self.record(Some(id), || EventKind::Resumed);
 
         // A panic in the body is caught inside the coroutine (see `spawn`),
-        // so `resume` returns normally whatever the body does. `name` lives
-        // until after it returns, for a stack overflow's report.
+        // so `resume` returns normally whatever the body does.
         let outcome = coroutine.resume(input);
-        drop(name);
 
         let yielder = CURRENT.with(|current| current.replace(Current::NONE).yielder);
         match outcome {

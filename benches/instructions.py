@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Counts the instructions one switch takes, where the clock is too noisy.
+
+On a shared machine the medians of `cargo bench` move by a third from run to
+run. An instruction count does not: valgrind's callgrind tool runs the program
+on a simulated CPU and counts every instruction it executes, and the same
+binary with the same input gives the same count, whatever else the machine is
+doing. Instructions are not time (a cache miss or a system call costs far more
+than an add), but for code that stays in the cache, as a switch does, they
+track it closely, and they settle whether one mechanism does more work than
+another.
+
+    python3 benches/instructions.py           # build, count, print a table
+    python3 benches/instructions.py --check   # the same, and fail if a goal
+                                              # that the code alone decides
+                                              # is missed (CI runs this)
+
+How: the bench binary `benches/switch.rs` runs one workload, `iterations`
+times, when `YIELDPOINT_PROBE=<name>:<iterations>` is set. Each workload is
+run twice under callgrind, with N and 2N iterations; the difference of the two
+totals, divided by N, is the count of one iteration, since everything done
+once (starting the process, building the coroutine, the scheduler or the
+runtime) cancels out.
+
+The goals checked are the two of chapter 8 that depend on the code and not
+the machine: `Generator` at most 1.2x raw corosensei, and a stackful suspend
+at depth 100 at most 1.2x the one at depth 1. Chapter 6's switch against
+tokio's is printed, not checked: that goal is missed, and chapter 8 says why.
+"""
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (probe, its criterion twin, iterations N): the cheap ones get more
+# iterations so that their difference stands well clear of any jitter in
+# the one-off work.
+PROBES = [
+    ("raw_corosensei", "round_trip/raw_corosensei", 200_000),
+    ("generator", "round_trip/generator", 200_000),
+    ("stackful_1", "delegation/stackful/1", 200_000),
+    ("stackful_100", "delegation/stackful/100", 200_000),
+    ("scheduler_ping_pong", "scheduler/ping_pong", 50_000),
+    ("tokio_ping_pong", "tokio/ping_pong", 50_000),
+]
+
+# (what, numerator, denominator, the most it may be, checked?)
+GOALS = [
+    ("Generator at most 1.2x raw corosensei", "generator", "raw_corosensei", 1.2, True),
+    ("stackful suspend flat from depth 1 to 100", "stackful_100", "stackful_1", 1.2, True),
+    ("chapter 6's switch at most 1/4 of tokio's", "scheduler_ping_pong", "tokio_ping_pong", 0.25, False),
+]
+
+
+def bench_binary():
+    """Builds the bench binary (release) and returns its path."""
+    command = ["cargo", "bench", "--bench", "switch", "--no-run", "--message-format=json"]
+    output = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+    for line in output.stdout.splitlines():
+        message = json.loads(line)
+        if message.get("reason") == "compiler-artifact" and message.get("executable") \
+                and message["target"]["name"] == "switch":
+            return message["executable"]
+    sys.exit("cargo built no `switch` bench binary")
+
+
+def count(binary, probe, iterations):
+    """The instructions callgrind counted in one run of the probe."""
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", binary],
+        env={"YIELDPOINT_PROBE": f"{probe}:{iterations}", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        sys.exit(f"the probe {probe} failed under callgrind:\n{result.stderr}")
+    found = re.search(r"Collected\s*:\s*(\d+)", result.stderr)
+    if not found:
+        sys.exit(f"callgrind printed no total for {probe}:\n{result.stderr}")
+    return int(found.group(1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if a checked goal is missed")
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        sys.exit("valgrind is not installed (Debian: apt-get install valgrind)")
+
+    binary = bench_binary()
+    per = {}
+    print("| benchmark | instructions per iteration |")
+    print("|---|---:|")
+    for probe, twin, n in PROBES:
+        once, twice = count(binary, probe, n), count(binary, probe, 2 * n)
+        per[probe] = (twice - once) / n
+        print(f"| `{twin}` | {per[probe]:.1f} |")
+    print()
+    missed = []
+    for what, top, bottom, limit, checked in GOALS:
+        ratio = per[top] / per[bottom]
+        verdict = "met" if ratio <= limit else "missed"
+        note = "" if checked else " (not checked: chapter 8 explains)"
+        print(f"- {what}: {verdict} ({ratio:.3f}x in instructions){note}")
+        if checked and ratio > limit:
+            missed.append(what)
+    if args.check and missed:
+        sys.exit("missed: " + "; ".join(missed))
+
+
+if __name__ == "__main__":
+    main()
