@@ -222,8 +222,9 @@ extern "C" fn on_fault(
 fn report(current: &Current, usable_low: usize) {
     let mut message = Buffer::default();
     message.push(b"\ntask '");
-    // SAFETY: `step` keeps the task's name alive while the task runs, and
-    // the fault happened while it ran.
+    // SAFETY: `current.name` points into the `Rc<str>` of the running
+    // task's slot, which lives until the task finishes, after its last
+    // step; the fault happened during a step.
     message.push(unsafe { &*current.name }.as_bytes());
     message.push(b"' has overflowed its stack of ");
     message.push_number(current.stack_high.saturating_sub(usable_low) / 1024);
