@@ -36,10 +36,14 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
+
+#[path = "asyncio/interpreter.rs"]
+mod interpreter;
+
+use interpreter::{flag, python_or_skip};
 
 /// What every Rust scenario shares, as `parity.py` does for the Python ones.
 mod parity {
@@ -254,10 +258,6 @@ fn folder() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/asyncio")
 }
 
-fn flag(name: &str) -> bool {
-    std::env::var_os(name).is_some_and(|value| !value.is_empty() && value != "0")
-}
-
 /// Checks one scenario: the Rust side against the expected lines always,
 /// and CPython's side too when python3 3.11+ is here.
 fn check(name: &str, scenario: fn() -> Vec<String>) {
@@ -367,50 +367,12 @@ struct PythonRun {
 /// test asks; the other tests wait for that and share the result.
 fn python() -> &'static Python {
     static PYTHON: OnceLock<Python> = OnceLock::new();
-    PYTHON.get_or_init(|| match find_python() {
-        Ok(interpreter) => Python::Ran(run_python_scenarios(&interpreter)),
-        Err(reason) => {
-            let message = format!(
-                "skipped: python3 3.11+ not found ({reason}); the asyncio parity suite checks \
-                 the Rust side only"
-            );
-            assert!(!flag("PARITY_REQUIRE_PYTHON"), "{message}");
-            // Straight to stderr, past the test harness's output capture, so
-            // the skip shows in a passing run.
-            let _ = writeln!(std::io::stderr(), "{message}");
-            Python::Skipped
+    PYTHON.get_or_init(|| {
+        match python_or_skip("the asyncio parity suite checks the Rust side only") {
+            Some(interpreter) => Python::Ran(run_python_scenarios(&interpreter)),
+            None => Python::Skipped,
         }
     })
-}
-
-/// The interpreter that `python3` runs, if it is version 3.11 or newer;
-/// otherwise what was found instead. The scenarios run that interpreter
-/// directly, skipping wrappers such as pyenv's `python3` script, which costs
-/// more than Python's own start.
-fn find_python() -> Result<PathBuf, String> {
-    let output = Command::new("python3")
-        .args([
-            "-E",
-            "-c",
-            "import sys; print('%d.%d.%d' % sys.version_info[:3]); print(sys.executable)",
-        ])
-        .output()
-        .map_err(|error| format!("running python3: {error}"))?;
-    if !output.status.success() {
-        return Err(format!("python3 failed: {}", output.status));
-    }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let mut lines = stdout.lines();
-    let version = lines.next().unwrap_or_default().trim();
-    let mut parts = version.split('.').map(|part| part.parse::<u32>());
-    match (parts.next(), parts.next()) {
-        (Some(Ok(3)), Some(Ok(minor))) if minor >= 11 => {}
-        _ => return Err(format!("python3 is version {version}")),
-    }
-    match lines.next().map(str::trim) {
-        Some(path) if !path.is_empty() => Ok(PathBuf::from(path)),
-        _ => Ok(PathBuf::from("python3")),
-    }
 }
 
 /// Runs every Python scenario in its own process. On the virtual clock (the

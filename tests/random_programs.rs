@@ -76,6 +76,8 @@
 
 #[path = "random_programs/harness.rs"]
 mod harness;
+#[path = "asyncio/interpreter.rs"]
+mod interpreter;
 #[path = "random_programs/model.rs"]
 mod model;
 #[path = "random_programs/program.rs"]

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
+use crate::interpreter::python_or_skip;
 use crate::program::{OnCancel, Op, Program, name};
 
 /// `run.py`.
@@ -56,38 +57,6 @@ pub fn render(program: &Program) -> String {
     script
 }
 
-/// The interpreter that `python3` runs, if it is 3.11 or newer (asyncio's
-/// `Runner`-era loop that parity.py is written for); otherwise why not.
-pub fn find_python() -> Result<PathBuf, String> {
-    let output = Command::new("python3")
-        .args([
-            "-E",
-            "-c",
-            "import sys; print('%d.%d' % sys.version_info[:2]); print(sys.executable)",
-        ])
-        .output()
-        .map_err(|error| format!("running python3: {error}"))?;
-    if !output.status.success() {
-        return Err(format!("python3 failed: {}", output.status));
-    }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let mut lines = stdout.lines();
-    let version = lines.next().unwrap_or_default().trim();
-    let mut parts = version.split('.').map(str::parse::<u32>);
-    match (parts.next(), parts.next()) {
-        (Some(Ok(3)), Some(Ok(minor))) if minor >= 11 => {}
-        _ => return Err(format!("python3 is version {version}")),
-    }
-    match lines.next().map(str::trim) {
-        Some(path) if !path.is_empty() => Ok(PathBuf::from(path)),
-        _ => Ok(PathBuf::from("python3")),
-    }
-}
-
-fn flag(variable: &str) -> bool {
-    std::env::var_os(variable).is_some_and(|value| !value.is_empty() && value != "0")
-}
-
 /// python3, or `None` after saying on stderr that the CPython side is
 /// skipped.
 ///
@@ -97,18 +66,10 @@ fn flag(variable: &str) -> bool {
 pub fn python() -> Option<&'static Path> {
     static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
     PYTHON
-        .get_or_init(|| match find_python() {
-            Ok(path) => Some(path),
-            Err(reason) => {
-                let message = format!(
-                    "skipped: python3 3.11+ not found ({reason}); the random programs are \
-                     checked against the model only, not against CPython"
-                );
-                assert!(!flag("PARITY_REQUIRE_PYTHON"), "{message}");
-                // Past the test harness's capture, so a passing run shows it.
-                let _ = writeln!(std::io::stderr(), "{message}");
-                None
-            }
+        .get_or_init(|| {
+            python_or_skip(
+                "the random programs are checked against the model only, not against CPython",
+            )
         })
         .as_deref()
 }
