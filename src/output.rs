@@ -5,6 +5,8 @@
 //!   such as `[main] Starting` or `[generator] Hello`.
 //! - [`capture`] runs a closure and collects the lines it says instead of
 //!   printing them, so a test can assert the exact transcript of a program.
+//! - [`mask_costs`] hides the numbers of a `[cost]` line (a measurement), so
+//!   that a transcript with measurements can still be compared exactly.
 //!
 //! ```text
 //!   say!("main", "Starting")
@@ -83,6 +85,42 @@ pub fn capture<R>(body: impl FnOnce() -> R) -> (R, Vec<String>) {
     let result = body();
     let lines = guard.restore();
     (result, lines)
+}
+
+/// `line` with every number replaced by `N` if it is a `[cost]` line, and
+/// unchanged otherwise.
+///
+/// Examples tag their measurements (times, memory figures) with the role
+/// `cost`: the numbers change from run to run, the words around them do
+/// not. Tests and the drift check compare such lines through this function.
+/// A run of digits and dots is one number.
+///
+/// ```
+/// use yieldpoint::output::mask_costs;
+///
+/// assert_eq!(mask_costs("[cost] 2.03 s of CPU, 1,000 tasks"), "[cost] N s of CPU, N,N tasks");
+/// assert_eq!(mask_costs("[main] 3 steps"), "[main] 3 steps");
+/// ```
+pub fn mask_costs(line: &str) -> String {
+    if !line.starts_with("[cost] ") {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            while chars
+                .peek()
+                .is_some_and(|&d| d.is_ascii_digit() || d == '.')
+            {
+                chars.next();
+            }
+            out.push('N');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Puts the outer capture back in place, at the end of [`capture`] or, if its

@@ -20,7 +20,7 @@ use yieldpoint::ch08_cost_of_a_switch::{
     Counter, Finished, GeneratorState, Memory, Stackless, Stepper, YieldNow, block_on, leaf,
     nested, stackless_chain, yield_now,
 };
-use yieldpoint::output::capture;
+use yieldpoint::output::{capture, mask_costs};
 
 #[allow(dead_code)]
 #[path = "../examples/ch08_cost_of_a_switch.rs"]
@@ -542,30 +542,6 @@ fn memory_parse_names_the_line_it_could_not_find_or_read() {
 // The example
 // ---------------------------------------------------------------------------
 
-/// As in tests/drift.rs: a `[cost]` line with every number replaced by `N`
-/// (a run of digits, dots included, is one number); other lines unchanged.
-fn masked(line: &str) -> String {
-    if !line.starts_with("[cost] ") {
-        return line.to_string();
-    }
-    let mut out = String::new();
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() {
-            while chars
-                .peek()
-                .is_some_and(|&d| d.is_ascii_digit() || d == '.')
-            {
-                chars.next();
-            }
-            out.push('N');
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// The example's lines, from one run shared by the tests below: two runs at
 /// once in one process would each measure the other's allocations.
 fn example_lines() -> &'static [String] {
@@ -575,7 +551,10 @@ fn example_lines() -> &'static [String] {
 
 #[test]
 fn the_example_prints_the_exact_transcript_with_its_measurements_masked() {
-    let lines: Vec<String> = example_lines().iter().map(|line| masked(line)).collect();
+    let lines: Vec<String> = example_lines()
+        .iter()
+        .map(|line| mask_costs(line))
+        .collect();
 
     let mut expected = vec![
         "[main] -- counter(3) as a hand-written state machine --",

@@ -33,7 +33,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use yieldpoint::course::CHAPTERS;
-use yieldpoint::output::capture;
+use yieldpoint::output::{capture, mask_costs};
 
 // Each example is compiled into this test as a module, so its output can be
 // captured without spawning cargo. Examples declare `pub fn main` for this.
@@ -80,30 +80,6 @@ fn example_output(name: &str, args: &[String]) -> Vec<String> {
         "ch08_cost_of_a_switch" => no_args(ch08_cost_of_a_switch::main),
         other => panic!("no example named {other:?}: add it to the table in tests/drift.rs"),
     }
-}
-
-/// Lines tagged `[cost]` report measurements (CPU time, wall time) that
-/// differ on every run: they are compared with each number replaced by `N`.
-fn comparable(line: &str) -> String {
-    if !line.starts_with("[cost] ") {
-        return line.to_string();
-    }
-    let mut out = String::new();
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() {
-            while chars
-                .peek()
-                .is_some_and(|&d| d.is_ascii_digit() || d == '.')
-            {
-                chars.next();
-            }
-            out.push('N');
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn root() -> PathBuf {
@@ -256,8 +232,8 @@ fn quoted_code_and_shown_output_match_the_crate() {
                 Ok(real)
                     if real
                         .iter()
-                        .map(|l| comparable(l))
-                        .ne(shown.iter().map(|l| comparable(l))) =>
+                        .map(|l| mask_costs(l))
+                        .ne(shown.iter().map(|l| mask_costs(l))) =>
                 {
                     if bless {
                         rewritten.extend(
