@@ -334,10 +334,7 @@ pub fn parse_python(text: &str, written: Option<SystemTime>) -> Result<Vec<Measu
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let parsed = line
-            .split_once('\t')
-            .and_then(|(id, ns)| Some((id, ns.trim().parse::<f64>().ok()?)))
-            .filter(|(id, ns)| id.starts_with("python/") && ns.is_finite() && *ns > 0.0);
+        let parsed = figure(line).filter(|(id, _)| id.starts_with("python/"));
         let Some((id, median_ns)) = parsed else {
             return Err(format!(
                 "line {} is not `python/<name><TAB><nanoseconds>`: {line:?}",
@@ -351,6 +348,14 @@ pub fn parse_python(text: &str, written: Option<SystemTime>) -> Result<Vec<Measu
         });
     }
     Ok(found)
+}
+
+/// One `id<TAB>median_ns` line of a saved run or of the Python figures:
+/// the id (not empty) and a finite, positive number of nanoseconds.
+fn figure(line: &str) -> Option<(&str, f64)> {
+    let (id, ns) = line.split_once('\t')?;
+    let ns = ns.trim().parse::<f64>().ok()?;
+    (!id.is_empty() && ns.is_finite() && ns > 0.0).then_some((id, ns))
 }
 
 /// Keeps the results written within `window` of the newest one, and returns
@@ -742,11 +747,7 @@ impl Run {
             } else if let Some(rest) = line.strip_prefix("# date: ") {
                 date = Some(rest.to_string());
             } else if !line.trim().is_empty() && !line.starts_with('#') {
-                let parsed = line
-                    .split_once('\t')
-                    .and_then(|(id, ns)| Some((id, ns.trim().parse::<f64>().ok()?)))
-                    .filter(|(id, ns)| !id.is_empty() && ns.is_finite() && *ns > 0.0);
-                let Some((id, median_ns)) = parsed else {
+                let Some((id, median_ns)) = figure(line) else {
                     return Err(format!(
                         "line {} is not `<benchmark id><TAB><nanoseconds>`: {line:?}",
                         number + 1
