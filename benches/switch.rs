@@ -88,17 +88,21 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(3))
 }
 
+/// The body every round trip measures: echo the input plus one, forever.
+/// One body for the benches and the instruction probes, so the two count
+/// the same work.
+fn echo_forever(yielder: &Yielder<u64, u64>, mut input: u64) {
+    loop {
+        input = yielder.suspend(input.wrapping_add(1));
+    }
+}
+
 fn round_trip(c: &mut Criterion) {
     let mut group = c.benchmark_group("round_trip");
 
     // The floor: corosensei with nothing on top. The body echoes its input
     // plus one, forever.
-    let mut raw: Coroutine<u64, u64, ()> =
-        Coroutine::new(|yielder: &Yielder<u64, u64>, mut input| {
-            loop {
-                input = yielder.suspend(input.wrapping_add(1));
-            }
-        });
+    let mut raw: Coroutine<u64, u64, ()> = Coroutine::new(echo_forever);
     group.bench_function("raw_corosensei", |b| {
         b.iter(|| match raw.resume(black_box(1)) {
             CoroutineResult::Yield(value) => value,
@@ -120,12 +124,7 @@ fn round_trip(c: &mut Criterion) {
     });
 
     // The same body, through the crate's wrapper.
-    let mut generator: Generator<u64, u64, ()> =
-        Generator::new(|yielder: &Yielder<u64, u64>, mut input| {
-            loop {
-                input = yielder.suspend(input.wrapping_add(1));
-            }
-        });
+    let mut generator: Generator<u64, u64, ()> = Generator::new(echo_forever);
     group.bench_function("generator", |b| {
         b.iter(|| match generator.resume(black_box(1)) {
             Ok(GeneratorState::Yielded(value)) => value,
@@ -795,23 +794,13 @@ fn run_probe(spec: &str) {
     };
     match name {
         "raw_corosensei" => {
-            let mut raw: Coroutine<u64, u64, ()> =
-                Coroutine::new(|yielder: &Yielder<u64, u64>, mut input| {
-                    loop {
-                        input = yielder.suspend(input.wrapping_add(1));
-                    }
-                });
+            let mut raw: Coroutine<u64, u64, ()> = Coroutine::new(echo_forever);
             for _ in 0..iterations {
                 black_box(raw.resume(black_box(1)));
             }
         }
         "generator" => {
-            let mut generator: Generator<u64, u64, ()> =
-                Generator::new(|yielder: &Yielder<u64, u64>, mut input| {
-                    loop {
-                        input = yielder.suspend(input.wrapping_add(1));
-                    }
-                });
+            let mut generator: Generator<u64, u64, ()> = Generator::new(echo_forever);
             for _ in 0..iterations {
                 let _ = black_box(generator.resume(black_box(1)));
             }
