@@ -286,14 +286,16 @@ fn ch06_ping_pong(iters: u64) -> Duration {
             let turns = |n: u64| {
                 move || {
                     for _ in 0..n {
-                        ch06::yield_now().expect("inside a task");
+                        ch06::yield_now()?;
                     }
+                    Ok::<(), ch06::SchedError>(())
                 }
             };
             let ping = ch06::spawn("ping", turns(iters / 2)).expect("a stack");
             let pong = ch06::spawn("pong", turns(iters - iters / 2)).expect("a stack");
             ping.join().expect("ping finishes");
             pong.join().expect("pong finishes");
+            Ok::<(), ch06::SchedError>(())
         })
         .expect("main finishes");
     start.elapsed()
@@ -327,15 +329,18 @@ fn scheduler(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let scheduler = Scheduler::new(Clock::Virtual);
             // Warm the pool: the timed spawns all reuse this one stack.
-            scheduler.run_until_complete(|| ()).expect("main finishes");
+            scheduler
+                .run_until_complete(|| Ok::<(), ch06::SchedError>(()))
+                .expect("main finishes");
             scheduler
                 .run_until_complete(move || {
                     let start = Instant::now();
                     for _ in 0..iters {
-                        let task = ch06::spawn("empty", || ()).expect("a pooled stack");
+                        let task = ch06::spawn("empty", || Ok::<(), ch06::SchedError>(()))
+                            .expect("a pooled stack");
                         task.join().expect("the empty task finishes");
                     }
-                    start.elapsed()
+                    Ok::<_, ch06::SchedError>(start.elapsed())
                 })
                 .expect("main finishes")
         })
@@ -353,7 +358,7 @@ fn scheduler(c: &mut Criterion) {
                         .expect("a stack");
                 }
                 // Let every sleeper reach the timer heap.
-                ch06::yield_now().expect("inside a task");
+                ch06::yield_now()
             })
             .expect("main finishes");
         group.bench_function(BenchmarkId::new("with_sleepers", tasks), |b| {
@@ -362,9 +367,9 @@ fn scheduler(c: &mut Criterion) {
                     .run_until_complete(move || {
                         let start = Instant::now();
                         for _ in 0..iters {
-                            ch06::yield_now().expect("inside a task");
+                            ch06::yield_now()?;
                         }
-                        start.elapsed()
+                        Ok::<_, ch06::SchedError>(start.elapsed())
                     })
                     .expect("main finishes")
             })

@@ -74,7 +74,7 @@ pub fn main_task(unit: Duration) -> Result<(), SchedError> {
     let task = spawn("countdown", move || countdown(unit))?;
     sleep(unit / 2)?;
     do_stuff(unit)?; // Python: await do_stuff()
-    task.join()??; // Python: await task
+    task.join()?; // Python: await task
     say!("main", "Main is exiting");
     Ok(())
 }
@@ -103,15 +103,16 @@ const SECOND: Duration = Duration::from_secs(1);
 
 // ANCHOR: spawn_vs_call
 /// Says that it runs, as `role`: the task it runs in.
-pub fn work(role: &str, name: &str) {
+pub fn work(role: &str, name: &str) -> Result<(), SchedError> {
     say!(role, "{name} runs");
+    Ok(())
 }
 
 /// `x = create_task(work("X"))`, then `await work("Y")`: Y runs inline, in
 /// main's own task, before X has had a turn.
 pub fn spawn_x_then_call_y() -> Result<(), SchedError> {
     let x = spawn("X", || work("X", "X"))?;
-    work("main", "Y"); // Python: await work("Y"), which does not yield
+    work("main", "Y")?; // Python: await work("Y"), which does not yield
     x.join()?;
     Ok(())
 }
@@ -146,9 +147,9 @@ pub fn t1_t3_t2() -> Result<(), SchedError> {
     let t3 = spawn("T3", || napper("T3", Duration::ZERO))?;
     let t2 = spawn("T2", || napper("T2", Duration::ZERO))?;
     say!("main", "main middle");
-    t1.join()??;
-    t2.join()??;
-    t3.join()??;
+    t1.join()?;
+    t2.join()?;
+    t3.join()?;
     say!("main", "main end");
     Ok(())
 }
@@ -177,8 +178,8 @@ pub fn quiz_as_tasks() -> Result<(), SchedError> {
     let task1 = spawn("task1", || say_after("task1", SECOND, "hello"))?;
     let task2 = spawn("task2", || say_after("task2", 2 * SECOND, "world"))?;
     say!("main", "started at {:.3} s", now()?.as_secs_f64());
-    task1.join()??;
-    task2.join()??;
+    task1.join()?;
+    task2.join()?;
     say!("main", "finished at {:.3} s", now()?.as_secs_f64());
     Ok(())
 }
@@ -192,7 +193,7 @@ pub fn quiz_as_tasks() -> Result<(), SchedError> {
 /// If the program fails: these programs do not.
 pub fn run_virtual(program: fn() -> Result<(), SchedError>) -> Duration {
     let scheduler = Scheduler::new(Clock::Virtual);
-    if let Err(error) = scheduler.run_until_complete(program).and_then(|done| done) {
+    if let Err(error) = scheduler.run_until_complete(program) {
         panic!("the program failed: {error}");
     }
     scheduler.now()
@@ -295,7 +296,7 @@ fn chapter_5_in_background(unit: Duration, clock: Clock) -> thread::JoinHandle<C
         let (outcome, lines) =
             capture(|| event_loop.run_until_complete(move || chapter_5::main_task(unit)));
         let wall = started.elapsed();
-        if let Err(error) = outcome.and_then(|done| done) {
+        if let Err(error) = outcome {
             panic!("step 10 failed on chapter 5's loop: {error}");
         }
         Chapter5Run {
@@ -368,7 +369,7 @@ pub fn run(args: &[String]) {
     let cpu = cpu_before
         .zip(cpu_time())
         .map(|(before, after)| after.saturating_sub(before));
-    if let Err(error) = outcome.and_then(|done| done) {
+    if let Err(error) = outcome {
         panic!("step 10 failed: {error}");
     }
     match options.clock {

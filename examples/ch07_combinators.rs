@@ -20,13 +20,10 @@
 //!   all. Either way a unit of latency ([`UNIT`]) is 10 ms.
 //! - `--trace` prints each program's schedule as a text diagram after it
 //!   runs.
-//!
-//! The failing request panics, and Rust's panic hook prints its message on
-//! stderr when it does: the task boundary catches the panic, not the hook.
 
 use std::time::Duration;
 
-use yieldpoint::ch06_scheduler::{Clock, SchedError, Scheduler, now, sleep, spawn};
+use yieldpoint::ch06_scheduler::{BoxError, Clock, SchedError, Scheduler, now, sleep, spawn};
 use yieldpoint::ch07_combinators::{as_completed, gather, gather_results, wait_for};
 use yieldpoint::say;
 
@@ -96,8 +93,8 @@ pub fn all_at_once() -> Result<(), SchedError> {
     }
     let mut cumulative = Duration::ZERO;
     for outcome in as_completed(handles) {
-        let (_index, response) = outcome?; // the task's failure, if any
-        let response = response?; // the request's own error, if any
+        let (_index, response) = outcome?; // our own cancellation, if any
+        let response = response?; // the request's failure, if any
         say!(
             "main",
             "{} took {}, done at {}",
@@ -125,21 +122,18 @@ pub fn gather_in_order() -> Result<(), SchedError> {
         handles.push(spawn(name, move || fetch(name, units * UNIT))?);
     }
     let responses = gather(&handles)?; // Python: await asyncio.gather(*tasks)
-    let names = responses
-        .into_iter()
-        .map(|response| response.map(|response| response.name))
-        .collect::<Result<Vec<_>, _>>()?;
+    let names: Vec<&str> = responses.iter().map(|response| response.name).collect();
     say!("main", "gather returned {names:?} at {}", ms(now()?));
     Ok(())
 }
 // ANCHOR_END: gather_in_order
 
 // ANCHOR: gather_failure
-/// A request that fails: it panics after one unit, as an uncaught exception
-/// would end a Python coroutine.
-pub fn failing_request() -> Result<Response, SchedError> {
+/// A request that fails after one unit: its body returns an error, as a
+/// Python coroutine raises an exception.
+pub fn failing_request() -> Result<Response, BoxError> {
     sleep(UNIT)?;
-    panic!("prices: 503 Service Unavailable");
+    Err("prices: 503 Service Unavailable".into())
 }
 
 /// A request that says when it is done, so that we can see it finish.
@@ -156,7 +150,7 @@ pub fn gather_with_a_failure() -> Result<(), SchedError> {
     if let Err(error) = gather(&[users.clone(), prices]) {
         say!("main", "gather failed at {}: {error}", ms(now()?));
     }
-    let late = users.join()??;
+    let late = users.join()?;
     say!(
         "main",
         "{} still finished, at {}: nobody cancelled it",
@@ -175,10 +169,7 @@ pub fn gather_every_result() -> Result<(), SchedError> {
     say!("main", "gather_results returned at {}:", ms(now()?));
     for outcome in outcomes {
         match outcome {
-            Ok(response) => {
-                let response = response?;
-                say!("main", "  {} took {}", response.name, ms(response.took));
-            }
+            Ok(response) => say!("main", "  {} took {}", response.name, ms(response.took)),
             Err(error) => say!("main", "  failed: {error}"),
         }
     }
@@ -210,7 +201,7 @@ pub fn slow_request() -> Result<Response, SchedError> {
 /// `wait_for`: in time, the value; too late, a timeout, after the cleanup.
 pub fn wait_with_a_timeout() -> Result<(), SchedError> {
     let news = spawn("news", || fetch("news", UNIT))?;
-    let response = wait_for(&news, 3 * UNIT)??;
+    let response = wait_for(&news, 3 * UNIT)?;
     say!("main", "wait_for gave {} at {}", response.name, ms(now()?));
 
     let slow = spawn("slow", slow_request)?;
@@ -227,7 +218,10 @@ pub fn wait_with_a_timeout() -> Result<(), SchedError> {
 // ANCHOR: never_started
 /// A task cancelled before its first step never runs at all.
 pub fn cancel_before_start() -> Result<(), SchedError> {
-    let never = spawn("never", || say!("never", "this line is never printed"))?;
+    let never = spawn("never", || {
+        say!("never", "this line is never printed");
+        Ok::<(), SchedError>(())
+    })?;
     say!("main", "cancel() = {}", never.cancel());
     say!("main", "cancel() again = {}", never.cancel());
     if let Err(error) = never.join() {
@@ -293,7 +287,7 @@ pub fn run_program(options: Options, program: fn() -> Result<(), SchedError>) {
     if options.trace {
         scheduler = scheduler.with_trace();
     }
-    if let Err(error) = scheduler.run_until_complete(program).and_then(|done| done) {
+    if let Err(error) = scheduler.run_until_complete(program) {
         panic!("the program failed: {error}");
     }
     if options.trace {

@@ -200,7 +200,7 @@ fn memory(start: Memory) {
             }
             // The sleepers run before main runs again: each goes to sleep.
             ch06::yield_now().expect("main is a task");
-            (before, memory_now())
+            Ok::<_, ch06::SchedError>((before, memory_now()))
         })
         .expect("main measures and returns");
     // ANCHOR_END: tasks

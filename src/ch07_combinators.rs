@@ -2,239 +2,479 @@
 //!
 //! Chapter 6's scheduler runs tasks; this chapter waits for *groups* of
 //! them, puts a time limit on waiting, and stops tasks that are no longer
-//! wanted. Everything here is built from three pieces chapter 6 provides:
-//! a task's [`Future`](crate::ch04_future_task::Future) with its done
-//! callbacks ([`JoinHandle::future`]), a [`Waker`] with [`park`] to sleep
-//! until a callback calls it, and [`JoinHandle::cancel`].
+//! wanted. Everything here is built from four pieces chapter 6 provides, as
+//! asyncio's combinators are built from futures and callbacks: a task's
+//! done callbacks ([`JoinHandle::add_done_callback`], which run through the
+//! ready queue), a [`Waker`] with [`park`] to sleep until a callback calls
+//! it, [`park_with_cancel`] to say what cancelling the sleeper does, and
+//! [`JoinHandle::cancel`].
 //!
 //! The core operations are:
 //! - [`gather`] waits for every task and returns their values in argument
 //!   order; the first failure comes back at once, while the others keep
-//!   running. [`gather_results`] waits for all and returns each `Result`
-//!   (asyncio's `return_exceptions=True`).
-//! - [`as_completed`] hands the results out in the order the tasks finish.
+//!   running. [`gather_results`] waits for all and returns each outcome
+//!   (asyncio's `return_exceptions=True`). Both take a slice of handles of
+//!   one type, or a tuple of handles of different types;
+//!   [`spawn_and_gather`] spawns the bodies it is given first, as asyncio's
+//!   `gather` wraps coroutines in tasks.
+//! - [`as_completed`] hands the outcomes out in the order the tasks end,
+//!   each with the task's index.
 //! - [`wait_for`] waits with a time limit; when it runs out, the task is
 //!   cancelled and its cleanup has finished before `wait_for` returns.
-//! - If the task that waits in [`gather`], [`gather_results`] or
-//!   [`wait_for`] is itself cancelled, the tasks it waits for are cancelled
-//!   too, and their cleanup finishes before the cancellation reaches the
-//!   caller (as in asyncio).
+//! - Cancelling a task that waits in [`gather`] or [`gather_results`]
+//!   cancels the gathered tasks instead; cancelling one that waits in
+//!   [`wait_for`] wakes it, and it cancels the task it waits for and waits
+//!   for that cleanup. Both as in asyncio.
 //!
 //! How a combinator waits for any one of several tasks:
 //!
 //! ```text
-//!   gather(&[a, b, c])                    a finishes ──▶ done callback:
-//!     watch: a done callback on each        push 0 on the finished queue,
-//!     loop:                                 waker.wake() ──▶ gather is ready
-//!       finished queue empty? ─▶ park() ◀────────────────────────┘
-//!       pop the index of the task that finished first,
-//!       look at its outcome; all done? return the values in argument order
+//!   gather(&[a, b, c])                 a ends ──▶ its done callbacks go to the back
+//!     a done callback on each                     of the ready queue
+//!     park until the outcome is known             ▼ next pass: the callback runs:
+//!        ▲                                        count it; all done, or a failure?
+//!        └──────────── waker.wake() ◀─────────── then settle the outcome and wake
+//!     return the values in argument order         (gather's caller runs a pass later)
 //! ```
 //!
 //! Cancellation is chapter 6's: `handle.cancel()` makes the suspension point
-//! the task waits at return [`SchedError::Cancelled`], once. The task cleans
-//! up (it may sleep or join while it does), returns, and ends cancelled:
+//! the task waits at return [`SchedError::Cancelled`]. The task cleans up
+//! (it may sleep or join while it does), passes the error on with `?`, and
+//! ends cancelled:
 //!
 //! ```text
-//!   pending ──cancel()──▶ cancel requested ──next resume──▶ sleep()/join()/park()
-//!      │  (never started:                                    returns Err(Cancelled)
-//!      │   dropped at once,                                         │
-//!      │   never runs)                                   cleanup: destructors, and
-//!      │                                                  code that may sleep or join
-//!      ▼                                                            ▼
-//!   done / panicked                                  returns ──▶ ends cancelled
-//!   (cancel() now returns false)                     (whatever it returned)
+//!   pending ──cancel()──▶ must_cancel ──its next resume──▶ sleep()/join()/park()
+//!      │  (never started: its                              returns Err(Cancelled)
+//!      │   first step drops the                                   │
+//!      │   body, which never runs)                     cleanup: destructors, and
+//!      │                                                code that may sleep or join
+//!      ▼                                                          ▼
+//!   done / failed                               returns Err(Cancelled) ──▶ ends cancelled
+//!   (cancel() now returns false)                returns Ok(v) (swallowed) ──▶ ends done
 //! ```
 //!
-//! Where this is simpler than production code: each combinator waits on a
-//! slice of [`JoinHandle`]s of one scheduler, and a task's *failure* is a
-//! panic (or a cancellation). A task that returns `Err(..)` has finished
-//! fine as far as these combinators know: its value happens to be an error.
+//! Where this is simpler than production code: each combinator waits for
+//! spawned tasks of one scheduler (asyncio's also takes bare coroutines and
+//! futures), and `wait_for` takes a task, not any awaitable.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Duration;
 
-use crate::ch04_future_task::FutureError;
-use crate::ch06_scheduler::{JoinHandle, SchedError, Waker, now, park, waker};
+use crate::ch04_future_task::Status;
+use crate::ch06_scheduler::{
+    BoxError, JoinHandle, Resume, SchedError, TaskHandle, Waker, check_in_task, now, park,
+    park_with_cancel, spawn, waker,
+};
 
-// ANCHOR: finished
-/// Hears about tasks finishing: a done callback on each task's future pushes
-/// the task's index onto a queue, in the order they finish, and wakes
-/// whoever waits.
-struct Finished {
-    /// Indexes of tasks that have finished and not been taken yet, oldest first.
-    queue: Rc<RefCell<VecDeque<usize>>>,
-    /// The waker of the task waiting for the next one, if it is parked.
-    waiting: Rc<RefCell<Option<Waker>>>,
+// ANCHOR: outcome
+/// What a group of tasks being waited for has come to, shared between the
+/// done callbacks (which settle it) and the waiting task (which parks until
+/// it is settled): the part of asyncio's `_GatheringFuture` that matters.
+#[derive(Default)]
+struct Outcome {
+    /// How many of the tasks have ended.
+    ended: Cell<usize>,
+    /// `Some` once the wait is over: `Ok` if every task ended (with
+    /// whatever outcome), or the error to return.
+    settled: RefCell<Option<Result<(), SchedError>>>,
+    /// Set when cancelling the waiting task cancelled the group instead.
+    cancel_requested: Cell<bool>,
+    /// The waiting task's waker, while it is parked.
+    waiting: RefCell<Option<Waker>>,
 }
 
-impl Finished {
-    /// Puts a done callback on each task. A task that has finished already
-    /// is queued at once, in argument order.
-    fn watch<T: 'static>(handles: &[JoinHandle<T>]) -> Self {
-        let finished = Finished {
-            queue: Rc::default(),
-            waiting: Rc::default(),
-        };
-        for (index, handle) in handles.iter().enumerate() {
-            let queue = Rc::clone(&finished.queue);
-            let waiting = Rc::clone(&finished.waiting);
-            handle.future().add_done_callback(move |_| {
-                queue.borrow_mut().push_back(index);
-                if let Some(waker) = waiting.borrow_mut().take() {
-                    waker.wake();
-                }
-            });
+impl Outcome {
+    /// Settles the wait (once) and wakes the waiting task.
+    fn settle(&self, outcome: Result<(), SchedError>) {
+        let mut settled = self.settled.borrow_mut();
+        if settled.is_none() {
+            *settled = Some(outcome);
+            drop(settled);
+            if let Some(waker) = self.waiting.borrow_mut().take() {
+                waker.wake();
+            }
         }
-        finished
     }
 
-    /// The index of the next task to finish: at once if one has, otherwise
-    /// after parking until one does. `Ok(None)` if `deadline` comes first,
-    /// at once if it has passed already (a zero timeout does not wait).
-    fn next(&self, deadline: Option<Duration>) -> Result<Option<usize>, SchedError> {
+    /// Parks the calling task until the wait is settled. While it is
+    /// parked, cancelling it cancels `group` instead (asyncio's
+    /// `_GatheringFuture.cancel`), and the wait settles when the group has
+    /// ended the way the done callbacks say.
+    fn wait(self: &Rc<Self>, group: Vec<TaskHandle>) -> Result<(), SchedError> {
         loop {
-            if let Some(index) = self.queue.borrow_mut().pop_front() {
-                return Ok(Some(index));
+            if let Some(outcome) = self.settled.borrow().clone() {
+                return outcome;
             }
-            if let Some(deadline) = deadline
-                && deadline <= now()?
-            {
-                return Ok(None);
-            }
-            // Whatever wakes us (a done callback, the deadline), look again.
             *self.waiting.borrow_mut() = Some(waker()?);
-            park(deadline)?;
+            let outcome = Rc::clone(self);
+            let group = group.clone();
+            park_with_cancel(None, move || {
+                // `cancel` every task, not stopping at the first.
+                let mut cancelled = false;
+                for task in &group {
+                    cancelled |= task.cancel();
+                }
+                if cancelled {
+                    outcome.cancel_requested.set(true);
+                }
+                cancelled
+            })?;
         }
-    }
-
-    /// Cancels every task of `handles` that has not finished, then waits
-    /// until all of them have: when it returns, their cleanup has run.
-    fn cancel_and_wait<T>(&self, handles: &[JoinHandle<T>]) -> Result<(), SchedError> {
-        for handle in handles {
-            handle.cancel();
-        }
-        while !handles.iter().all(JoinHandle::is_finished) {
-            self.next(None)?;
-        }
-        Ok(())
     }
 }
-// ANCHOR_END: finished
+// ANCHOR_END: outcome
+
+/// Refuses, before anything starts, to wait outside a task, for a task of
+/// another scheduler, or for the caller itself; a task that has ended needs
+/// no more than the first check, and an empty group none at all.
+fn check_all(tasks: &[TaskHandle], operation: &'static str) -> Result<(), SchedError> {
+    if tasks.is_empty() {
+        return Ok(());
+    }
+    check_in_task(operation)?;
+    tasks
+        .iter()
+        .filter(|task| !task.done())
+        .try_for_each(|task| task.check_awaitable(operation))
+}
+
+// ANCHOR: group
+/// A group of tasks that [`gather`] and [`gather_results`] can wait for:
+/// a slice (or `Vec`, or array) of handles of one value type, or a tuple
+/// of handles of different value types.
+pub trait Group {
+    /// What [`gather`] returns: a `Vec` of the values, or a tuple.
+    type Values;
+    /// What [`gather_results`] returns: each task's outcome.
+    type Outcomes;
+    /// The tasks, in argument order.
+    fn tasks(&self) -> Vec<TaskHandle>;
+    /// The values, once every task is done (each `join` returns at once).
+    fn values(&self) -> Result<Self::Values, SchedError>;
+    /// The outcomes, once every task has ended.
+    fn outcomes(&self) -> Self::Outcomes;
+}
+// ANCHOR_END: group
+
+impl<T: Clone + 'static> Group for [JoinHandle<T>] {
+    type Values = Vec<T>;
+    type Outcomes = Vec<Result<T, SchedError>>;
+    fn tasks(&self) -> Vec<TaskHandle> {
+        self.iter().map(JoinHandle::task).collect()
+    }
+    fn values(&self) -> Result<Vec<T>, SchedError> {
+        self.iter().map(JoinHandle::join).collect()
+    }
+    fn outcomes(&self) -> Vec<Result<T, SchedError>> {
+        self.iter().map(JoinHandle::join).collect()
+    }
+}
+
+impl<T: Clone + 'static> Group for Vec<JoinHandle<T>> {
+    type Values = Vec<T>;
+    type Outcomes = Vec<Result<T, SchedError>>;
+    fn tasks(&self) -> Vec<TaskHandle> {
+        self.as_slice().tasks()
+    }
+    fn values(&self) -> Result<Vec<T>, SchedError> {
+        self.as_slice().values()
+    }
+    fn outcomes(&self) -> Vec<Result<T, SchedError>> {
+        self.as_slice().outcomes()
+    }
+}
+
+impl<T: Clone + 'static, const N: usize> Group for [JoinHandle<T>; N] {
+    type Values = Vec<T>;
+    type Outcomes = Vec<Result<T, SchedError>>;
+    fn tasks(&self) -> Vec<TaskHandle> {
+        self.as_slice().tasks()
+    }
+    fn values(&self) -> Result<Vec<T>, SchedError> {
+        self.as_slice().values()
+    }
+    fn outcomes(&self) -> Vec<Result<T, SchedError>> {
+        self.as_slice().outcomes()
+    }
+}
+
+/// `Group` for tuples of handles: `gather(&(a, b))` gives `(A, B)`.
+macro_rules! tuple_group {
+    ($($name:ident: $value:ident),+) => {
+        impl<$($value: Clone + 'static),+> Group for ($(JoinHandle<$value>,)+) {
+            type Values = ($($value,)+);
+            type Outcomes = ($(Result<$value, SchedError>,)+);
+            fn tasks(&self) -> Vec<TaskHandle> {
+                let ($($name,)+) = self;
+                vec![$($name.task()),+]
+            }
+            fn values(&self) -> Result<Self::Values, SchedError> {
+                let ($($name,)+) = self;
+                Ok(($($name.join()?,)+))
+            }
+            fn outcomes(&self) -> Self::Outcomes {
+                let ($($name,)+) = self;
+                ($($name.join(),)+)
+            }
+        }
+    };
+}
+
+tuple_group!(a: A);
+tuple_group!(a: A, b: B);
+tuple_group!(a: A, b: B, c: C);
+tuple_group!(a: A, b: B, c: C, d: D);
+tuple_group!(a: A, b: B, c: C, d: D, e: E);
+tuple_group!(a: A, b: B, c: C, d: D, e: E, f: F);
 
 // ANCHOR: gather
-/// Waits for every task and returns their values in argument order, not in
-/// the order they finished.
+/// Waits for every task of `group` and returns their values in argument
+/// order, not in the order they ended: asyncio's `gather`.
 ///
-/// As asyncio's `gather` does, the first task to fail makes `gather` return
-/// that failure at once; the other tasks are not cancelled and keep running.
-/// (Join them, or cancel them, if their outcome matters.) If the task
-/// calling `gather` is cancelled, every task it gathers is cancelled too,
-/// and `gather` returns once their cleanup has finished.
+/// As asyncio's does, the first task to fail (or to be cancelled) makes
+/// `gather` return that at once; the other tasks are not cancelled and keep
+/// running. (Join them, or cancel them, if their outcome matters.) If the
+/// task calling `gather` is cancelled, every task it gathers is cancelled
+/// instead, and `gather` returns [`SchedError::Cancelled`] as soon as one of
+/// them ends cancelled.
 ///
-/// Tasks that have all finished already give their values at once, without
-/// suspending; so does an empty slice (an empty `Vec`).
+/// Like asyncio's, it always waits for the done callbacks, which run a pass
+/// after a task ends, even for tasks that have all ended already; only an
+/// empty group returns at once.
 ///
 /// # Errors
 ///
 /// The first failure, as [`JoinHandle::join`] gives it
-/// (`SchedError::Task(FutureError::Panicked(..))` or `...Cancelled`), and
-/// [`SchedError::Cancelled`] if the task calling `gather` is cancelled.
-pub fn gather<T: Clone + 'static>(handles: &[JoinHandle<T>]) -> Result<Vec<T>, SchedError> {
-    let finished = Finished::watch(handles);
-    for _ in 0..handles.len() {
-        match finished.next(None) {
-            // Finished: `join` returns at once, with the value or the failure.
-            Ok(Some(index)) => {
-                handles[index].join()?;
-            }
-            Ok(None) => unreachable!("no deadline, so a task finished"),
-            Err(SchedError::Cancelled) => {
-                // The caller was cancelled: take the gathered tasks with it.
-                finished.cancel_and_wait(handles)?;
-                return Err(SchedError::Cancelled);
-            }
-            // Called from the wrong place: nothing was started, nothing to undo.
-            Err(misuse) => return Err(misuse),
-        }
+/// ([`SchedError::TaskFailed`] or [`SchedError::TaskCancelled`]);
+/// [`SchedError::Cancelled`] if the task calling `gather` is cancelled;
+/// [`SchedError::JoinSelf`] or [`SchedError::ForeignTask`] before anything
+/// starts, if the group holds the caller or a task of another scheduler.
+pub fn gather<G: Group + ?Sized>(group: &G) -> Result<G::Values, SchedError> {
+    let tasks = group.tasks();
+    check_all(&tasks, "gather")?;
+    if tasks.is_empty() {
+        return group.values();
     }
-    handles.iter().map(JoinHandle::join).collect()
+    let outcome = Rc::new(Outcome::default());
+    let count = tasks.len();
+    for task in &tasks {
+        let outcome = Rc::clone(&outcome);
+        task.add_done_callback(move |ended| {
+            outcome.ended.set(outcome.ended.get() + 1);
+            if outcome.settled.borrow().is_some() {
+                return; // gather has returned: a later failure stays unretrieved
+            }
+            match ended.status() {
+                Status::Cancelled if outcome.cancel_requested.get() => {
+                    outcome.settle(Err(SchedError::Cancelled));
+                }
+                Status::Cancelled => outcome.settle(Err(SchedError::TaskCancelled {
+                    task: ended.name().to_string(),
+                })),
+                Status::Failed => {
+                    let failure = ended.failure().expect("a failed task has its failure");
+                    outcome.settle(Err(SchedError::TaskFailed(failure)));
+                }
+                _ if outcome.ended.get() == count => {
+                    if outcome.cancel_requested.get() {
+                        outcome.settle(Err(SchedError::Cancelled));
+                    } else {
+                        outcome.settle(Ok(()));
+                    }
+                }
+                _ => {}
+            }
+        });
+    }
+    outcome.wait(tasks)?;
+    group.values()
 }
 // ANCHOR_END: gather
 
 // ANCHOR: gather_results
-/// Waits for every task and returns each one's outcome, in argument order:
-/// asyncio's `gather(..., return_exceptions=True)`. One task's failure does
-/// not hide the others' values.
+/// Waits for every task of `group` to end and returns each one's outcome,
+/// in argument order: asyncio's `gather(..., return_exceptions=True)`. One
+/// task's failure does not hide the others' values.
 ///
 /// # Errors
 ///
-/// Only [`SchedError::Cancelled`], if the task calling it is cancelled; the
-/// gathered tasks are then cancelled too, as in [`gather`].
-pub fn gather_results<T: Clone + 'static>(
-    handles: &[JoinHandle<T>],
-) -> Result<Vec<Result<T, SchedError>>, SchedError> {
-    let finished = Finished::watch(handles);
-    for _ in 0..handles.len() {
-        match finished.next(None) {
-            Ok(_) => {}
-            Err(SchedError::Cancelled) => {
-                finished.cancel_and_wait(handles)?;
-                return Err(SchedError::Cancelled);
-            }
-            Err(misuse) => return Err(misuse),
-        }
+/// [`SchedError::Cancelled`] if the task calling it is cancelled: the
+/// gathered tasks are cancelled instead, and it returns once every one of
+/// them has ended; and the misuses [`gather`] refuses.
+pub fn gather_results<G: Group + ?Sized>(group: &G) -> Result<G::Outcomes, SchedError> {
+    let tasks = group.tasks();
+    check_all(&tasks, "gather_results")?;
+    if tasks.is_empty() {
+        return Ok(group.outcomes());
     }
-    Ok(handles.iter().map(JoinHandle::join).collect())
+    let outcome = Rc::new(Outcome::default());
+    let count = tasks.len();
+    for task in &tasks {
+        let outcome = Rc::clone(&outcome);
+        task.add_done_callback(move |_| {
+            outcome.ended.set(outcome.ended.get() + 1);
+            if outcome.ended.get() == count {
+                if outcome.cancel_requested.get() {
+                    outcome.settle(Err(SchedError::Cancelled));
+                } else {
+                    outcome.settle(Ok(()));
+                }
+            }
+        });
+    }
+    outcome.wait(tasks)?;
+    Ok(group.outcomes())
 }
 // ANCHOR_END: gather_results
 
-// ANCHOR: as_completed
-/// The results of a group of tasks in the order they finish: asyncio's
-/// `as_completed`. Each item is the task's index in the group and its
-/// value, or the task's failure.
+// ANCHOR: spawn_and_gather
+/// Bodies that [`spawn_and_gather`] can spawn: a `Vec` of closures of one
+/// type, or a tuple of closures of different types.
+pub trait Bodies {
+    /// The handles of the tasks spawned.
+    type Handles: Group;
+    /// Spawns each body, in order, as a task named `gather[i]`.
+    fn spawn_all(self) -> Result<Self::Handles, SchedError>;
+}
+
+impl<F, T, E> Bodies for Vec<F>
+where
+    F: FnOnce() -> Result<T, E> + 'static,
+    T: Clone + 'static,
+    E: Into<BoxError> + 'static,
+{
+    type Handles = Vec<JoinHandle<T>>;
+    fn spawn_all(self) -> Result<Vec<JoinHandle<T>>, SchedError> {
+        self.into_iter()
+            .enumerate()
+            .map(|(i, body)| spawn(&format!("gather[{i}]"), body))
+            .collect()
+    }
+}
+
+/// `Bodies` for tuples of closures.
+macro_rules! tuple_bodies {
+    ($($index:tt: $body:ident -> $value:ident, $error:ident),+) => {
+        impl<$($body, $value, $error),+> Bodies for ($($body,)+)
+        where
+            $(
+                $body: FnOnce() -> Result<$value, $error> + 'static,
+                $value: Clone + 'static,
+                $error: Into<BoxError> + 'static,
+            )+
+        {
+            type Handles = ($(JoinHandle<$value>,)+);
+            fn spawn_all(self) -> Result<Self::Handles, SchedError> {
+                Ok(($(spawn(concat!("gather[", stringify!($index), "]"), self.$index)?,)+))
+            }
+        }
+    };
+}
+
+tuple_bodies!(0: F0 -> T0, E0);
+tuple_bodies!(0: F0 -> T0, E0, 1: F1 -> T1, E1);
+tuple_bodies!(0: F0 -> T0, E0, 1: F1 -> T1, E1, 2: F2 -> T2, E2);
+tuple_bodies!(0: F0 -> T0, E0, 1: F1 -> T1, E1, 2: F2 -> T2, E2, 3: F3 -> T3, E3);
+
+/// Spawns each body as a task, in argument order, then [`gather`]s them:
+/// asyncio's `gather(coro_a(), coro_b())`, which wraps each coroutine in a
+/// task first. `spawn_and_gather((fetch_a, fetch_b))` returns `(A, B)`.
 ///
-/// Tasks that had finished before `as_completed` was called come first, in
-/// argument order. Cancelling the task that iterates does not cancel the
-/// group (asyncio's `as_completed` does not either): the next item is
-/// [`SchedError::Cancelled`], and then the iterator ends.
+/// # Errors
+///
+/// As [`gather`], and [`SchedError::StackRefused`] if a task cannot be
+/// spawned (the ones spawned before it keep running).
+pub fn spawn_and_gather<B: Bodies>(bodies: B) -> Result<<B::Handles as Group>::Values, SchedError> {
+    let handles = bodies.spawn_all()?;
+    gather(&handles)
+}
+// ANCHOR_END: spawn_and_gather
+
+// ANCHOR: as_completed
+/// The outcomes of a group of tasks in the order they end: asyncio's
+/// `as_completed`. Each item is the task's index in the group with its
+/// outcome (its value, or why it has none).
+///
+/// The done callbacks of tasks that had ended before `as_completed` was
+/// called run first, in argument order. Cancelling the task that iterates
+/// does not cancel the group (asyncio's `as_completed` does not either):
+/// the next item is `Err(SchedError::Cancelled)`, and then the iterator
+/// ends. An item is also `Err` if the group holds the caller itself, or a
+/// task of another scheduler.
 pub struct AsCompleted<T> {
     /// The group, in argument order.
     handles: Vec<JoinHandle<T>>,
-    /// The order they finish in.
-    finished: Finished,
-    /// How many results are still to be handed out.
+    /// Indexes of tasks that have ended, in the order their callbacks ran.
+    ended: Rc<RefCell<VecDeque<usize>>>,
+    /// The iterating task's waker, while it is parked.
+    waiting: Rc<RefCell<Option<Waker>>>,
+    /// How many outcomes are still to be handed out.
     left: usize,
+    /// Whether the group has been checked for misuse yet.
+    checked: bool,
 }
 
-/// Hands out the tasks' results as they finish. See [`AsCompleted`].
+/// Hands out the tasks' outcomes as they end. See [`AsCompleted`].
 pub fn as_completed<T: 'static>(handles: Vec<JoinHandle<T>>) -> AsCompleted<T> {
-    let finished = Finished::watch(&handles);
+    let ended: Rc<RefCell<VecDeque<usize>>> = Rc::default();
+    let waiting: Rc<RefCell<Option<Waker>>> = Rc::default();
+    for (index, handle) in handles.iter().enumerate() {
+        let ended = Rc::clone(&ended);
+        let waiting = Rc::clone(&waiting);
+        handle.add_done_callback(move |_| {
+            ended.borrow_mut().push_back(index);
+            if let Some(waker) = waiting.borrow_mut().take() {
+                waker.wake();
+            }
+        });
+    }
     let left = handles.len();
     AsCompleted {
         handles,
-        finished,
+        ended,
+        waiting,
         left,
+        checked: false,
+    }
+}
+
+impl<T: Clone + 'static> AsCompleted<T> {
+    /// The index of the next task to end: at once if one has, otherwise
+    /// after parking until its done callback runs.
+    fn next_index(&mut self) -> Result<usize, SchedError> {
+        if !self.checked {
+            self.checked = true;
+            let tasks: Vec<TaskHandle> = self.handles.iter().map(JoinHandle::task).collect();
+            check_all(&tasks, "as_completed")?;
+        }
+        loop {
+            if let Some(index) = self.ended.borrow_mut().pop_front() {
+                return Ok(index);
+            }
+            *self.waiting.borrow_mut() = Some(waker()?);
+            park(None)?;
+        }
     }
 }
 
 impl<T: Clone + 'static> Iterator for AsCompleted<T> {
-    type Item = Result<(usize, T), SchedError>;
+    type Item = Result<(usize, Result<T, SchedError>), SchedError>;
 
-    /// Waits for the next task to finish and returns its index and value
-    /// (or its failure). `None` once every task has been handed out.
+    /// Waits for the next task to end and returns its index and outcome.
+    /// `None` once every task has been handed out.
     fn next(&mut self) -> Option<Self::Item> {
         if self.left == 0 {
             return None;
         }
-        self.left -= 1;
-        Some(match self.finished.next(None) {
-            Ok(Some(index)) => self.handles[index].join().map(|value| (index, value)),
-            Ok(None) => unreachable!("no deadline, so a task finished"),
+        Some(match self.next_index() {
+            Ok(index) => {
+                self.left -= 1;
+                Ok((index, self.handles[index].join()))
+            }
             Err(error) => {
-                // The caller was cancelled: nothing more will come.
+                // The caller was cancelled, or misused it: nothing more comes.
                 self.left = 0;
                 Err(error)
             }
@@ -252,6 +492,26 @@ impl<T> std::fmt::Debug for AsCompleted<T> {
     }
 }
 
+// ANCHOR: cancel_and_wait
+/// Cancels `task` and waits until it has ended: asyncio's
+/// `_cancel_and_wait`. When it returns, the task's cleanup has run.
+///
+/// # Errors
+///
+/// [`SchedError::Cancelled`] if the caller is cancelled meanwhile.
+fn cancel_and_wait<T: 'static>(task: &JoinHandle<T>) -> Result<(), SchedError> {
+    let woken = waker()?;
+    task.add_done_callback(move |_| {
+        woken.wake();
+    });
+    task.cancel();
+    while !task.done() {
+        park(None)?;
+    }
+    Ok(())
+}
+// ANCHOR_END: cancel_and_wait
+
 // ANCHOR: wait_for
 /// Waits for `task`, but for at most `timeout`: asyncio's `wait_for`.
 ///
@@ -259,31 +519,58 @@ impl<T> std::fmt::Debug for AsCompleted<T> {
 /// for its cleanup to finish before returning [`SchedError::TimedOut`]. If
 /// the task calling `wait_for` is cancelled meanwhile, `task` is cancelled
 /// too, in the same way, and `wait_for` returns [`SchedError::Cancelled`].
-/// A task that has already finished gives its outcome at once.
+/// A zero timeout does not wait: a task that has ended gives its outcome,
+/// any other is cancelled (and its cleanup waited for).
 ///
 /// # Errors
 ///
-/// [`SchedError::TimedOut`]; the task's own failure, as
-/// [`JoinHandle::join`] gives it (also a panic during its cleanup, which
-/// is news the caller should hear, as in asyncio); [`SchedError::Cancelled`].
+/// [`SchedError::TimedOut`]; the task's own failure or cancellation, as
+/// [`JoinHandle::join`] gives it (also a failure during the cleanup that
+/// followed the timeout, which is news the caller should hear, as in
+/// asyncio); [`SchedError::Cancelled`]; the misuses [`JoinHandle::join`]
+/// refuses.
 pub fn wait_for<T: Clone + 'static>(
     task: &JoinHandle<T>,
     timeout: Duration,
 ) -> Result<T, SchedError> {
+    check_all(&[task.task()], "wait_for")?;
+    if timeout.is_zero() {
+        if task.done() {
+            return task.join();
+        }
+        cancel_and_wait(task)?;
+        return timed_out(task.join());
+    }
     let deadline = now()?.saturating_add(timeout);
-    let finished = Finished::watch(std::slice::from_ref(task));
-    let why = match finished.next(Some(deadline)) {
-        Ok(Some(_)) => return task.join(),
-        Ok(None) => SchedError::TimedOut,
-        Err(SchedError::Cancelled) => SchedError::Cancelled,
+    let woken = waker()?;
+    task.add_done_callback(move |_| {
+        woken.wake();
+    });
+    match park(Some(deadline)) {
+        Ok(Resume::Ready | Resume::TimedOut | Resume::Cancelled) => {}
+        Err(SchedError::Cancelled) => {
+            // CPython 3.11 returns the task's value here if it has just
+            // ended, dropping the cancellation (fixed in 3.12); we do not.
+            cancel_and_wait(task)?;
+            return Err(SchedError::Cancelled);
+        }
         Err(misuse) => return Err(misuse),
-    };
-    finished.cancel_and_wait(std::slice::from_ref(task))?;
-    match task.join() {
-        // It failed in its cleanup: that is the news, not the timeout.
-        Err(panic @ SchedError::Task(FutureError::Panicked(_))) => Err(panic),
-        // It ended cancelled, as asked (whatever it returned).
-        _ => Err(why),
+    }
+    if task.done() {
+        return task.join();
+    }
+    cancel_and_wait(task)?;
+    timed_out(task.join())
+}
+
+/// What a `wait_for` whose time ran out returns, once the task has ended:
+/// `TimedOut` if it ended cancelled, as asked; otherwise what it ended with
+/// (its cleanup failed, or it swallowed the cancellation and returned a
+/// value).
+fn timed_out<T>(ended: Result<T, SchedError>) -> Result<T, SchedError> {
+    match ended {
+        Err(SchedError::TaskCancelled { .. }) => Err(SchedError::TimedOut),
+        other => other,
     }
 }
 // ANCHOR_END: wait_for

@@ -24,6 +24,11 @@
 //! machine, and the suite takes a few seconds, nearly all of it Python's
 //! start-up.
 //!
+//! A scenario where this crate differs from CPython on purpose has a fourth
+//! file, `NN_name.diverges`: why (lines starting with `#`), then the lines
+//! this crate prints instead. The suite checks both sides against their own
+//! lines, and that they do differ.
+//!
 //! - `PARITY_REQUIRE_PYTHON=1` turns that skip into a failure (for CI).
 //! - `PARITY_BLESS=1` rewrites every `.expected` file from CPython's run; use
 //!   it when you add a scenario, then read the file before you commit it.
@@ -51,7 +56,6 @@ mod parity {
     use std::fmt::Display;
     use std::time::Duration;
 
-    use yieldpoint::ch04_future_task::Status;
     use yieldpoint::ch06_scheduler::{Clock, JoinHandle, SchedError, Scheduler, now};
 
     /// One unit of time, as `UNIT = 0.1` in `parity.py`.
@@ -85,8 +89,8 @@ mod parity {
     }
 
     /// Whether the task ended cancelled: asyncio's `task.cancelled()`.
-    pub fn cancelled<T>(task: &JoinHandle<T>) -> bool {
-        task.future().status() == Status::Cancelled
+    pub fn cancelled<T: 'static>(task: &JoinHandle<T>) -> bool {
+        task.cancelled()
     }
 
     /// Runs `main` on a fresh scheduler with a virtual clock and returns the
@@ -101,7 +105,7 @@ mod parity {
         let scheduler = Scheduler::new(Clock::Virtual);
         let outcome = scheduler.run_until_complete(main);
         let mut lines = LINES.with(|lines| lines.take());
-        if let Err(error) = outcome.and_then(|result| result) {
+        if let Err(error) = outcome {
             panic!(
                 "the scenario failed: {error}\nits lines so far:\n{}",
                 lines.join("\n")
@@ -112,6 +116,26 @@ mod parity {
             lines.push(format!(
                 "ERROR: {left} task(s) still pending when main returned"
             ));
+        }
+        lines
+    }
+
+    /// Runs `main` as `run` in `parity.py` does with `shutdown=True`:
+    /// `ch06_scheduler::run`, asyncio.run's shape, which cancels the tasks
+    /// left when `main` returns and runs their cleanup to its end.
+    ///
+    /// # Panics
+    ///
+    /// If `main` or the shutdown fails.
+    pub fn run_shutdown(main: fn() -> Result<(), SchedError>) -> Vec<String> {
+        LINES.with(|lines| lines.borrow_mut().clear());
+        let outcome = yieldpoint::ch06_scheduler::run(Clock::Virtual, main);
+        let lines = LINES.with(|lines| lines.take());
+        if let Err(error) = outcome {
+            panic!(
+                "the scenario failed: {error}\nits lines so far:\n{}",
+                lines.join("\n")
+            );
         }
         lines
     }
@@ -175,6 +199,45 @@ mod s27_wait_for_caller_cancelled;
 mod s28_gather_cancelled_child;
 #[path = "asyncio/29_gather_results_caller_cancelled.rs"]
 mod s29_gather_results_caller_cancelled;
+
+#[path = "asyncio/30_cancel_passed_on.rs"]
+mod s30_cancel_passed_on;
+#[path = "asyncio/31_error_passed_on.rs"]
+mod s31_error_passed_on;
+#[path = "asyncio/32_cancellation_swallowed.rs"]
+mod s32_cancellation_swallowed;
+#[path = "asyncio/33_shutdown_runs_cleanup.rs"]
+mod s33_shutdown_runs_cleanup;
+#[path = "asyncio/34_done_callback_side_effects.rs"]
+mod s34_done_callback_side_effects;
+#[path = "asyncio/35_joiners_and_callbacks_in_order.rs"]
+mod s35_joiners_and_callbacks_in_order;
+#[path = "asyncio/36_gather_wakes_a_pass_later.rs"]
+mod s36_gather_wakes_a_pass_later;
+#[path = "asyncio/37_gather_of_ended_tasks.rs"]
+mod s37_gather_of_ended_tasks;
+#[path = "asyncio/38_wait_for_ended_task.rs"]
+mod s38_wait_for_ended_task;
+#[path = "asyncio/39_as_completed_passes.rs"]
+mod s39_as_completed_passes;
+#[path = "asyncio/40_wait_for_cancel_race.rs"]
+mod s40_wait_for_cancel_race;
+#[path = "asyncio/41_current_task.rs"]
+mod s41_current_task;
+#[path = "asyncio/42_call_soon_and_call_later.rs"]
+mod s42_call_soon_and_call_later;
+#[path = "asyncio/43_gather_wraps_coroutines.rs"]
+mod s43_gather_wraps_coroutines;
+#[path = "asyncio/44_as_completed_failure_and_index.rs"]
+mod s44_as_completed_failure_and_index;
+#[path = "asyncio/45_typed_failure.rs"]
+mod s45_typed_failure;
+#[path = "asyncio/46_cancel_joiner_cancels_target.rs"]
+mod s46_cancel_joiner_cancels_target;
+#[path = "asyncio/47_gather_caller_cancelled_fails_fast.rs"]
+mod s47_gather_caller_cancelled_fails_fast;
+#[path = "asyncio/48_task_status.rs"]
+mod s48_task_status;
 
 /// Declares the suite once: the table of scenarios (which the Python runner
 /// and the completeness check read) and one test per scenario.
@@ -251,6 +314,44 @@ suite! {
         a_cancelled_task_in_gather_is_kept_by_gather_results_and_raised_by_gather;
     "29_gather_results_caller_cancelled" => s29_gather_results_caller_cancelled,
         cancelling_the_caller_of_gather_results_cancels_every_task_and_waits_for_all_cleanup;
+    "30_cancel_passed_on" => s30_cancel_passed_on,
+        a_cancellation_passed_on_with_question_mark_ends_the_joiner_cancelled_and_gather_fails_fast;
+    "31_error_passed_on" => s31_error_passed_on,
+        an_error_passed_on_with_question_mark_fails_the_joiner_with_the_same_failure;
+    "32_cancellation_swallowed" => s32_cancellation_swallowed,
+        a_task_that_swallows_its_cancellation_ends_done_with_its_value;
+    "33_shutdown_runs_cleanup" => s33_shutdown_runs_cleanup,
+        run_cancels_the_tasks_left_and_lets_their_cleanup_sleep_to_its_end;
+    "34_done_callback_side_effects" => s34_done_callback_side_effects,
+        done_callbacks_go_through_the_ready_queue_and_may_spawn;
+    "35_joiners_and_callbacks_in_order" => s35_joiners_and_callbacks_in_order,
+        joiners_and_done_callbacks_run_in_the_order_they_were_added;
+    "36_gather_wakes_a_pass_later" => s36_gather_wakes_a_pass_later,
+        gather_wakes_its_caller_a_pass_after_join_would;
+    "37_gather_of_ended_tasks" => s37_gather_of_ended_tasks,
+        gather_of_ended_tasks_waits_for_their_done_callbacks;
+    "38_wait_for_ended_task" => s38_wait_for_ended_task,
+        wait_for_of_an_ended_task_waits_a_pass_unless_the_timeout_is_zero;
+    "39_as_completed_passes" => s39_as_completed_passes,
+        as_completed_hands_out_a_task_two_passes_after_it_ends;
+    "40_wait_for_cancel_race" => s40_wait_for_cancel_race,
+        wait_for_keeps_a_cancellation_that_cpython_3_11_drops;
+    "41_current_task" => s41_current_task,
+        current_task_lets_a_task_cancel_itself;
+    "42_call_soon_and_call_later" => s42_call_soon_and_call_later,
+        call_soon_call_later_and_call_at_run_callbacks_in_asyncio_order;
+    "43_gather_wraps_coroutines" => s43_gather_wraps_coroutines,
+        spawn_and_gather_spawns_in_argument_order_and_returns_a_tuple;
+    "44_as_completed_failure_and_index" => s44_as_completed_failure_and_index,
+        as_completed_hands_out_a_failure_with_the_index_of_its_task;
+    "45_typed_failure" => s45_typed_failure,
+        a_failure_is_matched_by_the_type_of_its_error;
+    "46_cancel_joiner_cancels_target" => s46_cancel_joiner_cancels_target,
+        cancelling_a_joiner_cancels_the_task_it_joins;
+    "47_gather_caller_cancelled_fails_fast" => s47_gather_caller_cancelled_fails_fast,
+        cancelling_the_caller_of_gather_fails_it_as_soon_as_one_task_ends_cancelled;
+    "48_task_status" => s48_task_status,
+        done_cancelled_and_failure_say_how_a_task_ended;
 }
 
 /// The folder of the scenarios.
@@ -286,7 +387,30 @@ fn check(name: &str, scenario: fn() -> Vec<String>) {
         .collect();
     assert!(!expected.is_empty(), "{name}.expected is empty");
 
-    assert_same_lines(name, "this crate's scheduler", &expected, &scenario(), "");
+    // A scenario where this crate differs from CPython on purpose keeps its
+    // own lines, and the reason, in `NN_name.diverges`: the Rust side must
+    // print those, CPython the `.expected` ones, and the two must differ,
+    // so that a difference that goes away is noticed.
+    let diverges_path = folder().join(format!("{name}.diverges"));
+    let ours = match std::fs::read_to_string(&diverges_path) {
+        Ok(text) => {
+            let (why, lines): (Vec<&str>, Vec<&str>) =
+                text.lines().partition(|line| line.starts_with('#'));
+            assert!(
+                !why.is_empty(),
+                "{name}.diverges must say why, in lines that start with #"
+            );
+            let lines: Vec<String> = lines.into_iter().map(str::to_string).collect();
+            assert_ne!(
+                lines, expected,
+                "{name}.diverges prints what CPython prints: the difference is gone, so \
+                 delete the file and say so in chapter 7"
+            );
+            lines
+        }
+        Err(_) => expected.clone(),
+    };
+    assert_same_lines(name, "this crate's scheduler", &ours, &scenario(), "");
     if let Some(run) = python {
         let note = if run.stderr.is_empty() {
             String::new()

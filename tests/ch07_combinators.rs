@@ -3,21 +3,24 @@
 //!
 //! Everything runs on the virtual clock, so every time below is exact: a
 //! line such as `[slow] cancelled at 2` says the task ran at exactly 2 s of
-//! virtual time, and no test depends on how fast this machine is.
+//! virtual time, and no test depends on how fast this machine is. Where a
+//! test says what CPython does, `tests/asyncio/` holds the same program in
+//! both languages, and `tests/asyncio_parity.rs` compares them.
 //!
-//! Several tasks here panic on purpose (a failing request): Rust's panic
-//! hook prints their messages on stderr while the tests run. That is
-//! expected; the task boundary catches each panic.
+//! A few tasks here panic on purpose: Rust's panic hook prints their
+//! messages on stderr while the tests run. That is expected; the task
+//! boundary catches each panic.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use yieldpoint::ch04_future_task::FutureError;
 use yieldpoint::ch06_scheduler::{
-    Clock, JoinHandle, SchedError, Scheduler, Unretrieved, now, sleep, spawn, yield_now,
+    BoxError, Clock, JoinHandle, SchedError, Scheduler, current_task, now, sleep, spawn, yield_now,
 };
-use yieldpoint::ch07_combinators::{as_completed, gather, gather_results, wait_for};
+use yieldpoint::ch07_combinators::{
+    as_completed, gather, gather_results, spawn_and_gather, wait_for,
+};
 use yieldpoint::output::capture;
 use yieldpoint::say;
 
@@ -47,7 +50,7 @@ fn run_on<T: 'static>(
     program: impl FnOnce() -> Result<T, SchedError> + 'static,
 ) -> (Result<T, SchedError>, Vec<String>) {
     let (outcome, lines) = capture(|| scheduler.run_until_complete(program));
-    (outcome.and_then(|done| done), lines)
+    (outcome, lines)
 }
 
 /// Runs `program` as main on a new virtual scheduler; returns the lines it
@@ -68,18 +71,33 @@ fn run_virtual<T: 'static>(
 }
 
 /// A task body: sleeps `seconds`, says it is done, and returns its name.
-fn nap(name: &'static str, seconds: f64) -> impl FnOnce() -> &'static str {
+fn nap(name: &'static str, seconds: f64) -> impl FnOnce() -> Result<&'static str, SchedError> {
     move || {
-        sleep(secs(seconds)).expect("nobody cancels this nap");
+        sleep(secs(seconds))?;
         say!(name, "{name} done at {}", at());
-        name
+        Ok(name)
+    }
+}
+
+/// A task body: sleeps `seconds`, then fails with `message` (an error its
+/// body returns, as a Python coroutine raises).
+fn fail_after(
+    seconds: f64,
+    message: &'static str,
+) -> impl FnOnce() -> Result<&'static str, BoxError> {
+    move || {
+        sleep(secs(seconds))?;
+        Err(message.into())
     }
 }
 
 /// A task body: sleeps `seconds`, then panics with `message`.
-fn fail_after(seconds: f64, message: &'static str) -> impl FnOnce() -> &'static str {
+fn panic_after(
+    seconds: f64,
+    message: &'static str,
+) -> impl FnOnce() -> Result<&'static str, SchedError> {
     move || {
-        sleep(secs(seconds)).expect("nobody cancels this one");
+        sleep(secs(seconds))?;
         panic!("{message}");
     }
 }
@@ -108,12 +126,16 @@ impl Drop for DropCounter {
     }
 }
 
-fn cancelled() -> SchedError {
-    SchedError::Task(FutureError::Cancelled)
+/// What joining a task called `name` that was cancelled gives.
+fn cancelled(name: &str) -> SchedError {
+    SchedError::TaskCancelled {
+        task: name.to_string(),
+    }
 }
 
-fn panicked(message: &str) -> SchedError {
-    SchedError::Task(FutureError::Panicked(message.to_string()))
+/// What a failure says, whichever way it is wrapped.
+fn said(error: &SchedError) -> String {
+    error.to_string()
 }
 
 // ---- the example ----
@@ -135,7 +157,7 @@ const TRANSCRIPT: &[&str] = &[
     "[demo] gather: the values in argument order",
     "[main] gather returned [\"users\", \"news\", \"prices\", \"weather\"] at 40 ms",
     "[demo] gather, and one request fails",
-    "[main] gather failed at 10 ms: the task panicked: prices: 503 Service Unavailable",
+    "[main] gather failed at 10 ms: task \"prices\" (T2) failed: prices: 503 Service Unavailable",
     "[users] users done at 40 ms",
     "[main] users still finished, at 40 ms: nobody cancelled it",
     "[demo] gather_results: every outcome, failures too",
@@ -143,7 +165,7 @@ const TRANSCRIPT: &[&str] = &[
     "[users] users done at 40 ms",
     "[main] gather_results returned at 40 ms:",
     "[main]   users took 40 ms",
-    "[main]   failed: the task panicked: prices: 503 Service Unavailable",
+    "[main]   failed: task \"prices\" (T2) failed: prices: 503 Service Unavailable",
     "[main]   news took 10 ms",
     "[demo] wait_for: in time, then too late",
     "[main] wait_for gave news at 10 ms",
@@ -151,11 +173,11 @@ const TRANSCRIPT: &[&str] = &[
     "[slow] cancelled at 30 ms; closing the connection",
     "[slow] connection closed at 35 ms",
     "[main] wait_for gave up at 35 ms: the wait ran out of time before the work finished",
-    "[main] joining slow: the future was cancelled, so it has no result",
+    "[main] joining slow: the task \"slow\" you waited for was cancelled",
     "[demo] Cancelling a task that never started",
     "[main] cancel() = true",
-    "[main] cancel() again = false",
-    "[main] joining it: the future was cancelled, so it has no result",
+    "[main] cancel() again = true",
+    "[main] joining it: the task \"never\" you waited for was cancelled",
 ];
 // ANCHOR_END: transcript
 
@@ -179,13 +201,13 @@ fn the_example_with_trace_draws_each_programs_schedule_after_its_lines() {
         .count();
     assert_eq!(diagrams, 7, "one diagram per program");
     // The concurrent fetch: main parks in as_completed while all four sleep.
-    let concurrent = "[trace]  time | main              | users            | news             | prices           | weather";
+    let concurrent = "[trace]  time | main                  | users            | news             | prices           | weather";
     assert!(lines.iter().any(|line| line == concurrent), "{lines:#?}");
     assert!(lines.iter().any(|line| line.contains("x cancel requested")));
     assert!(
         lines
             .iter()
-            .any(|line| line.contains("x cancelled, never ran"))
+            .any(|line| line.contains("x cancelled before it ran"))
     );
 }
 
@@ -236,10 +258,66 @@ fn gather_returns_the_values_in_argument_order_not_the_order_they_finish() {
 }
 
 #[test]
+fn gather_takes_a_tuple_of_tasks_of_different_types_and_returns_a_tuple() {
+    let (lines, _) = run_virtual(|| {
+        let count = spawn("count", || {
+            sleep(SECOND)?;
+            Ok::<u32, SchedError>(3)
+        })?;
+        let word = spawn("word", nap("word", 2.0))?;
+        let (n, w) = gather(&(count, word))?;
+        say!("main", "gather returned ({n}, {w:?}) at {}", at());
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[word] word done at 2",
+            "[main] gather returned (3, \"word\") at 2"
+        ]
+    );
+}
+
+#[test]
+fn spawn_and_gather_spawns_the_bodies_in_argument_order_then_gathers_them() {
+    let (lines, _) = run_virtual(|| {
+        let (a, b) = spawn_and_gather((
+            || {
+                say!("first", "starts first");
+                Ok::<u32, SchedError>(1)
+            },
+            || {
+                say!("second", "starts second");
+                Ok::<&str, SchedError>("two")
+            },
+        ))?;
+        say!("main", "got ({a}, {b:?})");
+        let many = spawn_and_gather(vec![nap("x", 1.0), nap("y", 0.5)])?;
+        say!("main", "got {many:?} at {}", at());
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[first] starts first",
+            "[second] starts second",
+            "[main] got (1, \"two\")",
+            "[y] y done at 0.5",
+            "[x] x done at 1",
+            "[main] got [\"x\", \"y\"] at 1",
+        ]
+    );
+}
+
+#[test]
 fn gather_of_no_tasks_returns_an_empty_vec_without_suspending() {
     let (lines, end) = run_virtual(|| {
-        let other = spawn("other", || say!("other", "other runs"))?;
-        let values = gather::<u32>(&[])?;
+        let other = spawn("other", || {
+            say!("other", "other runs");
+            Ok::<(), SchedError>(())
+        })?;
+        let nothing: &[JoinHandle<u32>] = &[];
+        let values = gather(nothing)?;
         say!("main", "gather of nothing: {values:?} at {}", at());
         other.join()?;
         Ok(())
@@ -253,13 +331,16 @@ fn gather_of_no_tasks_returns_an_empty_vec_without_suspending() {
 }
 
 #[test]
-fn gather_of_tasks_that_have_finished_returns_at_once_without_suspending() {
+fn gather_of_tasks_that_have_ended_still_waits_a_pass_for_their_callbacks_as_in_asyncio() {
     let (lines, _) = run_virtual(|| {
-        let a = spawn("a", || 1)?;
-        let b = spawn("b", || 2)?;
-        sleep(SECOND)?; // both finish meanwhile
-        assert!(a.is_finished() && b.is_finished());
-        let other = spawn("other", || say!("other", "other runs at {}", at()))?;
+        let a = spawn("a", || Ok::<u32, SchedError>(1))?;
+        let b = spawn("b", || Ok::<u32, SchedError>(2))?;
+        sleep(SECOND)?; // both end meanwhile
+        assert!(a.done() && b.done());
+        let other = spawn("other", || {
+            say!("other", "other runs at {}", at());
+            Ok::<(), SchedError>(())
+        })?;
         let before = now()?;
         let values = gather(&[b, a])?;
         assert_eq!(now()?, before, "no time passed");
@@ -267,12 +348,14 @@ fn gather_of_tasks_that_have_finished_returns_at_once_without_suspending() {
         other.join()?;
         Ok(())
     });
-    // `other` was ready all along, yet main spoke first.
+    // asyncio schedules the done callbacks of an ended task with call_soon,
+    // so gather suspends its caller until they have run: `other`, which was
+    // ready first, goes first (CPython 3.11 prints the same).
     assert_eq!(
         lines,
         [
-            "[main] gather returned [2, 1] at 1",
-            "[other] other runs at 1"
+            "[other] other runs at 1",
+            "[main] gather returned [2, 1] at 1"
         ]
     );
 }
@@ -285,7 +368,9 @@ fn the_first_failure_comes_back_at_once_and_the_sibling_keeps_running() {
         let bad = spawn("bad", fail_after(1.0, "bad request"))?;
         let error = gather(&[slow.clone(), bad]).unwrap_err();
         say!("main", "gather failed at {}: {error}", at());
-        assert_eq!(error, panicked("bad request"));
+        let failure = error.failure().expect("a failure");
+        assert!(!failure.is_panic());
+        assert_eq!(failure.message(), "bad request");
         let late = slow.join()?;
         say!("main", "then joined {late} at {}", at());
         Ok(())
@@ -294,7 +379,7 @@ fn the_first_failure_comes_back_at_once_and_the_sibling_keeps_running() {
     assert_eq!(
         lines,
         [
-            "[main] gather failed at 1: the task panicked: bad request",
+            "[main] gather failed at 1: task \"bad\" (T2) failed: bad request",
             "[slow] slow done at 3",
             "[main] then joined slow at 3",
         ]
@@ -302,7 +387,7 @@ fn the_first_failure_comes_back_at_once_and_the_sibling_keeps_running() {
     assert_eq!(
         scheduler.take_unretrieved(),
         [],
-        "gather handed the panic over"
+        "gather handed the failure over"
     );
 }
 
@@ -311,47 +396,56 @@ fn gather_fails_with_the_task_that_fails_first_in_time_and_a_later_failure_stays
     let scheduler = Scheduler::new(Clock::Virtual);
     let (outcome, lines) = run_on(&scheduler, || {
         let late = spawn("late", fail_after(2.0, "late failure"))?;
-        let early = spawn("early", fail_after(1.0, "early failure"))?;
+        let early = spawn("early", panic_after(1.0, "early failure"))?;
         let error = gather(&[late.clone(), early]).unwrap_err();
         say!("main", "gather failed at {}: {error}", at());
         sleep(5 * SECOND)?; // `late` fails meanwhile, and nobody joins it
-        Ok(late.id())
+        Ok(())
     });
-    let late = outcome.unwrap();
+    assert_eq!(outcome, Ok(()));
     assert_eq!(
         lines,
-        ["[main] gather failed at 1: the task panicked: early failure"]
+        ["[main] gather failed at 1: task \"early\" (T2) panicked: early failure"]
     );
     // asyncio's gather marks a later failure as retrieved and says nothing;
     // here it is reported, because nobody was handed it.
+    let unretrieved: Vec<String> = scheduler
+        .take_unretrieved()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
-        scheduler.take_unretrieved(),
-        [Unretrieved {
-            task: "late".to_string(),
-            id: late,
-            message: "late failure".to_string(),
-        }]
+        unretrieved,
+        ["task \"late\" (T1) failed: late failure, and nobody joined it"]
     );
 }
 
 #[test]
-fn gather_of_a_task_cancelled_before_it_started_fails_with_cancelled() {
+fn gather_of_a_task_cancelled_before_it_started_fails_when_that_task_ends_cancelled() {
     let (lines, _) = run_virtual(|| {
         let fine = spawn("fine", nap("fine", 1.0))?;
         let gone = spawn("gone", nap("gone", 1.0))?;
         assert!(gone.cancel());
-        assert_eq!(gather(&[fine, gone]), Err(cancelled()));
+        assert!(!gone.done(), "it ends at its first step, as in asyncio");
+        assert_eq!(gather(&[fine.clone(), gone]), Err(cancelled("gone")));
         say!("main", "gather failed at {}", at());
+        fine.join()?;
         Ok(())
     });
-    assert_eq!(lines, ["[main] gather failed at 0"]);
+    assert_eq!(
+        lines,
+        ["[main] gather failed at 0", "[fine] fine done at 1"]
+    );
 }
 
 /// `A` ends in its first step while a ticker counts passes with
 /// `yield_now`; main waits for `A` with a join or with gather.
 fn who_wakes_when(use_gather: bool) -> Vec<String> {
     run_virtual(move || {
-        let a = spawn("A", || say!("A", "A ends"))?;
+        let a = spawn("A", || {
+            say!("A", "A ends");
+            Ok::<(), SchedError>(())
+        })?;
         let ticker = spawn("ticker", || {
             for tick in 0..4 {
                 say!("ticker", "tick {tick}");
@@ -365,26 +459,39 @@ fn who_wakes_when(use_gather: bool) -> Vec<String> {
             a.join()?;
         }
         say!("main", "main resumes");
-        ticker.join()??;
+        ticker.join()?;
         Ok(())
     })
     .0
 }
 
 #[test]
-fn gather_wakes_its_caller_in_the_same_pass_as_a_join_one_pass_before_asyncio() {
-    let expected = [
-        "[A] A ends",
-        "[ticker] tick 0",
-        "[main] main resumes",
-        "[ticker] tick 1",
-        "[ticker] tick 2",
-        "[ticker] tick 3",
-    ];
-    assert_eq!(who_wakes_when(false), expected);
-    // CPython 3.11 prints `tick 1` before `main resumes` for gather: its
-    // done callbacks go through call_soon, which costs one more pass.
-    assert_eq!(who_wakes_when(true), expected);
+fn gather_wakes_its_caller_one_pass_after_a_join_would_as_in_asyncio() {
+    // A join wakes in the pass after `A` ends. gather's done callback runs
+    // in that pass, and wakes main for the one after (CPython 3.11 prints
+    // exactly these lines for both programs).
+    assert_eq!(
+        who_wakes_when(false),
+        [
+            "[A] A ends",
+            "[ticker] tick 0",
+            "[main] main resumes",
+            "[ticker] tick 1",
+            "[ticker] tick 2",
+            "[ticker] tick 3",
+        ]
+    );
+    assert_eq!(
+        who_wakes_when(true),
+        [
+            "[A] A ends",
+            "[ticker] tick 0",
+            "[ticker] tick 1",
+            "[main] main resumes",
+            "[ticker] tick 2",
+            "[ticker] tick 3",
+        ]
+    );
 }
 
 /// Main starts a task that gathers two patient tasks (with `gather` or
@@ -399,7 +506,7 @@ fn cancel_the_gatherer(use_results: bool) -> Vec<String> {
             } else {
                 gather(&[a.clone(), b.clone()]).unwrap_err()
             };
-            assert!(a.is_finished() && b.is_finished());
+            assert!(a.done() && b.done());
             say!("gatherer", "gather: {error} (at {})", at());
             Err::<(), SchedError>(error)
         })?;
@@ -413,22 +520,24 @@ fn cancel_the_gatherer(use_results: bool) -> Vec<String> {
 }
 
 #[test]
-fn cancelling_the_task_that_gathers_cancels_the_gathered_tasks_and_waits_for_their_cleanup() {
+fn cancelling_the_task_that_gathers_cancels_the_gathered_tasks_instead() {
+    // The gatherer is not woken: its cancellation goes to the two tasks,
+    // and gather ends with it once they have ended cancelled.
     let expected = [
         "[a] a cancelled at 1",
         "[b] b cancelled at 1",
         "[a] a cleaned up at 1.5",
         "[b] b cleaned up at 1.5",
-        "[gatherer] gather: this task was cancelled while it waited; clean up and return \
-         (the task ends cancelled whatever it returns) (at 1.5)",
-        "[main] the gatherer: the future was cancelled, so it has no result (at 1.5)",
+        "[gatherer] gather: this task was cancelled while it waited; clean up, then pass \
+         this error on with ? so that the task ends cancelled (at 1.5)",
+        "[main] the gatherer: the task \"gatherer\" you waited for was cancelled (at 1.5)",
     ];
     assert_eq!(cancel_the_gatherer(false), expected);
     assert_eq!(cancel_the_gatherer(true), expected);
 }
 
 #[test]
-fn gather_results_returns_every_outcome_in_argument_order_once_the_last_has_finished() {
+fn gather_results_returns_every_outcome_in_argument_order_once_the_last_has_ended() {
     let scheduler = Scheduler::new(Clock::Virtual);
     let (outcome, lines) = run_on(&scheduler, || {
         let a = spawn("a", nap("a", 3.0))?;
@@ -438,9 +547,21 @@ fn gather_results_returns_every_outcome_in_argument_order_once_the_last_has_fini
         say!("main", "gather_results returned at {}", at());
         Ok(outcomes)
     });
+    let outcomes: Vec<String> = outcome
+        .unwrap()
+        .iter()
+        .map(|outcome| match outcome {
+            Ok(value) => format!("Ok({value})"),
+            Err(error) => format!("Err({error})"),
+        })
+        .collect();
     assert_eq!(
-        outcome,
-        Ok(vec![Ok("a"), Err(panicked("bad request")), Ok("c")])
+        outcomes,
+        [
+            "Ok(a)",
+            "Err(task \"bad\" (T2) failed: bad request)",
+            "Ok(c)"
+        ]
     );
     assert_eq!(
         lines,
@@ -453,10 +574,72 @@ fn gather_results_returns_every_outcome_in_argument_order_once_the_last_has_fini
     assert_eq!(scheduler.take_unretrieved(), []);
 }
 
+#[test]
+fn gather_refuses_the_callers_own_task_and_a_task_of_another_scheduler() {
+    let elsewhere = Scheduler::new(Clock::Virtual);
+    let foreign = elsewhere
+        .spawn("stranger", || Ok::<(), SchedError>(()))
+        .unwrap();
+    let (lines, _) = run_virtual(move || {
+        let me = spawn("me", move || {
+            let own = current_task()?;
+            let other = spawn("other", || Ok::<(), SchedError>(()))?;
+            // A handle to itself, typed: wait for it through a done callback.
+            say!("me", "{}", own.check_awaitable("gather").unwrap_err());
+            let outcome = gather(&[other.clone(), foreign.clone()]);
+            say!("me", "{}", outcome.unwrap_err());
+            let outcome = wait_for(&foreign, SECOND);
+            say!("me", "{}", outcome.unwrap_err());
+            other.join()?;
+            Ok::<(), SchedError>(())
+        })?;
+        me.join()?;
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[me] task \"me\" tried to wait for itself, which would wait forever; wait for \
+             another task",
+            "[me] task \"stranger\" belongs to another scheduler; a task can only wait for \
+             tasks of the scheduler it runs on",
+            "[me] task \"stranger\" belongs to another scheduler; a task can only wait for \
+             tasks of the scheduler it runs on",
+        ]
+    );
+    drop(elsewhere);
+}
+
+#[test]
+fn gather_that_includes_the_callers_own_handle_says_join_self_instead_of_deadlocking() {
+    let (lines, _) = run_virtual(|| {
+        let own: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
+        let inside = Rc::clone(&own);
+        let selfish = spawn("selfish", move || {
+            let me = inside.borrow().clone().expect("set before it runs");
+            let helper = spawn("helper", || Ok::<(), SchedError>(()))?;
+            let helper_for_gather = spawn("helper2", || Ok::<(), SchedError>(()))?;
+            let _ = helper_for_gather;
+            say!("selfish", "{}", gather(&[me, helper.clone()]).unwrap_err());
+            helper.join()?;
+            Ok::<(), SchedError>(())
+        })?;
+        *own.borrow_mut() = Some(selfish.clone());
+        selfish.join()
+    });
+    assert_eq!(
+        lines,
+        [
+            "[selfish] task \"selfish\" tried to wait for itself, which would wait forever; \
+          wait for another task"
+        ]
+    );
+}
+
 // ---- as_completed ----
 
 #[test]
-fn as_completed_hands_out_each_result_as_its_task_finishes_with_its_index() {
+fn as_completed_hands_out_each_outcome_as_its_task_ends_with_its_index() {
     let (lines, _) = run_virtual(|| {
         let tasks = vec![
             spawn("slow", nap("slow", 3.0))?,
@@ -465,7 +648,7 @@ fn as_completed_hands_out_each_result_as_its_task_finishes_with_its_index() {
         ];
         for item in as_completed(tasks) {
             let (index, name) = item?;
-            say!("main", "#{index} {name} at {}", at());
+            say!("main", "#{index} {} at {}", name?, at());
         }
         Ok(())
     });
@@ -483,14 +666,14 @@ fn as_completed_hands_out_each_result_as_its_task_finishes_with_its_index() {
 }
 
 #[test]
-fn as_completed_gives_tasks_that_finish_at_the_same_time_in_the_order_they_finished() {
+fn as_completed_gives_tasks_that_end_at_the_same_time_in_the_order_they_ended() {
     let (lines, _) = run_virtual(|| {
-        // `b` sets its timer first, so at 1 s it fires first and finishes first.
+        // `b` sets its timer first, so at 1 s it fires first and ends first.
         let b = spawn("b", nap("b", 1.0))?;
         let a = spawn("a", nap("a", 1.0))?;
         for item in as_completed(vec![a, b]) {
             let (index, name) = item?;
-            say!("main", "#{index} {name} at {}", at());
+            say!("main", "#{index} {} at {}", name?, at());
         }
         Ok(())
     });
@@ -506,16 +689,16 @@ fn as_completed_gives_tasks_that_finish_at_the_same_time_in_the_order_they_finis
 }
 
 #[test]
-fn as_completed_hands_out_a_failure_in_its_turn_and_goes_on() {
+fn as_completed_hands_out_a_failure_with_its_index_in_its_turn_and_goes_on() {
     let (lines, _) = run_virtual(|| {
         let tasks = vec![
             spawn("fine", nap("fine", 2.0))?,
             spawn("bad", fail_after(1.0, "bad request"))?,
         ];
         for item in as_completed(tasks) {
-            match item {
-                Ok((index, name)) => say!("main", "#{index} {name} at {}", at()),
-                Err(error) => say!("main", "{error} at {}", at()),
+            match item? {
+                (index, Ok(name)) => say!("main", "#{index} {name} at {}", at()),
+                (index, Err(error)) => say!("main", "#{index} {error} at {}", at()),
             }
         }
         Ok(())
@@ -523,7 +706,7 @@ fn as_completed_hands_out_a_failure_in_its_turn_and_goes_on() {
     assert_eq!(
         lines,
         [
-            "[main] the task panicked: bad request at 1",
+            "[main] #1 task \"bad\" (T2) failed: bad request at 1",
             "[fine] fine done at 2",
             "[main] #0 fine at 2",
         ]
@@ -531,18 +714,53 @@ fn as_completed_hands_out_a_failure_in_its_turn_and_goes_on() {
 }
 
 #[test]
-fn as_completed_gives_finished_tasks_in_argument_order_and_nothing_for_no_tasks() {
+fn as_completed_gives_ended_tasks_in_argument_order_and_nothing_for_no_tasks() {
     let (lines, _) = run_virtual(|| {
-        let a = spawn("a", || "a")?;
-        let b = spawn("b", || "b")?;
+        let a = spawn("a", || Ok::<&str, SchedError>("a"))?;
+        let b = spawn("b", || Ok::<&str, SchedError>("b"))?;
         sleep(SECOND)?;
         let mut empty = as_completed(Vec::<JoinHandle<u8>>::new());
         assert!(empty.next().is_none());
-        let order: Vec<(usize, &str)> = as_completed(vec![b, a]).collect::<Result<_, _>>()?;
+        let mut order = Vec::new();
+        for item in as_completed(vec![b, a]) {
+            let (index, value) = item?;
+            order.push((index, value?));
+        }
         say!("main", "{order:?} at {}", at());
         Ok(())
     });
     assert_eq!(lines, ["[main] [(0, \"b\"), (1, \"a\")] at 1"]);
+}
+
+#[test]
+fn cancelling_the_task_in_as_completed_leaves_the_group_running() {
+    let (lines, _) = run_virtual(|| {
+        let slow = spawn("slow", nap("slow", 3.0))?;
+        let reader = spawn("reader", {
+            let slow = slow.clone();
+            move || {
+                for item in as_completed(vec![slow]) {
+                    let outcome = item.map(|(index, _)| index);
+                    say!("reader", "next item: {outcome:?} at {}", at());
+                    outcome?;
+                }
+                Ok::<(), SchedError>(())
+            }
+        })?;
+        sleep(SECOND)?;
+        assert!(reader.cancel());
+        assert_eq!(reader.join(), Err(cancelled("reader")));
+        say!("main", "slow still gives {} at {}", slow.join()?, at());
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[reader] next item: Err(Cancelled) at 1",
+            "[slow] slow done at 3",
+            "[main] slow still gives slow at 3",
+        ]
+    );
 }
 
 // ---- wait_for ----
@@ -569,10 +787,10 @@ fn wait_for_cancels_a_task_that_takes_too_long_and_returns_after_its_cleanup() {
         let slow = spawn("slow", patient("slow"))?;
         let error = wait_for(&slow, 2 * SECOND).unwrap_err();
         say!("main", "wait_for: {error} (at {})", at());
-        assert!(slow.is_finished());
+        assert!(slow.done());
         Ok((error, slow.join().unwrap_err()))
     });
-    assert_eq!(outcome, Ok((SchedError::TimedOut, cancelled())));
+    assert_eq!(outcome, Ok((SchedError::TimedOut, cancelled("slow"))));
     assert_eq!(
         lines,
         [
@@ -595,46 +813,46 @@ fn the_trace_of_a_wait_for_that_times_out_draws_this_exact_diagram() {
     });
     assert_eq!(outcome, Ok(Err(SchedError::TimedOut)));
     let expected = "
- time | main           | slow
-------+----------------+--------------------
-0.000 | spawned        |
-0.000 | > runs         |
-0.000 |                | spawned by main
-0.000 | | parks to 2   |
-0.000 |                | > runs
-0.000 |                | | sleeps to 10
+ time | main                  | slow
+------+-----------------------+--------------------
+0.000 | spawned               |
+0.000 | > runs                |
+0.000 |                       | spawned by main
+0.000 | | parks to 2          |
+0.000 |                       | > runs
+0.000 |                       | | sleeps to 10
 0.000 | (idle until 2.000)
-2.000 | * timer fires  |
-2.000 | > runs         |
-2.000 |                | x cancel requested
-2.000 | | parks        |
-2.000 |                | > runs
-2.000 |                | | sleeps to 2.5
+2.000 | * timer fires         |
+2.000 | > runs                |
+2.000 |                       | x cancel requested
+2.000 | | parks               |
+2.000 |                       | > runs
+2.000 |                       | | sleeps to 2.5
 2.000 | (idle until 2.500)
-2.500 |                | * timer fires
-2.500 |                | > runs
-2.500 | * slow is done |
-2.500 |                | = cancelled
-2.500 | > runs         |
-2.500 | = done         |
+2.500 |                       | * timer fires
+2.500 |                       | > runs
+2.500 |                       | = cancelled
+2.500 | * woken by a callback |
+2.500 | > runs                |
+2.500 | = done                |
 ";
     assert_eq!(format!("\n{}", scheduler.trace().diagram()), expected);
 }
 // ANCHOR_END: diagram_test
 
 #[test]
-fn wait_for_a_task_that_panics_returns_the_panic_before_the_timeout() {
+fn wait_for_a_task_that_fails_returns_the_failure_before_the_timeout() {
     let scheduler = Scheduler::new(Clock::Virtual);
     let (outcome, lines) = run_on(&scheduler, || {
         let bad = spawn("bad", fail_after(1.0, "bad request"))?;
         let error = wait_for(&bad, 5 * SECOND).unwrap_err();
         say!("main", "wait_for: {error} (at {})", at());
-        Ok(error)
+        Ok(())
     });
-    assert_eq!(outcome, Ok(panicked("bad request")));
+    assert_eq!(outcome, Ok(()));
     assert_eq!(
         lines,
-        ["[main] wait_for: the task panicked: bad request (at 1)"]
+        ["[main] wait_for: task \"bad\" (T1) failed: bad request (at 1)"]
     );
     assert_eq!(scheduler.take_unretrieved(), []);
 }
@@ -642,30 +860,33 @@ fn wait_for_a_task_that_panics_returns_the_panic_before_the_timeout() {
 #[test]
 fn wait_for_a_task_that_panics_while_it_cleans_up_returns_that_panic_not_the_timeout() {
     let (lines, _) = run_virtual(|| {
-        let clumsy = spawn("clumsy", || -> &'static str {
+        let clumsy = spawn("clumsy", || -> Result<&'static str, SchedError> {
             if sleep(10 * SECOND).is_err() {
-                sleep(secs(0.5)).expect("a single cancellation");
+                sleep(secs(0.5))?;
                 panic!("cleanup failed");
             }
-            "never"
+            Ok("never")
         })?;
         let error = wait_for(&clumsy, SECOND).unwrap_err();
-        assert_eq!(error, panicked("cleanup failed"));
+        assert!(error.failure().is_some_and(|failure| failure.is_panic()));
         say!("main", "wait_for: {error} (at {})", at());
         Ok(())
     });
     assert_eq!(
         lines,
-        ["[main] wait_for: the task panicked: cleanup failed (at 1.5)"]
+        ["[main] wait_for: task \"clumsy\" (T1) panicked: cleanup failed (at 1.5)"]
     );
 }
 
 #[test]
-fn wait_for_a_finished_task_returns_its_value_without_suspending() {
+fn wait_for_with_a_zero_timeout_gives_an_ended_task_its_value_without_suspending() {
     let (lines, _) = run_virtual(|| {
-        let done = spawn("done", || 7)?;
-        yield_now()?; // `done` runs and finishes
-        let other = spawn("other", || say!("other", "other runs"))?;
+        let done = spawn("done", || Ok::<u32, SchedError>(7))?;
+        yield_now()?; // `done` runs and ends
+        let other = spawn("other", || {
+            say!("other", "other runs");
+            Ok::<(), SchedError>(())
+        })?;
         let value = wait_for(&done, Duration::ZERO)?;
         say!("main", "wait_for gave {value} at {}", at());
         other.join()?;
@@ -675,14 +896,34 @@ fn wait_for_a_finished_task_returns_its_value_without_suspending() {
 }
 
 #[test]
-fn wait_for_with_a_zero_timeout_cancels_an_unfinished_task_without_waiting() {
+fn wait_for_with_a_timeout_waits_a_pass_for_the_done_callback_of_an_ended_task() {
+    let (lines, _) = run_virtual(|| {
+        let done = spawn("done", || Ok::<u32, SchedError>(7))?;
+        yield_now()?; // `done` runs and ends
+        let other = spawn("other", || {
+            say!("other", "other runs");
+            Ok::<(), SchedError>(())
+        })?;
+        let value = wait_for(&done, SECOND)?;
+        say!("main", "wait_for gave {value} at {}", at());
+        other.join()?;
+        Ok(())
+    });
+    // CPython 3.11's wait_for adds a done callback even to an ended task
+    // and waits for it: `other` runs first.
+    assert_eq!(lines, ["[other] other runs", "[main] wait_for gave 7 at 0"]);
+}
+
+#[test]
+fn wait_for_with_a_zero_timeout_cancels_an_unfinished_task_and_waits_for_its_cleanup() {
     let (lines, end) = run_virtual(|| {
-        // Not started yet: cancelled at once, so it never runs (as in asyncio).
+        // Not started yet: its first step delivers the cancellation, so it
+        // never runs (as in asyncio).
         let fresh = spawn("fresh", nap("fresh", 1.0))?;
         let error = wait_for(&fresh, Duration::ZERO).unwrap_err();
         say!("main", "fresh: {error} (at {})", at());
-        assert_eq!(fresh.join(), Err(cancelled()));
-        // Started: cancelled where it sleeps; wait_for still waits out its cleanup.
+        assert_eq!(fresh.join(), Err(cancelled("fresh")));
+        // Started: cancelled where it sleeps; wait_for waits out its cleanup.
         let started = spawn("started", patient("started"))?;
         yield_now()?;
         let error = wait_for(&started, Duration::ZERO).unwrap_err();
@@ -731,7 +972,7 @@ fn a_task_that_finishes_exactly_at_the_deadline_wins_only_if_its_timer_was_set_f
         [
             "[job] cancelled at 2",
             "[main] deadline set first: Err(TimedOut) at 2",
-            "[main] job's timer set first: Ok(\"value\") at 4",
+            "[main] job's timer set first: \"value\" at 4",
         ]
     );
 }
@@ -750,9 +991,9 @@ fn cancelling_the_task_in_wait_for_cancels_the_task_it_waits_for_too() {
         })?;
         sleep(SECOND)?;
         assert!(waiter.cancel());
-        assert_eq!(waiter.join(), Err(cancelled()));
+        assert_eq!(waiter.join(), Err(cancelled("waiter")));
         say!("main", "waiter cancelled, at {}", at());
-        assert_eq!(inner.join(), Err(cancelled()));
+        assert_eq!(inner.join(), Err(cancelled("inner")));
         Ok(())
     });
     assert_eq!(
@@ -760,8 +1001,8 @@ fn cancelling_the_task_in_wait_for_cancels_the_task_it_waits_for_too() {
         [
             "[inner] inner cancelled at 1",
             "[inner] inner cleaned up at 1.5",
-            "[waiter] wait_for: this task was cancelled while it waited; clean up and return \
-             (the task ends cancelled whatever it returns) (at 1.5)",
+            "[waiter] wait_for: this task was cancelled while it waited; clean up, then pass \
+             this error on with ? so that the task ends cancelled (at 1.5)",
             "[main] waiter cancelled, at 1.5",
         ]
     );
@@ -779,9 +1020,10 @@ fn cancel_is_delivered_as_an_error_returned_by_the_suspension_point_the_task_wai
             outcome
         })?;
         sleep(SECOND)?;
-        assert!(!sleeper.is_finished());
+        assert!(!sleeper.done());
         assert!(sleeper.cancel());
-        assert_eq!(sleeper.join(), Err(cancelled()));
+        assert_eq!(sleeper.join(), Err(cancelled("sleeper")));
+        assert!(sleeper.cancelled());
         say!("main", "joined at {}", at());
         Ok(())
     });
@@ -815,7 +1057,7 @@ fn a_cancelled_task_runs_the_destructors_of_every_frame_on_its_stack() {
         assert_eq!(drops.get(), 0, "nothing dropped before the cancel");
         task.cancel();
         assert_eq!(drops.get(), 0, "delivered at the task's next resume");
-        assert_eq!(task.join(), Err(cancelled()));
+        assert_eq!(task.join(), Err(cancelled("deep")));
         say!("main", "{} counters dropped at {}", drops.get(), at());
         Ok(())
     });
@@ -823,7 +1065,7 @@ fn a_cancelled_task_runs_the_destructors_of_every_frame_on_its_stack() {
 }
 
 #[test]
-fn cleanup_that_waits_runs_to_its_end_before_the_cancelled_task_finishes() {
+fn cleanup_that_waits_runs_to_its_end_before_the_cancelled_task_ends() {
     let (lines, end) = run_virtual(|| {
         let task = spawn("worker", || {
             if let Err(error) = sleep(10 * SECOND) {
@@ -848,38 +1090,38 @@ fn cleanup_that_waits_runs_to_its_end_before_the_cancelled_task_finishes() {
             "[worker] cancelled at 1",
             "[worker] flushed at 1.5",
             "[worker] closed at 1.75",
-            "[main] joined at 1.75: Err(Task(Cancelled))",
+            "[main] joined at 1.75: Err(TaskCancelled { task: \"worker\" })",
         ]
     );
     assert_eq!(end, secs(1.75));
 }
 
 #[test]
-fn a_task_that_swallows_its_cancellation_and_returns_a_value_still_ends_cancelled() {
+fn a_task_that_swallows_its_cancellation_and_returns_a_value_ends_done_as_in_asyncio() {
     let (lines, _) = run_virtual(|| {
         let stubborn = spawn("stubborn", || {
             let _ = sleep(10 * SECOND); // ignores the cancellation
             say!("stubborn", "returning 42 anyway");
-            42
+            Ok::<u32, SchedError>(42)
         })?;
         sleep(SECOND)?;
         stubborn.cancel();
-        assert_eq!(stubborn.join(), Err(cancelled()));
-        assert_eq!(stubborn.future().result(), Err(FutureError::Cancelled));
-        say!("main", "the 42 was dropped");
+        assert_eq!(stubborn.join(), Ok(42));
+        assert!(!stubborn.cancelled());
+        say!("main", "the 42 came through");
         Ok(())
     });
     assert_eq!(
         lines,
         [
             "[stubborn] returning 42 anyway",
-            "[main] the 42 was dropped"
+            "[main] the 42 came through"
         ]
     );
 }
 
 #[test]
-fn a_task_cancelled_before_it_started_never_runs_and_its_closure_is_dropped_at_once() {
+fn a_task_cancelled_before_it_started_never_runs_and_its_body_is_dropped_at_its_first_step() {
     let scheduler = Scheduler::new(Clock::Virtual);
     let ran = Rc::new(Cell::new(false));
     let drops = Rc::new(Cell::new(0));
@@ -890,12 +1132,14 @@ fn a_task_cancelled_before_it_started_never_runs_and_its_closure_is_dropped_at_o
         let never = spawn("never", move || {
             let _counter = counter;
             flag.set(true);
+            Ok::<(), SchedError>(())
         })?;
         assert_eq!(drops_seen.get(), 0);
         assert!(never.cancel());
-        assert_eq!(drops_seen.get(), 1, "the closure went at once");
-        assert!(never.is_finished());
-        assert_eq!(never.join(), Err(cancelled()));
+        assert_eq!(drops_seen.get(), 0, "nothing runs until its step");
+        assert!(!never.done());
+        assert_eq!(never.join(), Err(cancelled("never")));
+        assert_eq!(drops_seen.get(), 1, "dropped at its first step");
         sleep(SECOND)?;
         Ok(())
     });
@@ -907,20 +1151,23 @@ fn a_task_cancelled_before_it_started_never_runs_and_its_closure_is_dropped_at_o
 }
 
 #[test]
-fn cancelling_a_finished_task_returns_false_and_changes_nothing() {
+fn cancelling_an_ended_task_returns_false_and_changes_nothing() {
     let (lines, _) = run_virtual(|| {
-        let done = spawn("done", || 7)?;
+        let done = spawn("done", || Ok::<u32, SchedError>(7))?;
         assert_eq!(done.join(), Ok(7));
         assert!(!done.cancel());
         assert_eq!(done.join(), Ok(7));
         let bad = spawn("bad", fail_after(0.5, "bad request"))?;
-        assert_eq!(bad.join(), Err(panicked("bad request")));
+        let first = said(&bad.join().unwrap_err());
         assert!(!bad.cancel());
-        assert_eq!(bad.join(), Err(panicked("bad request")));
-        say!("main", "both unchanged");
+        assert_eq!(said(&bad.join().unwrap_err()), first);
+        say!("main", "both unchanged: {first}");
         Ok(())
     });
-    assert_eq!(lines, ["[main] both unchanged"]);
+    assert_eq!(
+        lines,
+        ["[main] both unchanged: task \"bad\" (T2) failed: bad request"]
+    );
 }
 
 #[test]
@@ -933,7 +1180,7 @@ fn cancelling_twice_before_it_is_delivered_delivers_it_once() {
             worker.cancel(),
             "still pending, so true again (asyncio too)"
         );
-        assert_eq!(worker.join(), Err(cancelled()));
+        assert_eq!(worker.join(), Err(cancelled("worker")));
         Ok(())
     });
     // One cancellation: the cleanup's own sleep is not interrupted.
@@ -954,7 +1201,7 @@ fn a_second_cancel_during_the_cleanup_interrupts_the_cleanup_as_in_asyncio() {
         worker.cancel();
         sleep(secs(0.25))?; // the worker is in its cleanup sleep now
         assert!(worker.cancel());
-        assert_eq!(worker.join(), Err(cancelled()));
+        assert_eq!(worker.join(), Err(cancelled("worker")));
         say!("main", "joined at {}", at());
         Ok(())
     });
@@ -965,27 +1212,18 @@ fn a_second_cancel_during_the_cleanup_interrupts_the_cleanup_as_in_asyncio() {
     );
 }
 
-/// The handle of a task that returns what its suspension point said.
-type SelfHandle = JoinHandle<Result<(), SchedError>>;
-
 #[test]
 fn a_task_that_cancels_itself_runs_on_until_its_next_suspension_point() {
     let (lines, _) = run_virtual(|| {
-        // Where the task finds its own handle, once main has stored it.
-        let me: Rc<RefCell<Option<SelfHandle>>> = Rc::default();
-        let handle = spawn("self", {
-            let me = Rc::clone(&me);
-            move || {
-                let own = me.borrow().clone().expect("main stored the handle");
-                say!("self", "cancel() = {}", own.cancel());
-                say!("self", "still running");
-                let outcome = yield_now();
-                say!("self", "yield_now returned {outcome:?}");
-                outcome
-            }
+        let handle = spawn("self", || {
+            let own = current_task()?;
+            say!("self", "cancel() = {}", own.cancel());
+            say!("self", "still running");
+            let outcome = yield_now();
+            say!("self", "yield_now returned {outcome:?}");
+            outcome
         })?;
-        *me.borrow_mut() = Some(handle.clone());
-        assert_eq!(handle.join(), Err(cancelled()));
+        assert_eq!(handle.join(), Err(cancelled("self")));
         Ok(())
     });
     assert_eq!(
@@ -999,9 +1237,9 @@ fn a_task_that_cancels_itself_runs_on_until_its_next_suspension_point() {
 }
 
 #[test]
-fn cancelling_a_task_that_joins_another_leaves_the_joined_task_running() {
+fn cancelling_a_task_that_joins_another_cancels_the_joined_task_as_in_asyncio() {
     let (lines, _) = run_virtual(|| {
-        let target = spawn("target", nap("target", 5.0))?;
+        let target = spawn("target", patient("target"))?;
         let joiner = spawn("joiner", {
             let target = target.clone();
             move || {
@@ -1011,21 +1249,107 @@ fn cancelling_a_task_that_joins_another_leaves_the_joined_task_running() {
             }
         })?;
         sleep(SECOND)?;
-        joiner.cancel();
-        assert_eq!(joiner.join(), Err(cancelled()));
-        assert!(!target.is_finished());
-        let value = target.join()?;
-        say!("main", "target still gave {value} at {}", at());
+        assert!(joiner.cancel());
+        assert_eq!(joiner.join(), Err(cancelled("joiner")));
+        assert!(target.cancelled());
+        say!("main", "both cancelled at {}", at());
         Ok(())
     });
-    // asyncio would cancel `target` too: there, cancelling a task cancels
-    // the task it awaits. Here a join never cancels what it joins.
+    // asyncio's `await target` in the joiner: cancelling the joiner cancels
+    // `target`, and the joiner's await then raises CancelledError once
+    // `target` has cleaned up. Passed on with `?`, it ends the joiner
+    // cancelled.
     assert_eq!(
         lines,
         [
-            "[joiner] join returned Err(Cancelled) at 1",
-            "[target] target done at 5",
-            "[main] target still gave target at 5",
+            "[target] target cancelled at 1",
+            "[target] target cleaned up at 1.5",
+            "[joiner] join returned Err(TaskCancelled { task: \"target\" }) at 1.5",
+            "[main] both cancelled at 1.5",
+        ]
+    );
+}
+
+#[test]
+fn a_cancellation_passed_on_with_question_mark_ends_the_task_cancelled_and_gather_fails_fast() {
+    let (lines, _) = run_virtual(|| {
+        let inner = spawn("inner", patient("inner"))?;
+        let outer = spawn("outer", {
+            let inner = inner.clone();
+            move || inner.join()
+        })?;
+        let sibling = spawn("sibling", nap("sibling", 5.0))?;
+        sleep(SECOND)?;
+        inner.cancel();
+        let error = gather(&[outer.clone(), sibling.clone()]).unwrap_err();
+        say!("main", "gather: {error} at {}", at());
+        say!("main", "outer cancelled: {}", outer.cancelled());
+        sibling.join()?;
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[inner] inner cancelled at 1",
+            "[inner] inner cleaned up at 1.5",
+            "[main] gather: the task \"outer\" you waited for was cancelled at 1.5",
+            "[main] outer cancelled: true",
+            "[sibling] sibling done at 5",
+        ]
+    );
+}
+
+#[test]
+fn a_failure_passed_on_with_question_mark_keeps_the_first_tasks_failure() {
+    let (lines, _) = run_virtual(|| {
+        let inner = spawn("inner", fail_after(1.0, "disk full"))?;
+        let outer = spawn("outer", {
+            let inner = inner.clone();
+            move || inner.join()
+        })?;
+        let error = outer.join().unwrap_err();
+        say!("main", "{error}");
+        let failure = error.failure().expect("a failure");
+        say!("main", "from {} ({})", failure.task(), failure.id());
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[main] task \"inner\" (T1) failed: disk full",
+            "[main] from inner (T1)"
+        ]
+    );
+}
+
+#[test]
+fn a_failure_keeps_its_error_value_and_its_panic_payload_for_matching_by_type() {
+    #[derive(Debug, Clone, PartialEq)]
+    struct HttpError(u16);
+    impl std::fmt::Display for HttpError {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "HTTP {}", self.0)
+        }
+    }
+    impl std::error::Error for HttpError {}
+    let (lines, _) = run_virtual(|| {
+        let typed = spawn("typed", || -> Result<(), HttpError> { Err(HttpError(503)) })?;
+        let payload = spawn("payload", || -> Result<(), SchedError> {
+            std::panic::panic_any(HttpError(418))
+        })?;
+        let failure = typed.join().unwrap_err().failure().cloned().unwrap();
+        say!("main", "{:?}", failure.downcast_ref::<HttpError>());
+        let failure = payload.join().unwrap_err().failure().cloned().unwrap();
+        say!("main", "{:?}", failure.panic_payload::<HttpError>());
+        say!("main", "{}", failure.message());
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[main] Some(HttpError(503))",
+            "[main] Some(HttpError(418))",
+            "[main] a panic with a payload that is not a string (see Failure::panic_payload)",
         ]
     );
 }
@@ -1033,30 +1357,24 @@ fn cancelling_a_task_that_joins_another_leaves_the_joined_task_running() {
 // ---- failures nobody awaited ----
 
 #[test]
-fn a_panic_nobody_joins_is_reported_by_take_unretrieved_naming_the_task() {
+fn a_failure_nobody_joins_is_reported_by_take_unretrieved_naming_the_task() {
     let scheduler = Scheduler::new(Clock::Virtual);
     let (outcome, lines) = run_on(&scheduler, || {
-        let orphan = spawn("orphan", fail_after(1.0, "nobody listens"))?;
+        let _orphan = spawn("orphan", panic_after(1.0, "nobody listens"))?;
         let joined = spawn("joined", fail_after(1.0, "somebody listens"))?;
         let fine = spawn("fine", nap("fine", 2.0))?;
-        assert_eq!(joined.join(), Err(panicked("somebody listens")));
+        assert!(joined.join().is_err());
         fine.join()?;
-        Ok(orphan.id())
+        Ok(())
     });
-    let orphan = outcome.unwrap();
+    assert_eq!(outcome, Ok(()));
     assert_eq!(lines, ["[fine] fine done at 2"], "the others kept running");
     let unretrieved = scheduler.take_unretrieved();
-    assert_eq!(
-        unretrieved,
-        [Unretrieved {
-            task: "orphan".to_string(),
-            id: orphan,
-            message: "nobody listens".to_string(),
-        }]
-    );
+    assert_eq!(unretrieved.len(), 1);
+    assert_eq!(unretrieved[0].task, "orphan");
     assert_eq!(
         unretrieved[0].to_string(),
-        "task orphan (T1) panicked and nobody joined it: nobody listens"
+        "task \"orphan\" (T1) panicked: nobody listens, and nobody joined it"
     );
     assert_eq!(scheduler.take_unretrieved(), [], "taken once");
 }
@@ -1064,27 +1382,68 @@ fn a_panic_nobody_joins_is_reported_by_take_unretrieved_naming_the_task() {
 // ---- misuse ----
 
 #[test]
-fn outside_a_task_a_combinator_that_has_to_wait_says_not_in_task() {
+fn outside_a_task_every_combinator_says_not_in_task_naming_itself() {
     let scheduler = Scheduler::new(Clock::Virtual);
-    // Spawned before any run: it has not started, so waiting would be needed.
-    let pending = scheduler.spawn("pending", || 1).unwrap();
+    let pending = scheduler
+        .spawn("pending", || Ok::<u32, SchedError>(1))
+        .unwrap();
+    let not_in = |operation| SchedError::NotInTask { operation };
     assert_eq!(
         gather(std::slice::from_ref(&pending)),
-        Err(SchedError::NotInTask { operation: "waker" })
+        Err(not_in("gather"))
     );
     assert_eq!(
-        wait_for(&pending, SECOND),
-        Err(SchedError::NotInTask { operation: "now" })
+        gather_results(std::slice::from_ref(&pending)),
+        Err(not_in("gather_results"))
     );
+    assert_eq!(wait_for(&pending, SECOND), Err(not_in("wait_for")));
     let mut items = as_completed(vec![pending.clone()]);
-    assert_eq!(
-        items.next(),
-        Some(Err(SchedError::NotInTask { operation: "waker" }))
-    );
+    assert_eq!(items.next(), Some(Err(not_in("as_completed"))));
     assert_eq!(items.next(), None);
-    // Nothing to wait for: a finished task's values need no scheduler.
-    let (outcome, _) = run_on(&scheduler, || Ok(()));
+    // Even once it has ended: gathering means waiting for done callbacks.
+    let (outcome, _) = run_on(&scheduler, || Ok::<(), SchedError>(()));
     assert_eq!(outcome, Ok(()));
-    assert!(pending.is_finished());
-    assert_eq!(gather(&[pending.clone(), pending]), Ok(vec![1, 1]));
+    assert!(pending.done());
+    assert_eq!(
+        gather(std::slice::from_ref(&pending)),
+        Err(not_in("gather"))
+    );
+    // An empty group needs nothing at all.
+    let nothing: &[JoinHandle<u32>] = &[];
+    assert_eq!(gather(nothing), Ok(vec![]));
+}
+
+#[test]
+fn in_a_callback_every_combinator_says_in_callback_naming_itself() {
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let record = Rc::clone(&seen);
+    let (lines, _) = run_virtual(move || {
+        let quick = spawn("quick", || Ok::<u32, SchedError>(1))?;
+        let watched = quick.clone();
+        quick.add_done_callback(move |_| {
+            record.borrow_mut().push(
+                gather(std::slice::from_ref(&watched))
+                    .unwrap_err()
+                    .to_string(),
+            );
+            record
+                .borrow_mut()
+                .push(wait_for(&watched, SECOND).unwrap_err().to_string());
+        });
+        quick.join()?;
+        sleep(SECOND)?;
+        Ok(())
+    });
+    assert!(lines.is_empty());
+    assert_eq!(
+        *seen.borrow(),
+        [
+            "gather() was called from a callback (a done callback, or one given to call_soon \
+             or call_later); a callback runs to its end on the scheduler's own stack and \
+             cannot wait, so spawn a task from the callback to do the waiting",
+            "wait_for() was called from a callback (a done callback, or one given to \
+             call_soon or call_later); a callback runs to its end on the scheduler's own \
+             stack and cannot wait, so spawn a task from the callback to do the waiting",
+        ]
+    );
 }

@@ -18,23 +18,24 @@
 //! run ends and the unfinished tasks wait, with their values, until the
 //! scheduler runs again or is dropped; the tests follow the values both ways.
 //!
-//! The last section is about panics that happen while a task ends: in a done
-//! callback (chapter 4's, through `JoinHandle::future`) and in a destructor
-//! that runs because a task is cancelled or the scheduler is dropped. Each
-//! reaches someone (the joiner, `take_unretrieved`, or the caller of what
-//! settled the future), no other task is lost, the process never aborts, and
-//! the same scheduler then runs another program correctly.
+//! The last sections are about what runs while a task ends: a done callback
+//! and a destructor that runs because a task is cancelled or the scheduler
+//! is dropped. A panic there reaches someone (the joiner, `take_unretrieved`,
+//! or the caller of `run_until_complete` or of the drop), no other task is
+//! lost, the process never aborts, and the same scheduler then runs another
+//! program correctly. Code there that tries to suspend is refused, or
+//! suspends the task it belongs to, never another.
 
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
 use std::time::Duration;
 
-use yieldpoint::ch04_future_task::{Future, FutureError, Status, panic_message};
+use yieldpoint::ch02_coroutines::{Generator, GeneratorState};
+use yieldpoint::ch04_future_task::{Future, Status, panic_message};
 use yieldpoint::ch05_event_loop::{self as ch05, EventLoop, LoopError};
 use yieldpoint::ch06_scheduler::{
-    Clock, JoinHandle, SchedError, Scheduler, Unretrieved, park, sleep, spawn, stop, waker,
-    yield_now,
+    Clock, JoinHandle, SchedError, Scheduler, now, park, sleep, spawn, stop, waker, yield_now,
 };
 use yieldpoint::ch07_combinators::gather;
 
@@ -138,12 +139,20 @@ fn virtual_scheduler() -> Scheduler {
     Scheduler::new(Clock::Virtual)
 }
 
-fn cancelled() -> SchedError {
-    SchedError::Task(FutureError::Cancelled)
+/// What joining a cancelled task called `name` gives.
+fn cancelled(name: &str) -> SchedError {
+    SchedError::TaskCancelled {
+        task: name.to_string(),
+    }
 }
 
-fn panicked(message: &str) -> SchedError {
-    SchedError::Task(FutureError::Panicked(message.to_string()))
+/// A join's outcome in words: `Ok(..)` as `Debug` shows it, `Err(..)` with
+/// the error's message.
+fn said<T: std::fmt::Debug>(outcome: Result<T, SchedError>) -> String {
+    match outcome {
+        Ok(value) => format!("Ok({value:?})"),
+        Err(error) => format!("Err({error})"),
+    }
 }
 
 /// Runs `f`, and returns the message of the panic it must raise.
@@ -166,10 +175,10 @@ fn a_task_that_returns_drops_each_value_on_its_stack_once_innermost_first() {
         let worker = spawn("worker", holding(&book, "worker", || sleep(SECOND)))?;
         sleep(SECOND / 2)?;
         let while_it_sleeps = book.dropped();
-        worker.join()??;
+        worker.join()?;
         Ok::<_, SchedError>((while_it_sleeps, book.dropped()))
     });
-    assert_eq!(outcome, Ok(Ok((vec![], three("worker")))));
+    assert_eq!(outcome, Ok((vec![], three("worker"))));
     drop(scheduler);
     ledger.assert_each_dropped_once();
 }
@@ -186,12 +195,15 @@ fn a_task_that_panics_drops_each_value_on_its_stack_once_as_the_panic_unwinds() 
                 panic!("fragile broke");
             }),
         )?;
-        let joined = fragile.join();
+        let joined = said(fragile.join());
         Ok::<_, SchedError>((joined, book.dropped()))
     });
     assert_eq!(
         outcome,
-        Ok(Ok((Err(panicked("fragile broke")), three("fragile"))))
+        Ok((
+            "Err(task \"fragile\" (T1) panicked: fragile broke)".to_string(),
+            three("fragile")
+        ))
     );
     ledger.assert_each_dropped_once();
 }
@@ -208,12 +220,15 @@ fn a_task_cancelled_at_a_sleep_drops_each_value_once_before_its_joiner_wakes() {
         let joined = victim.join();
         Ok::<_, SchedError>((before, joined, book.dropped()))
     });
-    assert_eq!(outcome, Ok(Ok((vec![], Err(cancelled()), three("victim")))));
+    assert_eq!(
+        outcome,
+        Ok((vec![], Err(cancelled("victim")), three("victim")))
+    );
     ledger.assert_each_dropped_once();
 }
 
 #[test]
-fn a_task_cancelled_at_a_join_drops_its_values_once_and_the_task_it_joined_keeps_its_own() {
+fn a_task_cancelled_at_a_join_passes_it_on_and_both_tasks_drop_their_values_once() {
     let ledger = Ledger::default();
     let book = ledger.clone();
     let outcome = virtual_scheduler().run_until_complete(move || {
@@ -230,16 +245,16 @@ fn a_task_cancelled_at_a_join_drops_its_values_once_and_the_task_it_joined_keeps
         assert!(joiner.cancel());
         let cancelled_join = joiner.join();
         let after_cancel = book.dropped();
-        let target_value = target.join()??;
-        Ok::<_, SchedError>((cancelled_join, after_cancel, target_value, book.dropped()))
+        Ok::<_, SchedError>((cancelled_join, after_cancel, target.cancelled()))
     });
-    let Ok(Ok((cancelled_join, after_cancel, target_value, at_end))) = outcome else {
+    let Ok((cancelled_join, after_cancel, target_cancelled)) = outcome else {
         panic!("the program failed: {outcome:?}");
     };
-    assert_eq!(cancelled_join, Err(cancelled()));
-    assert_eq!(after_cancel, three("joiner"));
-    assert_eq!(target_value, "target done");
-    assert_eq!(at_end, [three("joiner"), three("target")].concat());
+    // asyncio's rule: cancelling a task that awaits another cancels the
+    // other; the joiner wakes when it has ended, and ends cancelled too.
+    assert_eq!(cancelled_join, Err(cancelled("joiner")));
+    assert!(target_cancelled);
+    assert_eq!(after_cancel, [three("target"), three("joiner")].concat());
     ledger.assert_each_dropped_once();
 }
 
@@ -261,32 +276,40 @@ fn a_task_cancelled_while_parked_drops_each_value_once() {
         let joined = parked.join();
         Ok::<_, SchedError>((before, joined, book.dropped()))
     });
-    assert_eq!(outcome, Ok(Ok((vec![], Err(cancelled()), three("parked")))));
+    assert_eq!(
+        outcome,
+        Ok((vec![], Err(cancelled("parked")), three("parked")))
+    );
     ledger.assert_each_dropped_once();
 }
 
 #[test]
-fn a_task_cancelled_before_it_starts_drops_what_its_closure_captured_once_inside_cancel() {
+fn a_task_cancelled_before_it_starts_drops_what_its_closure_captured_once_at_its_first_step() {
     let ledger = Ledger::default();
     let book = ledger.clone();
     let outcome = virtual_scheduler().run_until_complete(move || {
-        let never = spawn("never", holding(&book, "never", || ()))?;
+        let never = spawn(
+            "never",
+            holding(&book, "never", || Ok::<(), SchedError>(())),
+        )?;
         let before = book.dropped();
         assert!(never.cancel());
         let right_after = book.dropped();
         let joined = never.join();
+        let after_its_step = book.dropped();
         yield_now()?; // a pass later: nothing more was dropped
-        Ok::<_, SchedError>((before, right_after, joined, book.dropped()))
+        Ok::<_, SchedError>((before, right_after, joined, after_its_step, book.dropped()))
     });
     let only_captured = vec!["never/captured".to_string()];
     assert_eq!(
         outcome,
-        Ok(Ok((
+        Ok((
             vec![],
+            vec![],
+            Err(cancelled("never")),
             only_captured.clone(),
-            Err(cancelled()),
             only_captured
-        )))
+        ))
     );
     ledger.assert_each_dropped_once();
 }
@@ -299,9 +322,11 @@ fn a_cancelled_task_whose_cleanup_waits_drops_its_values_once_when_the_cleanup_e
         let tidy = spawn(
             "tidy",
             holding(&book, "tidy", || {
-                if sleep(HOUR).is_err() {
+                if let Err(error) = sleep(HOUR) {
                     let _ = sleep(SECOND); // the cleanup takes a second
+                    return Err(error);
                 }
+                Ok(())
             }),
         )?;
         sleep(SECOND)?;
@@ -311,7 +336,7 @@ fn a_cancelled_task_whose_cleanup_waits_drops_its_values_once_when_the_cleanup_e
         let joined = tidy.join();
         Ok::<_, SchedError>((mid_cleanup, joined, book.dropped()))
     });
-    assert_eq!(outcome, Ok(Ok((vec![], Err(cancelled()), three("tidy")))));
+    assert_eq!(outcome, Ok((vec![], Err(cancelled("tidy")), three("tidy"))));
     ledger.assert_each_dropped_once();
 }
 
@@ -327,15 +352,10 @@ fn the_tasks_of_a_deadlock_drop_each_value_once_before_the_error_returns() {
             "B",
             holding(&book, "B", move || {
                 let a = for_b.borrow().clone().expect("A was spawned");
-                let _ = a.join();
+                a.join()
             }),
         )?;
-        let a = spawn(
-            "A",
-            holding(&book, "A", move || {
-                let _ = b.join();
-            }),
-        )?;
+        let a = spawn("A", holding(&book, "A", move || b.join()))?;
         *a_handle.borrow_mut() = Some(a.clone());
         a.join()
     }));
@@ -349,7 +369,7 @@ fn the_tasks_of_a_deadlock_drop_each_value_once_before_the_error_returns() {
     ledger.assert_each_dropped_once();
 }
 
-// ---- chapter 6: dropping the scheduler ----
+// ---- chapter 6: dropping the scheduler, and shutting it down ----
 
 #[test]
 fn dropping_the_scheduler_drops_each_value_of_every_pending_task_once() {
@@ -371,11 +391,13 @@ fn dropping_the_scheduler_drops_each_value_of_every_pending_task_once() {
             sleep(SECOND)?; // all three are waiting now
             Ok::<_, SchedError>((sleeper, joiner, parked))
         })
-        .unwrap()
         .unwrap();
     // Spawned from outside after the run: it never starts.
     let never = scheduler
-        .spawn("never", holding(&ledger, "never", || ()))
+        .spawn(
+            "never",
+            holding(&ledger, "never", || Ok::<(), SchedError>(())),
+        )
         .unwrap();
     assert_eq!(scheduler.live_tasks(), 4);
     assert_eq!(ledger.dropped(), Vec::<String>::new());
@@ -383,14 +405,49 @@ fn dropping_the_scheduler_drops_each_value_of_every_pending_task_once() {
     drop(scheduler);
     ledger.assert_each_dropped_once();
     let (sleeper, joiner, parked) = handles;
-    assert_eq!(sleeper.join(), Err(cancelled()));
-    assert_eq!(joiner.join(), Err(cancelled()));
-    assert_eq!(parked.join(), Err(cancelled()));
-    assert_eq!(never.join(), Err(cancelled()));
+    assert_eq!(sleeper.join(), Err(cancelled("sleeper")));
+    assert_eq!(joiner.join(), Err(cancelled("joiner")));
+    assert_eq!(parked.join(), Err(cancelled("parked")));
+    assert_eq!(never.join(), Err(cancelled("never")));
+}
+
+#[test]
+fn shutdown_lets_each_pending_task_clean_up_on_the_clock_as_asyncio_run_does() {
+    let ledger = Ledger::default();
+    let scheduler = virtual_scheduler();
+    let book = ledger.clone();
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let log = Rc::clone(&seen);
+    scheduler
+        .run_until_complete(move || {
+            spawn(
+                "careful",
+                holding(&book, "careful", move || {
+                    let why = sleep(HOUR);
+                    log.borrow_mut().push(format!("careful woke: {why:?}"));
+                    let again = sleep(SECOND); // on the clock: it completes
+                    log.borrow_mut()
+                        .push(format!("cleanup sleep: {again:?} at {:?}", now()?));
+                    why
+                }),
+            )?;
+            sleep(SECOND)
+        })
+        .unwrap();
+    assert_eq!(scheduler.shutdown(), Ok(()));
+    assert_eq!(
+        *seen.borrow(),
+        [
+            "careful woke: Err(Cancelled)",
+            "cleanup sleep: Ok(()) at 2s"
+        ]
+    );
+    assert_eq!(scheduler.live_tasks(), 0);
+    ledger.assert_each_dropped_once();
 }
 
 /// The handle of a task that waits and returns what its wait returned.
-type Waiter = JoinHandle<Result<(), SchedError>>;
+type Waiter = JoinHandle<()>;
 
 /// Runs a `main` that spawns a sleeper and a joiner (each holding three
 /// values), lets them reach their waits, and stops the scheduler while
@@ -402,7 +459,7 @@ fn stopped_with_pending_tasks(scheduler: &Scheduler, ledger: &Ledger) -> (Waiter
     let outcome = scheduler.run_until_complete(holding(ledger, "main", move || {
         let sleeper = spawn("sleeper", holding(&book, "sleeper", || sleep(SECOND)))?;
         let target = sleeper.clone();
-        let joiner = spawn("joiner", holding(&book, "joiner", move || target.join()?))?;
+        let joiner = spawn("joiner", holding(&book, "joiner", move || target.join()))?;
         *keep.borrow_mut() = Some((sleeper, joiner));
         yield_now()?; // both are waiting now
         stop()?;
@@ -426,12 +483,8 @@ fn values_of_tasks_a_stop_left_waiting_are_dropped_once_when_they_finish_in_the_
     let (sleeper, joiner) = stopped_with_pending_tasks(&scheduler, &ledger);
     // The next run lets everyone finish: the stopped main, then the sleeper
     // (at 1 s), then the joiner.
-    scheduler
-        .run_until_complete(move || joiner.join())
-        .unwrap()
-        .unwrap()
-        .unwrap();
-    assert_eq!(sleeper.join(), Ok(Ok(())));
+    scheduler.run_until_complete(move || joiner.join()).unwrap();
+    assert_eq!(sleeper.join(), Ok(()));
     let mut expected = three("main");
     expected.extend(three("sleeper"));
     expected.extend(three("joiner"));
@@ -447,12 +500,12 @@ fn values_of_tasks_a_stop_left_waiting_are_dropped_once_when_the_scheduler_is_dr
     let (sleeper, joiner) = stopped_with_pending_tasks(&scheduler, &ledger);
     drop(scheduler);
     ledger.assert_each_dropped_once();
-    assert_eq!(sleeper.join(), Err(cancelled()));
-    assert_eq!(joiner.join(), Err(cancelled()));
+    assert_eq!(sleeper.join(), Err(cancelled("sleeper")));
+    assert_eq!(joiner.join(), Err(cancelled("joiner")));
 }
 
 #[test]
-fn dropping_the_scheduler_lets_each_pending_task_clean_up_as_asyncio_run_does() {
+fn dropping_the_scheduler_lets_each_pending_task_clean_up_and_cancels_its_waits_at_once() {
     let ledger = Ledger::default();
     let scheduler = virtual_scheduler();
     let book = ledger.clone();
@@ -466,18 +519,21 @@ fn dropping_the_scheduler_lets_each_pending_task_clean_up_as_asyncio_run_does() 
                     let why = sleep(HOUR);
                     log.borrow_mut().push(format!("careful woke: {why:?}"));
                     // Cleanup may spawn (the new task never runs: it is
-                    // cancelled before it starts) and may wait (every wait
+                    // cancelled at its first step) and may wait (every wait
                     // during the scheduler's drop is cancelled at once).
-                    let orphan = spawn("orphan", holding(&book, "orphan", || ()));
+                    let orphan = spawn(
+                        "orphan",
+                        holding(&book, "orphan", || Ok::<(), SchedError>(())),
+                    );
                     log.borrow_mut()
                         .push(format!("orphan spawned: {}", orphan.is_ok()));
                     let again = sleep(SECOND);
                     log.borrow_mut().push(format!("cleanup sleep: {again:?}"));
+                    why
                 }),
             )?;
             sleep(SECOND)
         })
-        .unwrap()
         .unwrap();
     assert_eq!(*seen.borrow(), Vec::<String>::new());
     drop(scheduler);
@@ -503,7 +559,7 @@ fn a_task_that_ignores_every_cancellation_is_dropped_by_force_and_its_values_onc
         .run_until_complete(move || {
             let deaf = spawn(
                 "deaf",
-                holding(&book, "deaf", move || {
+                holding(&book, "deaf", move || -> Result<(), SchedError> {
                     loop {
                         if sleep(HOUR).is_err() {
                             *counted.borrow_mut() += 1;
@@ -514,12 +570,11 @@ fn a_task_that_ignores_every_cancellation_is_dropped_by_force_and_its_values_onc
             sleep(SECOND)?;
             Ok::<_, SchedError>(deaf)
         })
-        .unwrap()
         .unwrap();
     drop(scheduler);
     ledger.assert_each_dropped_once();
     assert!(*refusals.borrow() >= 1, "it was asked first");
-    assert_eq!(deaf.join(), Err(cancelled()));
+    assert_eq!(deaf.join(), Err(cancelled("deaf")));
 }
 
 #[test]
@@ -531,24 +586,22 @@ fn a_panic_in_a_done_callback_of_a_task_dropped_by_force_comes_out_of_the_drop_n
         .run_until_complete(move || {
             let deaf = spawn(
                 "deaf",
-                holding(&book, "deaf", || {
+                holding(&book, "deaf", || -> Result<(), SchedError> {
                     loop {
                         let _ = sleep(HOUR);
                     }
                 }),
             )?;
-            deaf.future()
-                .add_done_callback(|_| panic!("deaf's done callback broke"));
+            deaf.add_done_callback(|_| panic!("deaf's done callback broke"));
             sleep(SECOND)?;
             Ok::<_, SchedError>(deaf)
         })
-        .unwrap()
         .unwrap();
-    // The callback runs while deaf's stack unwinds: its panic must not
-    // escape a destructor then.
+    // Dropping ends `deaf` by force; its callback runs in a pass of the
+    // cleanup, and its panic comes out of the drop once every task is gone.
     let message = panic_of(move || drop(scheduler));
     assert_eq!(message, "deaf's done callback broke");
-    assert_eq!(deaf.join(), Err(cancelled()));
+    assert_eq!(deaf.join(), Err(cancelled("deaf")));
     ledger.assert_each_dropped_once();
 }
 
@@ -683,16 +736,14 @@ fn chapter_5_stop_from_outside_and_dropping_the_loop_drop_each_value_of_the_pend
 // ---- panics while a task ends ----
 
 #[test]
-fn a_panic_in_a_done_callback_comes_out_of_run_until_complete_once_the_task_has_finished() {
+fn a_panic_in_a_done_callback_comes_out_of_run_until_complete_once_the_pass_is_over() {
     let scheduler = virtual_scheduler();
     let seen: Rc<RefCell<Vec<String>>> = Rc::default();
     let log = Rc::clone(&seen);
     let message = panic_of(|| {
         scheduler.run_until_complete(move || {
-            let quick = spawn("quick", || 7)?;
-            quick
-                .future()
-                .add_done_callback(|_| panic!("quick's done callback broke"));
+            let quick = spawn("quick", || Ok::<u32, SchedError>(7))?;
+            quick.add_done_callback(|_| panic!("quick's done callback broke"));
             let slow = spawn("slow", || {
                 sleep(SECOND)?;
                 Ok::<_, SchedError>(8)
@@ -705,19 +756,20 @@ fn a_panic_in_a_done_callback_comes_out_of_run_until_complete_once_the_task_has_
         })
     });
     assert_eq!(message, "quick's done callback broke");
-    // quick finished before its callback's panic came out: it left the
-    // table and woke main, which waits in the ready queue beside slow.
+    // The callback ran first (it was added before main joined), then main's
+    // step in the same pass; the panic came out when the pass was over.
+    // main now waits for slow, and neither is lost.
     assert_eq!(scheduler.live_tasks(), 2);
-    assert_eq!(*seen.borrow(), Vec::<String>::new());
+    assert_eq!(*seen.borrow(), ["main got Ok(7)"]);
 
     // The same scheduler runs the next program, and the first one's tasks
-    // carry on in it: none was lost.
+    // carry on in it.
     let next = scheduler.run_until_complete(|| {
         sleep(2 * SECOND)?;
         Ok::<_, SchedError>("next program")
     });
-    assert_eq!(next, Ok(Ok("next program")));
-    assert_eq!(*seen.borrow(), ["main got Ok(7)", "main got Ok(Ok(8))"]);
+    assert_eq!(next, Ok("next program"));
+    assert_eq!(*seen.borrow(), ["main got Ok(7)", "main got Ok(8)"]);
     assert_eq!(scheduler.live_tasks(), 0);
     assert_eq!(scheduler.take_unretrieved(), []);
 }
@@ -737,8 +789,7 @@ fn a_panic_in_a_done_callback_does_not_stop_gather_from_hearing_about_the_task()
                 sleep(2 * SECOND)?;
                 Ok::<_, SchedError>(2)
             })?;
-            a.future()
-                .add_done_callback(|_| panic!("a's done callback broke"));
+            a.add_done_callback(|_| panic!("a's done callback broke"));
             let all = gather(&[a, b]);
             log.borrow_mut().push(format!("gather: {all:?}"));
             Ok::<_, SchedError>(())
@@ -747,51 +798,9 @@ fn a_panic_in_a_done_callback_does_not_stop_gather_from_hearing_about_the_task()
     assert_eq!(message, "a's done callback broke");
     assert_eq!(scheduler.now(), SECOND);
     let next = scheduler.run_until_complete(|| sleep(5 * SECOND));
-    assert_eq!(next, Ok(Ok(())));
-    assert_eq!(*seen.borrow(), ["gather: Ok([Ok(1), Ok(2)])"]);
+    assert_eq!(next, Ok(()));
+    assert_eq!(*seen.borrow(), ["gather: Ok([1, 2])"]);
     assert_eq!(scheduler.live_tasks(), 0);
-}
-
-#[test]
-fn a_panic_in_a_done_callback_of_a_task_cancelled_before_it_started_comes_out_of_cancel() {
-    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
-    let log = Rc::clone(&seen);
-    let outcome = virtual_scheduler().run_until_complete(move || {
-        let shared: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
-        let for_waiter = Rc::clone(&shared);
-        let waiter_log = Rc::clone(&log);
-        let waiter = spawn("waiter", move || {
-            let never = spawn("never", || ())?;
-            never
-                .future()
-                .add_done_callback(|_| panic!("never's done callback broke"));
-            *for_waiter.borrow_mut() = Some(never.clone());
-            let joined = never.join();
-            waiter_log
-                .borrow_mut()
-                .push(format!("waiter got {joined:?}"));
-            Ok::<_, SchedError>(())
-        })?;
-        yield_now()?; // waiter runs: it spawns never and joins it
-        let never = shared.borrow().clone().expect("waiter spawned never");
-        let cancel = panic_of(|| never.cancel());
-        log.borrow_mut().push(format!("cancel panicked: {cancel}"));
-        waiter.join()??;
-        // A task's own panic is still its own after that.
-        let fragile = spawn("fragile", || panic!("fragile broke"))?;
-        let joined: Result<(), SchedError> = fragile.join();
-        log.borrow_mut().push(format!("{joined:?}"));
-        Ok::<_, SchedError>(())
-    });
-    assert_eq!(outcome, Ok(Ok(())));
-    assert_eq!(
-        *seen.borrow(),
-        [
-            "cancel panicked: never's done callback broke",
-            "waiter got Err(Task(Cancelled))",
-            "Err(Task(Panicked(\"fragile broke\")))",
-        ]
-    );
 }
 
 #[test]
@@ -813,20 +822,24 @@ fn a_destructor_that_panics_while_its_task_is_cancelled_reaches_the_joiner() {
         )?;
         sleep(SECOND)?;
         brittle.cancel();
-        let broken = brittle.join();
+        let broken = said(brittle.join());
         let fine = steady.join();
         Ok::<_, SchedError>((broken, fine))
     });
     assert_eq!(
         outcome,
-        Ok(Ok((
-            Err(panicked("brittle's guard panicked in its destructor")),
-            Ok(Ok("steady done"))
-        )))
+        Ok((
+            "Err(task \"brittle\" (T1) panicked: brittle's guard panicked in its destructor)"
+                .to_string(),
+            Ok("steady done")
+        ))
     );
     assert_eq!(scheduler.take_unretrieved(), []);
     ledger.assert_each_dropped_once();
-    assert_eq!(scheduler.run_until_complete(|| 5), Ok(5));
+    assert_eq!(
+        scheduler.run_until_complete(|| Ok::<u32, SchedError>(5)),
+        Ok(5)
+    );
 }
 
 #[test]
@@ -839,27 +852,25 @@ fn a_destructor_that_panics_while_an_unjoined_task_is_cancelled_is_reported_as_u
         })?;
         sleep(SECOND)?;
         brittle.cancel();
-        sleep(SECOND)?;
-        Ok::<_, SchedError>(brittle.id())
+        sleep(SECOND)
     });
-    let Ok(Ok(id)) = outcome else {
-        panic!("the program failed: {outcome:?}");
-    };
-    let unretrieved = scheduler.take_unretrieved();
+    assert_eq!(outcome, Ok(()));
+    let unretrieved: Vec<String> = scheduler
+        .take_unretrieved()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         unretrieved,
-        [Unretrieved {
-            task: "brittle".to_string(),
-            id,
-            message: "brittle's guard panicked in its destructor".to_string(),
-        }]
+        [
+            "task \"brittle\" (T1) panicked: brittle's guard panicked in its destructor, and \
+          nobody joined it"
+        ]
     );
     assert_eq!(
-        unretrieved[0].to_string(),
-        "task brittle (T1) panicked and nobody joined it: brittle's guard panicked in its \
-         destructor"
+        scheduler.run_until_complete(|| Ok::<u32, SchedError>(5)),
+        Ok(5)
     );
-    assert_eq!(scheduler.run_until_complete(|| 5), Ok(5));
 }
 
 #[test]
@@ -870,11 +881,11 @@ fn a_destructor_that_panics_in_a_deadlocked_task_is_reported_and_the_scheduler_g
         let for_b = Rc::clone(&a_handle);
         let b = spawn("B", move || {
             let a = for_b.borrow().clone().expect("A was spawned");
-            let _ = a.join();
+            a.join()
         })?;
         let a = spawn("A", move || {
             let _guard = PanicsOnDrop("A's guard");
-            let _ = b.join();
+            b.join()
         })?;
         *a_handle.borrow_mut() = Some(a.clone());
         a.join()
@@ -888,10 +899,13 @@ fn a_destructor_that_panics_in_a_deadlocked_task_is_reported_and_the_scheduler_g
     assert_eq!(unretrieved.len(), 1, "{unretrieved:?}");
     assert_eq!(unretrieved[0].task, "A");
     assert_eq!(
-        unretrieved[0].message,
+        unretrieved[0].failure.message(),
         "A's guard panicked in its destructor"
     );
-    assert_eq!(scheduler.run_until_complete(|| 5), Ok(5));
+    assert_eq!(
+        scheduler.run_until_complete(|| Ok::<u32, SchedError>(5)),
+        Ok(5)
+    );
 }
 
 #[test]
@@ -909,19 +923,18 @@ fn a_destructor_that_panics_while_the_scheduler_is_dropped_does_not_abort() {
             sleep(SECOND)?;
             Ok::<_, SchedError>((brittle, calm))
         })
-        .unwrap()
         .unwrap();
     drop(scheduler); // the panic is printed on stderr, as an unjoined one
     assert_eq!(
-        brittle.join(),
-        Err(panicked("brittle's guard panicked in its destructor"))
+        said(brittle.join()),
+        "Err(task \"brittle\" (T1) panicked: brittle's guard panicked in its destructor)"
     );
-    assert_eq!(calm.join(), Err(cancelled()));
+    assert_eq!(calm.join(), Err(cancelled("calm")));
     ledger.assert_each_dropped_once();
 }
 
 #[test]
-fn a_destructor_that_panics_in_a_closure_that_never_ran_comes_out_of_dropping_the_scheduler() {
+fn a_destructor_that_panics_in_a_body_that_never_ran_is_that_tasks_failure() {
     let ledger = Ledger::default();
     let scheduler = virtual_scheduler();
     let book = ledger.clone();
@@ -930,27 +943,41 @@ fn a_destructor_that_panics_in_a_closure_that_never_ran_comes_out_of_dropping_th
             spawn("sleeper", holding(&book, "sleeper", || sleep(HOUR)))?;
             sleep(SECOND)
         })
-        .unwrap()
         .unwrap();
     let guard = PanicsOnDrop("never's captured guard");
-    let never = scheduler.spawn("never", move || drop(guard)).unwrap();
-    let late = scheduler
-        .spawn("late", holding(&ledger, "late", || ()))
+    let never = scheduler
+        .spawn("never", move || {
+            drop(guard);
+            Ok::<(), SchedError>(())
+        })
         .unwrap();
-    let message = panic_of(move || drop(scheduler));
-    assert_eq!(message, "never's captured guard panicked in its destructor");
-    // Every other task was cancelled all the same.
+    let late = scheduler
+        .spawn(
+            "late",
+            holding(&ledger, "late", || Ok::<(), SchedError>(())),
+        )
+        .unwrap();
+    // The body of `never` is dropped on its own stack, at its first step:
+    // the destructor's panic is that task's failure, reported as such.
+    drop(scheduler);
     ledger.assert_each_dropped_once();
-    assert_eq!(never.join(), Err(cancelled()));
-    assert_eq!(late.join(), Err(cancelled()));
+    assert_eq!(
+        said(never.join()),
+        "Err(task \"never\" (T2) panicked: never's captured guard panicked in its destructor)"
+    );
+    assert_eq!(late.join(), Err(cancelled("late")));
 
     // Tasks on this thread still own their panics afterwards.
     let next = virtual_scheduler().run_until_complete(|| {
-        let fragile = spawn("fragile", || panic!("fragile broke"))?;
-        let joined: Result<(), SchedError> = fragile.join();
-        Ok::<_, SchedError>(joined)
+        let fragile = spawn("fragile", || -> Result<(), SchedError> {
+            panic!("fragile broke")
+        })?;
+        Ok::<_, SchedError>(said(fragile.join()))
     });
-    assert_eq!(next, Ok(Ok(Err(panicked("fragile broke")))));
+    assert_eq!(
+        next,
+        Ok("Err(task \"fragile\" (T1) panicked: fragile broke)".to_string())
+    );
 }
 
 #[test]
@@ -962,18 +989,15 @@ fn a_panic_in_a_done_callback_of_a_task_cancelled_by_dropping_the_scheduler_come
     let sleeper = scheduler
         .run_until_complete(move || {
             let sleeper = spawn("sleeper", holding(&book, "sleeper", || sleep(HOUR)))?;
-            sleeper
-                .future()
-                .add_done_callback(|_| panic!("sleeper's done callback broke"));
+            sleeper.add_done_callback(|_| panic!("sleeper's done callback broke"));
             spawn("other", holding(&book, "other", || sleep(HOUR)))?;
             sleep(SECOND)?;
             Ok::<_, SchedError>(sleeper)
         })
-        .unwrap()
         .unwrap();
     let message = panic_of(move || drop(scheduler));
     assert_eq!(message, "sleeper's done callback broke");
-    assert_eq!(sleeper.join(), Err(cancelled()));
+    assert_eq!(sleeper.join(), Err(cancelled("sleeper")));
     ledger.assert_each_dropped_once();
 }
 
@@ -992,14 +1016,17 @@ fn a_scheduler_dropped_while_a_panic_unwinds_cleans_up_without_aborting() {
                 spawn("calm", holding(&book, "calm", || sleep(HOUR)))?;
                 sleep(SECOND)
             })
-            .unwrap()
             .unwrap();
         let never = PanicsOnDrop("never's captured guard");
-        scheduler.spawn("never", move || drop(never)).unwrap();
         scheduler
-            .spawn("loud", || ())
+            .spawn("never", move || {
+                drop(never);
+                Ok::<(), SchedError>(())
+            })
+            .unwrap();
+        scheduler
+            .spawn("loud", || Ok::<(), SchedError>(()))
             .unwrap()
-            .future()
             .add_done_callback(|_| panic!("loud's done callback broke"));
         // The scheduler is dropped while this panic unwinds: a second panic
         // escaping its drop would abort the process.
@@ -1007,4 +1034,147 @@ fn a_scheduler_dropped_while_a_panic_unwinds_cleans_up_without_aborting() {
     });
     assert_eq!(message, "the program's own panic");
     ledger.assert_each_dropped_once();
+}
+
+// ---- code that suspends while a task ends (issue: Reliability 2) ----
+
+/// Sleeps when it is dropped, and writes what `sleep` said in `log`.
+struct SleepsOnDrop {
+    name: &'static str,
+    log: Rc<RefCell<Vec<String>>>,
+}
+
+impl Drop for SleepsOnDrop {
+    fn drop(&mut self) {
+        let slept = sleep(SECOND);
+        let at = now().map_or_else(|error| error.to_string(), |at| format!("{at:?}"));
+        self.log
+            .borrow_mut()
+            .push(format!("{} slept: {slept:?} (now {at})", self.name));
+    }
+}
+
+#[test]
+fn a_destructor_in_the_body_of_a_never_started_task_runs_on_that_tasks_own_stack() {
+    // The canceller is not suspended: the body is dropped at the cancelled
+    // task's first step, on its own stack, where a destructor that sleeps
+    // sleeps that task (its cleanup), and a task that panics meanwhile
+    // still fails on its own.
+    let log: Rc<RefCell<Vec<String>>> = Rc::default();
+    let seen = Rc::clone(&log);
+    let outcome = virtual_scheduler().run_until_complete(move || {
+        let captured = SleepsOnDrop {
+            name: "never's captured value",
+            log: Rc::clone(&seen),
+        };
+        let never = spawn("never", move || {
+            drop(captured);
+            Ok::<(), SchedError>(())
+        })?;
+        assert!(never.cancel());
+        seen.borrow_mut().push("cancel returned".to_string());
+        let fragile = spawn("fragile", || -> Result<(), SchedError> {
+            panic!("fragile broke")
+        })?;
+        let fragile_ended = said(fragile.join());
+        let never_ended = never.join();
+        seen.borrow_mut()
+            .push(format!("fragile: {fragile_ended}; never: {never_ended:?}"));
+        Ok::<_, SchedError>(())
+    });
+    assert_eq!(outcome, Ok(()));
+    assert_eq!(
+        *log.borrow(),
+        [
+            "cancel returned",
+            "never's captured value slept: Ok(()) (now 1s)",
+            "fragile: Err(task \"fragile\" (T2) panicked: fragile broke); never: \
+             Err(TaskCancelled { task: \"never\" })",
+        ]
+    );
+}
+
+#[test]
+fn a_destructor_that_sleeps_while_the_scheduler_drops_a_never_started_task_is_refused_or_cancelled()
+{
+    let log: Rc<RefCell<Vec<String>>> = Rc::default();
+    let scheduler = virtual_scheduler();
+    let captured = SleepsOnDrop {
+        name: "never's captured value",
+        log: Rc::clone(&log),
+    };
+    let never = scheduler
+        .spawn("never", move || {
+            drop(captured);
+            Ok::<(), SchedError>(())
+        })
+        .unwrap();
+    drop(scheduler);
+    // Its first step drops the body: the sleep there is cleanup during a
+    // drop, cancelled at once.
+    assert_eq!(
+        *log.borrow(),
+        ["never's captured value slept: Err(Cancelled) (now 0ns)"]
+    );
+    assert_eq!(never.join(), Err(cancelled("never")));
+    // The thread is clean: nothing names a task any more, a fresh scheduler
+    // catches its tasks' panics, and a generator's suspension is refused
+    // rather than reaching a yielder of a task that is gone.
+    assert_eq!(
+        sleep(SECOND),
+        Err(SchedError::NotInTask { operation: "sleep" })
+    );
+    let mut generator = Generator::<(), Result<(), SchedError>, ()>::new(|yielder, ()| {
+        yielder.suspend(yield_now());
+    });
+    assert_eq!(
+        generator.resume(()),
+        Ok(GeneratorState::Yielded(Err(SchedError::NotInTask {
+            operation: "yield_now"
+        })))
+    );
+    let next = virtual_scheduler().run_until_complete(|| {
+        let fragile = spawn("fragile", || -> Result<(), SchedError> {
+            panic!("fragile broke")
+        })?;
+        Ok::<_, SchedError>(said(fragile.join()))
+    });
+    assert_eq!(
+        next,
+        Ok("Err(task \"fragile\" (T1) panicked: fragile broke)".to_string())
+    );
+}
+
+#[test]
+fn a_done_callback_cannot_suspend_and_a_joiner_in_that_pass_retrieves_the_failure_once() {
+    let scheduler = virtual_scheduler();
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let log = Rc::clone(&seen);
+    let outcome = scheduler.run_until_complete(move || {
+        let failing = spawn("failing", || -> Result<(), SchedError> { panic!("boom") })?;
+        let callback_log = Rc::clone(&log);
+        failing.add_done_callback(move |task| {
+            callback_log
+                .borrow_mut()
+                .push(format!("callback: sleep says {:?}", sleep(SECOND)));
+            callback_log.borrow_mut().push(format!(
+                "callback: failure {:?}",
+                task.failure().map(|f| f.message())
+            ));
+        });
+        let joined = said(failing.join());
+        log.borrow_mut().push(format!("main: {joined}"));
+        yield_now()?;
+        Ok::<_, SchedError>(())
+    });
+    assert_eq!(outcome, Ok(()));
+    assert_eq!(
+        *seen.borrow(),
+        [
+            "callback: sleep says Err(InCallback { operation: \"sleep\" })",
+            "callback: failure Some(\"boom\")",
+            "main: Err(task \"failing\" (T1) panicked: boom)",
+        ]
+    );
+    assert_eq!(scheduler.take_unretrieved(), [], "retrieved, and only once");
 }

@@ -35,6 +35,7 @@ use yieldpoint::ch05_event_loop::{self as ch05, EventLoop, LoopError};
 use yieldpoint::ch06_scheduler::{
     Clock, JoinHandle, SchedError, Scheduler, Unretrieved, sleep, spawn,
 };
+use yieldpoint::ch07_combinators::{gather, wait_for};
 
 const SECOND: Duration = Duration::from_secs(1);
 
@@ -92,6 +93,10 @@ const ROWS: &[Row] = &[
         provoke: || spawn_outside_a_task().to_string(),
     },
     Row {
+        test: "sleeping_in_a_done_callback_says_in_callback",
+        provoke: || sleep_in_a_done_callback().to_string(),
+    },
+    Row {
         test: "starting_a_scheduler_inside_a_running_one_says_nested_loop",
         provoke: || start_a_nested_scheduler().to_string(),
     },
@@ -100,8 +105,16 @@ const ROWS: &[Row] = &[
         provoke: || join_a_foreign_task().to_string(),
     },
     Row {
+        test: "waiting_for_a_task_of_another_scheduler_says_foreign_task",
+        provoke: || wait_for_a_foreign_task().to_string(),
+    },
+    Row {
         test: "a_task_joining_itself_says_join_self",
         provoke: || join_self().to_string(),
+    },
+    Row {
+        test: "gathering_the_callers_own_task_says_join_self",
+        provoke: || gather_self().to_string(),
     },
     Row {
         test: "a_cycle_of_joins_is_a_deadlock_naming_who_waits_for_whom",
@@ -112,12 +125,12 @@ const ROWS: &[Row] = &[
         provoke: || sleep_while_unwinding().to_string(),
     },
     Row {
-        test: "joining_a_task_that_panicked_gives_its_panic",
+        test: "joining_a_task_that_panicked_gives_its_failure",
         provoke: || join_a_panicked_task().to_string(),
     },
     Row {
-        test: "a_panic_nobody_joins_is_reported_naming_the_task",
-        provoke: || unjoined_panic().to_string(),
+        test: "a_failure_nobody_joins_is_reported_naming_the_task",
+        provoke: || unjoined_failure().to_string(),
     },
     Row {
         test: "dropping_a_scheduler_with_tasks_pending_cancels_them_and_runs_their_destructors",
@@ -127,10 +140,15 @@ const ROWS: &[Row] = &[
         test: "the_os_refusing_a_stack_says_stack_refused",
         provoke: || refused_stack().to_string(),
     },
+    Row {
+        test: "running_out_of_memory_mappings_says_how_many_there_are_and_what_helps",
+        provoke: mapping_limit_message,
+    },
 ];
 
 /// Tests in this file that are not catalogue rows.
 const NOT_ROWS: &[&str] = &[
+    "child_spawns_until_the_mappings_run_out",
     "every_test_in_this_file_is_a_row_of_the_catalogue",
     "the_readme_table_matches_what_each_misuse_really_produces",
 ];
@@ -359,7 +377,7 @@ fn sleeping_outside_a_task_says_not_in_task() {
 }
 
 fn spawn_outside_a_task() -> SchedError {
-    spawn("stray", || ()).unwrap_err()
+    spawn("stray", || Ok::<(), SchedError>(())).unwrap_err()
 }
 
 #[test]
@@ -373,9 +391,37 @@ fn spawning_outside_a_task_says_not_in_task() {
     );
 }
 
+fn sleep_in_a_done_callback() -> SchedError {
+    let seen: Rc<RefCell<Option<SchedError>>> = Rc::default();
+    let record = Rc::clone(&seen);
+    let outcome = virtual_scheduler().run_until_complete(move || {
+        let quick = spawn("quick", || Ok::<(), SchedError>(()))?;
+        quick.add_done_callback(move |_| {
+            *record.borrow_mut() = sleep(SECOND).err();
+        });
+        quick.join()?;
+        sleep(SECOND)
+    });
+    assert_eq!(outcome, Ok(()));
+    seen.borrow_mut().take().expect("the callback ran")
+}
+
+#[test]
+fn sleeping_in_a_done_callback_says_in_callback() {
+    let error = sleep_in_a_done_callback();
+    assert_eq!(error, SchedError::InCallback { operation: "sleep" });
+    assert_eq!(
+        error.to_string(),
+        "sleep() was called from a callback (a done callback, or one given to call_soon or \
+         call_later); a callback runs to its end on the scheduler's own stack and cannot \
+         wait, so spawn a task from the callback to do the waiting"
+    );
+}
+
 fn start_a_nested_scheduler() -> SchedError {
-    let outcome =
-        virtual_scheduler().run_until_complete(|| virtual_scheduler().run_until_complete(|| 1));
+    let outcome = virtual_scheduler().run_until_complete(|| {
+        Ok::<_, SchedError>(virtual_scheduler().run_until_complete(|| Ok::<u32, SchedError>(1)))
+    });
     outcome.unwrap().unwrap_err()
 }
 
@@ -392,8 +438,11 @@ fn starting_a_scheduler_inside_a_running_one_says_nested_loop() {
 
 fn join_a_foreign_task() -> SchedError {
     let elsewhere = virtual_scheduler();
-    let stranger = elsewhere.spawn("stranger", || 1).unwrap();
-    let outcome = virtual_scheduler().run_until_complete(move || stranger.join());
+    let stranger = elsewhere
+        .spawn("stranger", || Ok::<u32, SchedError>(1))
+        .unwrap();
+    let outcome =
+        virtual_scheduler().run_until_complete(move || Ok::<_, SchedError>(stranger.join()));
     outcome.unwrap().unwrap_err()
 }
 
@@ -408,26 +457,53 @@ fn joining_a_task_of_another_scheduler_says_foreign_task() {
     );
     assert_eq!(
         error.to_string(),
-        "task \"stranger\" belongs to another scheduler; a task can only join tasks of the \
-         scheduler it runs on"
+        "task \"stranger\" belongs to another scheduler; a task can only wait for tasks of \
+         the scheduler it runs on"
+    );
+}
+
+fn wait_for_a_foreign_task() -> SchedError {
+    let elsewhere = virtual_scheduler();
+    let stranger = elsewhere
+        .spawn("stranger", || Ok::<u32, SchedError>(1))
+        .unwrap();
+    let outcome = virtual_scheduler()
+        .run_until_complete(move || Ok::<_, SchedError>(wait_for(&stranger, SECOND)));
+    let error = outcome.unwrap().unwrap_err();
+    drop(elsewhere);
+    error
+}
+
+#[test]
+fn waiting_for_a_task_of_another_scheduler_says_foreign_task() {
+    let error = wait_for_a_foreign_task();
+    assert_eq!(
+        error,
+        SchedError::ForeignTask {
+            task: String::from("stranger"),
+        }
     );
 }
 
 /// Where a task finds its own handle.
-type OwnHandle = Rc<RefCell<Option<JoinHandle<Result<(), SchedError>>>>>;
+type OwnHandle = Rc<RefCell<Option<JoinHandle<()>>>>;
 
 fn join_self() -> SchedError {
-    let outcome = virtual_scheduler().run_until_complete(|| {
+    let seen: Rc<RefCell<Option<SchedError>>> = Rc::default();
+    let record = Rc::clone(&seen);
+    let outcome = virtual_scheduler().run_until_complete(move || {
         let own: OwnHandle = Rc::default();
         let inside = Rc::clone(&own);
         let selfish = spawn("selfish", move || {
             let me = inside.borrow().clone().expect("set before it runs");
-            me.join()?
+            *record.borrow_mut() = me.join().err();
+            Ok::<(), SchedError>(())
         })?;
         *own.borrow_mut() = Some(selfish.clone());
         selfish.join()
     });
-    outcome.unwrap().unwrap().unwrap_err()
+    assert_eq!(outcome, Ok(()));
+    seen.borrow_mut().take().expect("the join was refused")
 }
 
 #[test]
@@ -441,22 +517,51 @@ fn a_task_joining_itself_says_join_self() {
     );
     assert_eq!(
         error.to_string(),
-        "task \"selfish\" tried to join itself, which would wait forever; join another task"
+        "task \"selfish\" tried to wait for itself, which would wait forever; wait for another \
+         task"
+    );
+}
+
+fn gather_self() -> SchedError {
+    let seen: Rc<RefCell<Option<SchedError>>> = Rc::default();
+    let record = Rc::clone(&seen);
+    let outcome = virtual_scheduler().run_until_complete(move || {
+        let own: OwnHandle = Rc::default();
+        let inside = Rc::clone(&own);
+        let selfish = spawn("selfish", move || {
+            let me = inside.borrow().clone().expect("set before it runs");
+            let other = spawn("other", || Ok::<(), SchedError>(()))?;
+            *record.borrow_mut() = gather(&[other.clone(), me]).err();
+            other.join()
+        })?;
+        *own.borrow_mut() = Some(selfish.clone());
+        selfish.join()
+    });
+    assert_eq!(outcome, Ok(()));
+    seen.borrow_mut().take().expect("gather was refused")
+}
+
+#[test]
+fn gathering_the_callers_own_task_says_join_self() {
+    let error = gather_self();
+    assert_eq!(
+        error,
+        SchedError::JoinSelf {
+            task: String::from("selfish"),
+        }
     );
 }
 
 fn join_in_a_cycle() -> SchedError {
     let outcome = virtual_scheduler().run_until_complete(|| {
         // B needs A's handle, which exists only once A is spawned.
-        let a_handle: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
+        let a_handle: OwnHandle = Rc::default();
         let for_b = Rc::clone(&a_handle);
         let b = spawn("B", move || {
             let a = for_b.borrow().clone().expect("A was spawned");
-            let _ = a.join();
+            a.join()
         })?;
-        let a = spawn("A", move || {
-            let _ = b.join();
-        })?;
+        let a = spawn("A", move || b.join())?;
         *a_handle.borrow_mut() = Some(a.clone());
         a.join()
     });
@@ -485,18 +590,16 @@ fn sleep_while_unwinding() -> SchedError {
     let seen: Rc<RefCell<Option<Result<(), SchedError>>>> = Rc::default();
     let in_task = Rc::clone(&seen);
     let outcome = virtual_scheduler().run_until_complete(move || {
-        let doomed = spawn("doomed", move || {
+        let doomed = spawn("doomed", move || -> Result<(), SchedError> {
             let _cleanup = SleepsOnDrop(in_task);
             panic!("doomed gives up");
         })?;
-        let joined: Result<(), SchedError> = doomed.join();
-        Ok::<_, SchedError>(joined)
+        Ok::<_, SchedError>(doomed.join())
     });
+    let joined = outcome.unwrap().unwrap_err();
     assert_eq!(
-        outcome,
-        Ok(Ok(Err(SchedError::Task(FutureError::Panicked(
-            String::from("doomed gives up")
-        )))))
+        joined.to_string(),
+        "task \"doomed\" (T1) panicked: doomed gives up"
     );
     let slept = seen.borrow_mut().take();
     slept.expect("the destructor ran").unwrap_err()
@@ -509,50 +612,49 @@ fn sleeping_in_a_destructor_while_its_task_panics_says_unwinding() {
     assert_eq!(
         error.to_string(),
         "sleep() was called while the task is unwinding (a destructor running during a panic \
-         or a cancellation); a task cannot suspend then, so do the waiting before the value is \
-         dropped"
+         or a forced shutdown); a task cannot suspend then, so do the waiting before the value \
+         is dropped"
     );
 }
 
 fn join_a_panicked_task() -> SchedError {
     let outcome = virtual_scheduler().run_until_complete(|| {
-        let worker = spawn("worker", || -> u32 { panic!("boom") })?;
-        worker.join()
+        let worker = spawn("worker", || -> Result<u32, SchedError> { panic!("boom") })?;
+        Ok::<_, SchedError>(worker.join())
     });
     outcome.unwrap().unwrap_err()
 }
 
 #[test]
-fn joining_a_task_that_panicked_gives_its_panic() {
+fn joining_a_task_that_panicked_gives_its_failure() {
     let error = join_a_panicked_task();
-    assert_eq!(
-        error,
-        SchedError::Task(FutureError::Panicked(String::from("boom")))
-    );
-    assert_eq!(error.to_string(), "the task panicked: boom");
+    let failure = error.failure().expect("a failure");
+    assert!(failure.is_panic());
+    assert_eq!(failure.message(), "boom");
+    assert_eq!(error.to_string(), "task \"worker\" (T1) panicked: boom");
 }
 
-fn unjoined_panic() -> Unretrieved {
+fn unjoined_failure() -> Unretrieved {
     let scheduler = virtual_scheduler();
     let outcome = scheduler.run_until_complete(|| {
-        spawn("worker", || -> u32 { panic!("boom") })?;
+        spawn("worker", || -> Result<u32, SchedError> { panic!("boom") })?;
         sleep(SECOND)
     });
-    assert_eq!(outcome, Ok(Ok(())));
+    assert_eq!(outcome, Ok(()));
     let mut unretrieved = scheduler.take_unretrieved();
     assert_eq!(unretrieved.len(), 1, "{unretrieved:?}");
     unretrieved.remove(0)
 }
 
 #[test]
-fn a_panic_nobody_joins_is_reported_naming_the_task() {
-    let failure = unjoined_panic();
+fn a_failure_nobody_joins_is_reported_naming_the_task() {
+    let failure = unjoined_failure();
     assert_eq!(failure.task, "worker");
     assert_eq!(failure.id.number(), 1);
-    assert_eq!(failure.message, "boom");
+    assert_eq!(failure.failure.message(), "boom");
     assert_eq!(
         failure.to_string(),
-        "task worker (T1) panicked and nobody joined it: boom"
+        "task \"worker\" (T1) panicked: boom, and nobody joined it"
     );
 }
 
@@ -571,7 +673,6 @@ fn drop_a_busy_scheduler() -> (SchedError, u32) {
             sleep(SECOND)?;
             Ok::<_, SchedError>(sleeper)
         })
-        .unwrap()
         .unwrap();
     assert_eq!(drops.get(), 0, "still asleep");
     drop(scheduler);
@@ -581,10 +682,15 @@ fn drop_a_busy_scheduler() -> (SchedError, u32) {
 #[test]
 fn dropping_a_scheduler_with_tasks_pending_cancels_them_and_runs_their_destructors() {
     let (error, drops) = drop_a_busy_scheduler();
-    assert_eq!(error, SchedError::Task(FutureError::Cancelled));
+    assert_eq!(
+        error,
+        SchedError::TaskCancelled {
+            task: String::from("sleeper")
+        }
+    );
     assert_eq!(
         error.to_string(),
-        "the future was cancelled, so it has no result"
+        "the task \"sleeper\" you waited for was cancelled"
     );
     assert_eq!(drops, 1, "the value on the sleeper's stack, once");
 }
@@ -596,7 +702,9 @@ const ABSURD_STACK: usize = 1 << 62;
 
 fn refused_stack() -> SchedError {
     let scheduler = virtual_scheduler().with_stack_size(ABSURD_STACK);
-    scheduler.run_until_complete(|| ()).unwrap_err()
+    scheduler
+        .run_until_complete(|| Ok::<(), SchedError>(()))
+        .unwrap_err()
 }
 
 #[test]
@@ -606,22 +714,105 @@ fn the_os_refusing_a_stack_says_stack_refused() {
         panic!("expected StackRefused, got {error:?}");
     };
     assert_eq!(*size, ABSURD_STACK);
-    // The OS's own words: Linux says ENOMEM ("Cannot allocate memory (os
-    // error 12)"); under valgrind, which checks the size itself, EINVAL.
+    // The OS's own words come last: Linux says ENOMEM ("Cannot allocate
+    // memory (os error 12)"); under valgrind, which checks the size itself,
+    // EINVAL.
+    let advice = "the OS is out of memory or address space for it (see ulimit -v) with 0 \
+                  tasks alive; ask for smaller stacks (Scheduler::with_stack_size) or keep \
+                  fewer tasks alive at once. (the OS said: ";
     assert!(
-        reason == "Cannot allocate memory (os error 12)"
-            || reason == "Invalid argument (os error 22)",
+        reason == &format!("{advice}Cannot allocate memory (os error 12))")
+            || reason == &format!("{advice}Invalid argument (os error 22))"),
         "{reason}"
     );
     assert_eq!(
         error.to_string(),
-        format!(
-            "no 4611686018427387904-byte stack for a new task: each task stack costs two \
-             memory mappings (a guard page and the stack), and Linux allows 65,530 per process \
-             by default (vm.max_map_count), about 32,000 live stacks; the process's \
-             address-space or memory limit can refuse it too. Run fewer tasks at once, ask for \
-             a smaller stack size (with_stack_size), or raise the limit. The OS said: {reason}"
-        )
+        format!("no 4611686018427387904-byte stack for a new task: {reason}")
+    );
+}
+
+/// Runs the ignored test `name` of this binary in a child process, for the
+/// misuses that must not share a process with the other tests.
+fn run_child(name: &str) -> std::process::Output {
+    std::process::Command::new(std::env::current_exe().expect("the test binary's path"))
+        .args([
+            "--ignored",
+            "--exact",
+            name,
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("YIELDPOINT_MISUSE_CHILD", "1")
+        .output()
+        .expect("the test binary runs again")
+}
+
+#[test]
+#[ignore = "uses up the process's memory mappings; started in a child process by the test below"]
+fn child_spawns_until_the_mappings_run_out() {
+    if std::env::var_os("YIELDPOINT_MISUSE_CHILD").is_none() {
+        eprintln!("this test only runs when a test in tests/misuse.rs starts it");
+        return;
+    }
+    // Small stacks: at the mapping limit their size does not matter.
+    let scheduler = virtual_scheduler().with_stack_size(16 * 1024);
+    let outcome = scheduler.run_until_complete(|| {
+        let mut sleepers = Vec::new();
+        loop {
+            match spawn("sleeper", || sleep(SECOND)) {
+                Ok(sleeper) => sleepers.push(sleeper),
+                Err(error) => return Ok::<_, SchedError>((sleepers.len(), error)),
+            }
+        }
+    });
+    let (alive, error) = outcome.expect("main returns the refusal");
+    println!("spawned {alive}");
+    println!("{error}");
+}
+
+/// What the child that uses up the mappings printed: the refusal.
+fn mapping_limit_message() -> String {
+    let output = run_child("child_spawns_until_the_mappings_run_out");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .lines()
+        .find(|line| line.starts_with("no "))
+        .unwrap_or_else(|| panic!("no refusal printed:\n{stdout}"))
+        .to_string()
+}
+
+#[test]
+fn running_out_of_memory_mappings_says_how_many_there_are_and_what_helps() {
+    let limit: usize = std::fs::read_to_string("/proc/sys/vm/max_map_count")
+        .ok()
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(0);
+    if limit == 0 || limit > 200_000 {
+        // A machine with a raised limit would need hundreds of thousands of
+        // tasks to reach it; the message is checked by unit tests of
+        // `refusal_advice` there.
+        eprintln!("vm.max_map_count is {limit}: not reached in a test");
+        return;
+    }
+    let message = mapping_limit_message();
+    assert!(
+        message.starts_with("no 16384-byte stack for a new task: the process has "),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!(
+            "memory mappings, and Linux allows {limit} (vm.max_map_count); every task's stack \
+             takes two (the stack and its guard page), whatever its size, so with "
+        )),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            " tasks alive no more fit. Keep fewer tasks alive at once (finished ones give \
+             their stacks back), or raise the limit: sudo sysctl -w vm.max_map_count=262144. \
+             (the OS said: "
+        ),
+        "{message}"
     );
 }
 

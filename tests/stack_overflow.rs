@@ -57,9 +57,11 @@ fn child_overflows_in_a_task() {
         .run_until_complete(|| {
             let calm =
                 ch06::spawn("calm", || ch06::sleep(Duration::from_secs(1))).expect("a stack");
-            let deep = ch06::spawn("deep recursion", || recurse(0)).expect("a stack");
+            let deep = ch06::spawn("deep recursion", || Ok::<u64, ch06::SchedError>(recurse(0)))
+                .expect("a stack");
             let _ = deep.join();
             let _ = calm.join();
+            Ok::<(), ch06::SchedError>(())
         })
         .expect("never reached: the task overflows");
     println!("still alive after the overflow");
@@ -102,13 +104,17 @@ fn child_overflows_on_a_plain_thread() {
     // A scheduler has run on this thread (so the handler is installed), but
     // the overflow happens outside any task: it is not ours to report.
     let scheduler = Scheduler::new(Clock::Virtual);
-    scheduler.run_until_complete(|| ()).expect("main finishes");
+    scheduler
+        .run_until_complete(|| Ok::<(), ch06::SchedError>(()))
+        .expect("main finishes");
     std::thread::Builder::new()
         .name("plain".to_string())
         .stack_size(128 * 1024)
         .spawn(|| {
             let scheduler = Scheduler::new(Clock::Virtual);
-            scheduler.run_until_complete(|| ()).expect("main finishes");
+            scheduler
+                .run_until_complete(|| Ok::<(), ch06::SchedError>(()))
+                .expect("main finishes");
             recurse(0)
         })
         .expect("a thread")
@@ -139,7 +145,7 @@ fn a_task_that_stays_within_its_stack_runs_normally_after_the_handler_is_install
                 let frame = black_box([n; 16]);
                 if n == 0 { 0 } else { bounded(n - 1) + frame[0] }
             }
-            bounded(black_box(100))
+            Ok::<u64, ch06::SchedError>(bounded(black_box(100)))
         })
         .expect("main finishes");
     assert_eq!(sum, 5050);

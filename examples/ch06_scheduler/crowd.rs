@@ -173,6 +173,8 @@ impl fmt::Display for Stopped {
     }
 }
 
+impl std::error::Error for Stopped {}
+
 impl From<SchedError> for Stopped {
     fn from(error: SchedError) -> Self {
         Stopped::Run(error)
@@ -211,10 +213,10 @@ fn crowd_main(sleeps: Vec<Duration>) -> Result<Crowd, Stopped> {
     let spawned_in = started.elapsed();
     let mut main_resumes = 2;
     for handle in &handles {
-        if !handle.is_finished() {
+        if !handle.done() {
             main_resumes += 1; // join suspends once, until that task is done
         }
-        handle.join()??;
+        handle.join()?;
     }
     Ok(Crowd {
         asleep,
@@ -243,7 +245,7 @@ fn part(clock: Clock, tasks: usize, max_ms: u64, seed: u64) -> Result<Report, St
     // them and gives their stacks back to the OS.
     let (end, resumes) = (scheduler.now(), scheduler.resumes());
     drop(scheduler);
-    let crowd = crowd??;
+    let crowd = crowd?;
     Ok(Report {
         tasks,
         longest,

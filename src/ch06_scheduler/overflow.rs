@@ -51,7 +51,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Once, OnceLock};
 
-use super::{CURRENT, Current};
+use super::current::{CURRENT, Current};
 
 thread_local! {
     /// Whether the handler is installed and this thread's alternate signal
@@ -72,7 +72,7 @@ const SIGNALS: [libc::c_int; 2] = [libc::SIGSEGV, libc::SIGBUS];
 /// Installs the handler, once per process, and gives this thread an
 /// alternate signal stack if it has none. Cheap after the first call on a
 /// thread.
-pub(crate) fn prepare() {
+pub(super) fn prepare() {
     if !READY.with(Cell::get) {
         INSTALL.call_once(install);
         ensure_alt_stack();

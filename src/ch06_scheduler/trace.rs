@@ -35,7 +35,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use super::{TaskId, Wait};
+use super::{Shared, TaskId, Wait};
 
 /// One thing the scheduler did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,31 +62,41 @@ pub enum EventKind {
     Resumed,
     /// The task suspended, waiting for this.
     Suspended(Wait),
-    /// The task became ready: its timer fired (`by: None`) or the task it
-    /// joined finished.
-    Woken {
-        /// The task whose end woke it.
-        by: Option<TaskId>,
-    },
+    /// The task became ready: see [`Cause`].
+    Woken(Cause),
     /// Nothing was ready: the scheduler waited until this time.
     Idle {
         /// The deadline it waited for.
         until: Duration,
     },
-    /// The task was cancelled: dropped before it ever ran (`started:
-    /// false`), or handed a cancellation to deliver at its next resume.
+    /// The task was asked to stop: before it ever ran (`started: false`),
+    /// or after (see chapter 7 for what that does, by where it waits).
     Cancelled {
         /// Whether it had started.
         started: bool,
     },
-    /// The task finished; `panicked` holds the panic message if it panicked,
-    /// and `cancelled` says whether it ended by a cancellation.
+    /// The task ended: done (its body returned a value), or cancelled.
     Done {
-        /// The panic message, if any.
-        panicked: Option<String>,
-        /// Whether a cancellation was delivered to it.
+        /// Whether it ended cancelled.
         cancelled: bool,
     },
+    /// The task failed: it panicked, or its body returned an error.
+    Failed {
+        /// The failure, in words.
+        message: String,
+    },
+}
+
+/// Why a waiting task became ready, in an [`EventKind::Woken`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// Its timer fired: its sleep, or its park's deadline, is over.
+    Timer,
+    /// The task it joined ended.
+    Joined(TaskId),
+    /// Its [`Waker`](super::Waker) was called: by a task, or by a callback
+    /// (`None`).
+    Waker(Option<TaskId>),
 }
 
 /// Every event a scheduler recorded, in order.
@@ -146,23 +156,18 @@ impl Trace {
             EventKind::Suspended(Wait::Task(target)) => {
                 format!("| joins {}", Self::name(tasks, *target))
             }
-            EventKind::Woken { by: None } => "* timer fires".to_string(),
-            EventKind::Woken { by: Some(by) } => format!("* {} is done", Self::name(tasks, *by)),
+            EventKind::Woken(Cause::Timer) => "* timer fires".to_string(),
+            EventKind::Woken(Cause::Joined(by)) => format!("* {} is done", Self::name(tasks, *by)),
+            EventKind::Woken(Cause::Waker(Some(by))) => {
+                format!("* woken by {}", Self::name(tasks, *by))
+            }
+            EventKind::Woken(Cause::Waker(None)) => "* woken by a callback".to_string(),
             EventKind::Idle { until } => format!("(idle until {})", seconds(*until)),
-            EventKind::Cancelled { started: false } => "x cancelled, never ran".to_string(),
+            EventKind::Cancelled { started: false } => "x cancelled before it ran".to_string(),
             EventKind::Cancelled { started: true } => "x cancel requested".to_string(),
-            EventKind::Done {
-                panicked: None,
-                cancelled: false,
-            } => "= done".to_string(),
-            EventKind::Done {
-                panicked: None,
-                cancelled: true,
-            } => "= cancelled".to_string(),
-            EventKind::Done {
-                panicked: Some(message),
-                ..
-            } => format!("= panicked: {message}"),
+            EventKind::Done { cancelled: false } => "= done".to_string(),
+            EventKind::Done { cancelled: true } => "= cancelled".to_string(),
+            EventKind::Failed { message } => format!("= {message}"),
         }
     }
 
@@ -239,7 +244,7 @@ impl Trace {
     pub fn chrome_json(&self) -> String {
         let tasks = self.tasks();
         let micros = |at: Duration| at.as_micros();
-        let tid = |id: TaskId| u64::from(id.number()) + 1;
+        let tid = |id: TaskId| id.number() + 1;
         let mut records = vec![
             r#"{"name":"thread_name","ph":"M","pid":1,"tid":0,"args":{"name":"scheduler"}}"#
                 .to_string(),
@@ -259,7 +264,10 @@ impl Trace {
             let label = escape(label.trim_start_matches(['>', '|', '*', '=', ' ']));
             match (&event.kind, event.task) {
                 (EventKind::Resumed, Some(id)) => running.push((id, event.at)),
-                (EventKind::Suspended(_) | EventKind::Done { .. }, Some(id)) => {
+                (
+                    EventKind::Suspended(_) | EventKind::Done { .. } | EventKind::Failed { .. },
+                    Some(id),
+                ) => {
                     if let Some(at) = running.iter().position(|(task, _)| *task == id) {
                         let (_, start) = running.remove(at);
                         let duration = micros(event.at.saturating_sub(start)).max(1);
@@ -307,4 +315,26 @@ fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+impl Shared {
+    /// Adds an event to the trace, if the scheduler records one. When it
+    /// does not, this is one branch, inlined where it is called.
+    #[inline(always)]
+    pub(super) fn record(&self, task: Option<TaskId>, kind: impl FnOnce() -> EventKind) {
+        if self.tracing.get() {
+            self.push_event(task, kind());
+        }
+    }
+
+    /// The part of [`record`](Self::record) that runs only when tracing:
+    /// kept out of line, so the switch's code stays small.
+    #[cold]
+    #[inline(never)]
+    fn push_event(&self, task: Option<TaskId>, kind: EventKind) {
+        let at = self.now();
+        if let Some(trace) = self.trace.borrow_mut().as_mut() {
+            trace.events.push(Event { at, task, kind });
+        }
+    }
 }

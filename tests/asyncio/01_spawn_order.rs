@@ -21,10 +21,10 @@ fn main() -> Result<(), SchedError> {
     say("main", "created T2");
     let t3 = spawn("T3", || worker("T3"))?;
     say("main", "created T3, still running");
-    t1.join()??;
+    t1.join()?;
     say("main", "T1 is done");
-    t2.join()??;
-    t3.join()??;
+    t2.join()?;
+    t3.join()?;
     say("main", "end");
     Ok(())
 }

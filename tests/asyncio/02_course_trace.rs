@@ -20,9 +20,9 @@ fn main() -> Result<(), SchedError> {
     let t3 = spawn("T3", || job("T3", 0))?;
     let t2 = spawn("T2", || job("T2", 0))?;
     say("main", "middle");
-    t1.join()??;
-    t3.join()??;
-    t2.join()??;
+    t1.join()?;
+    t3.join()?;
+    t2.join()?;
     say("main", "end");
     Ok(())
 }

@@ -26,7 +26,7 @@ fn main() -> Result<(), SchedError> {
     say("main", "created X, awaits coroutine Y");
     let value = y()?;
     say("main", format!("Y returned {value}"));
-    let value = task_x.join()??;
+    let value = task_x.join()?;
     say("main", format!("X returned {value}"));
     Ok(())
 }

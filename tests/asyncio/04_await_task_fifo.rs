@@ -14,9 +14,9 @@ fn main() -> Result<(), SchedError> {
     let task_x = spawn("X", || job("X"))?;
     let task_y = spawn("Y", || job("Y"))?;
     say("main", "created X and Y, awaits Y");
-    let value = task_y.join()??;
+    let value = task_y.join()?;
     say("main", format!("Y returned {value}"));
-    let value = task_x.join()??;
+    let value = task_x.join()?;
     say("main", format!("X returned {value}"));
     Ok(())
 }

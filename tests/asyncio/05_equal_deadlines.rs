@@ -27,7 +27,7 @@ fn main() -> Result<(), SchedError> {
     sleep(2 * UNIT)?;
     say("main", "wakes");
     for task in [late, first, second, third] {
-        task.join()??;
+        task.join()?;
     }
     say("main", "every sleeper woke");
     Ok(())

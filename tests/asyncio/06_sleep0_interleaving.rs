@@ -19,10 +19,10 @@ fn main() -> Result<(), SchedError> {
     let a = spawn("A", || stepper("A", 3))?;
     let b = spawn("B", || stepper("B", 1))?;
     let c = spawn("C", || stepper("C", 4))?;
-    a.join()??;
+    a.join()?;
     say("main", "A is done");
-    b.join()??;
-    c.join()??;
+    b.join()?;
+    c.join()?;
     say("main", "end");
     Ok(())
 }

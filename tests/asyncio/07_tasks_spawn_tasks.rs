@@ -14,7 +14,7 @@ fn child(name: &str) -> Result<(), SchedError> {
     say(name, "starts, creates a grandchild");
     let grandchild_name = format!("{name}.1");
     let task = spawn("grandchild", move || grandchild(&grandchild_name))?;
-    task.join()??;
+    task.join()?;
     say(name, "its grandchild is done");
     Ok(())
 }
@@ -25,8 +25,8 @@ fn parent(name: &str) -> Result<(), SchedError> {
     let first = spawn("child", move || child(&name_1))?;
     let second = spawn("child", move || child(&name_2))?;
     say(name, "created its children");
-    first.join()??;
-    second.join()??;
+    first.join()?;
+    second.join()?;
     say(name, "its children are done");
     Ok(())
 }
@@ -34,9 +34,9 @@ fn parent(name: &str) -> Result<(), SchedError> {
 fn main() -> Result<(), SchedError> {
     let p1 = spawn("P1", || parent("P1"))?;
     let p2 = spawn("P2", || parent("P2"))?;
-    p1.join()??;
+    p1.join()?;
     say("main", "P1 is done");
-    p2.join()??;
+    p2.join()?;
     say("main", "end");
     Ok(())
 }

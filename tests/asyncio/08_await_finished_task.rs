@@ -22,16 +22,16 @@ fn main() -> Result<(), SchedError> {
     sleep(Duration::ZERO)?; // quick runs and finishes
     say(
         "main",
-        if q.is_finished() {
+        if q.done() {
             "quick is done"
         } else {
             "quick is pending"
         },
     );
     let b = spawn("bystander", bystander)?; // ready, queued behind nobody
-    let value = q.join()??; // already done: no suspension, so bystander must wait
+    let value = q.join()?; // already done: no suspension, so bystander must wait
     say("main", format!("got {value} before bystander ran"));
-    b.join()??;
+    b.join()?;
     say("main", "end");
     Ok(())
 }

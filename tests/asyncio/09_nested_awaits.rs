@@ -22,7 +22,7 @@ fn inner() -> Result<u32, SchedError> {
 fn outer() -> Result<u32, SchedError> {
     say("outer", "creates task inner and awaits it");
     let task = spawn("inner", inner)?;
-    let value = task.join()??;
+    let value = task.join()?;
     say("outer", format!("returns {}", value + 100));
     Ok(value + 100)
 }
@@ -40,7 +40,7 @@ fn main() -> Result<(), SchedError> {
     say("main", "awaits coroutine outer");
     let value = outer()?;
     say("main", format!("got {value}"));
-    t.join()??;
+    t.join()?;
     Ok(())
 }
 

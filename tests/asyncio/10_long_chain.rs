@@ -13,7 +13,7 @@ fn link(k: u32) -> Result<u32, SchedError> {
         return Ok(1);
     }
     let task = spawn(&format!("link {}", k + 1), move || link(k + 1))?;
-    Ok(task.join()?? + 1)
+    Ok(task.join()? + 1)
 }
 
 fn ticker() -> Result<(), SchedError> {
@@ -28,9 +28,9 @@ fn ticker() -> Result<(), SchedError> {
 fn main() -> Result<(), SchedError> {
     let t = spawn("ticker", ticker)?;
     let first = spawn("link 0", || link(0))?;
-    let value = first.join()??;
+    let value = first.join()?;
     say("main", format!("got {value}"));
-    t.join()??;
+    t.join()?;
     Ok(())
 }
 

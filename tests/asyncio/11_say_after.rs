@@ -20,8 +20,8 @@ fn main() -> Result<(), SchedError> {
     say("main", "concurrent: create both tasks, then await them");
     let hello = spawn("hello", || say_after(1, "hello"))?;
     let world = spawn("world", || say_after(2, "world"))?;
-    hello.join()??;
-    world.join()??;
+    hello.join()?;
+    world.join()?;
     say("main", "concurrent done");
     Ok(())
 }

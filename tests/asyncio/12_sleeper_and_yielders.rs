@@ -26,10 +26,10 @@ fn main() -> Result<(), SchedError> {
     let s = spawn("sleeper", sleeper)?;
     let a = spawn("A", || yielder("A"))?;
     let b = spawn("B", || yielder("B"))?;
-    s.join()??;
+    s.join()?;
     say("main", "sleeper is done");
-    a.join()??;
-    b.join()??;
+    a.join()?;
+    b.join()?;
     Ok(())
 }
 

@@ -20,7 +20,7 @@ fn main() -> Result<(), SchedError> {
         spawn("one-b", || sleeper("one-b", 1))?,
     ];
     for task in &tasks {
-        task.join()??;
+        task.join()?;
     }
     say("main", "end");
     Ok(())

@@ -14,16 +14,12 @@ fn worker() -> Result<u32, SchedError> {
     Ok(7)
 }
 
-fn waiter(
-    name: &str,
-    worker_task: &JoinHandle<Result<u32, SchedError>>,
-    turns: u32,
-) -> Result<(), SchedError> {
+fn waiter(name: &str, worker_task: &JoinHandle<u32>, turns: u32) -> Result<(), SchedError> {
     for _ in 0..turns {
         sleep(Duration::ZERO)?;
     }
     say(name, "awaits worker");
-    let value = worker_task.join()??;
+    let value = worker_task.join()?;
     say(name, format!("got {value}"));
     Ok(())
 }
@@ -36,10 +32,10 @@ fn main() -> Result<(), SchedError> {
     sleep(Duration::ZERO)?;
     sleep(Duration::ZERO)?;
     say("main", "awaits worker, third in line");
-    let value = w.join()??;
+    let value = w.join()?;
     say("main", format!("got {value}"));
-    w1.join()??;
-    w2.join()??;
+    w1.join()?;
+    w2.join()?;
     Ok(())
 }
 

@@ -21,10 +21,10 @@ fn main() -> Result<(), SchedError> {
     let b = spawn("B", || job("B", 1))?;
     let c = spawn("C", || job("C", 0))?;
     say("main", "awaits A");
-    let value = a.join()??;
+    let value = a.join()?;
     say("main", format!("A returned {value}"));
-    b.join()??;
-    c.join()??;
+    b.join()?;
+    c.join()?;
     say("main", "end");
     Ok(())
 }

@@ -18,9 +18,7 @@ fn main() -> Result<(), SchedError> {
     let b = spawn("B", || job("B", 1))?;
     let c = spawn("C", || job("C", 2))?;
     say("main", "gathers A, B, C");
-    let values = gather(&[a, b, c])?
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?;
+    let values = gather(&[a, b, c])?;
     say("main", format!("got {}", values.join(", ")));
     Ok(())
 }

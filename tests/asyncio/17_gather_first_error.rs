@@ -1,10 +1,9 @@
 //! The twin of `17_gather_first_error.py`: `gather` returns the first failure
 //! at once; the other tasks are not cancelled and keep running. A Python
-//! exception is a panic here, and reaches `gather` as
-//! `SchedError::Task(FutureError::Panicked(message))`.
+//! exception is an error the task's body returns here, and reaches `gather`
+//! as `SchedError::TaskFailed(failure)`.
 
-use yieldpoint::ch04_future_task::FutureError;
-use yieldpoint::ch06_scheduler::{SchedError, sleep, spawn};
+use yieldpoint::ch06_scheduler::{BoxError, SchedError, sleep, spawn};
 use yieldpoint::ch07_combinators::gather;
 
 use crate::parity::{UNIT, run, say};
@@ -15,10 +14,10 @@ fn quick() -> Result<u32, SchedError> {
     Ok(1)
 }
 
-fn bad() -> Result<u32, SchedError> {
+fn bad() -> Result<u32, BoxError> {
     sleep(2 * UNIT)?;
     say("bad", "raises boom");
-    panic!("boom");
+    Err("boom".into())
 }
 
 fn slow() -> Result<u32, SchedError> {
@@ -34,20 +33,20 @@ fn main() -> Result<(), SchedError> {
     say("main", "gathers quick, bad, slow");
     match gather(&[q, b, s.clone()]) {
         Ok(_) => say("main", "gather returned"),
-        Err(SchedError::Task(FutureError::Panicked(message))) => {
-            say("main", format!("gather failed: {message}"));
+        Err(SchedError::TaskFailed(failure)) => {
+            say("main", format!("gather failed: {}", failure.message()));
         }
         Err(error) => return Err(error),
     }
     say(
         "main",
-        if s.is_finished() {
+        if s.done() {
             "slow is done"
         } else {
             "slow is still pending"
         },
     );
-    let value = s.join()??;
+    let value = s.join()?;
     say("main", format!("slow returned {value}"));
     Ok(())
 }

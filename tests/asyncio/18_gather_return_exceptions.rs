@@ -2,17 +2,16 @@
 //! `gather(..., return_exceptions=True)`, waits for every task and keeps
 //! each outcome, in argument order.
 
-use yieldpoint::ch04_future_task::FutureError;
-use yieldpoint::ch06_scheduler::{SchedError, sleep, spawn};
+use yieldpoint::ch06_scheduler::{BoxError, SchedError, sleep, spawn};
 use yieldpoint::ch07_combinators::gather_results;
 
 use crate::parity::{UNIT, run, say};
 
-fn job(name: &str, units: u32, fails: bool) -> Result<u32, SchedError> {
+fn job(name: &str, units: u32, fails: bool) -> Result<u32, BoxError> {
     sleep(units * UNIT)?;
     if fails {
         say(name, "raises boom");
-        panic!("boom");
+        return Err("boom".into());
     }
     say(name, format!("returns {units}"));
     Ok(units)
@@ -26,11 +25,11 @@ fn main() -> Result<(), SchedError> {
     let outcomes = gather_results(&[a, b, c])?;
     for (name, outcome) in ["A", "B", "C"].into_iter().zip(outcomes) {
         match outcome {
-            Ok(Ok(value)) => say("main", format!("{name} returned {value}")),
-            Err(SchedError::Task(FutureError::Panicked(message))) => {
-                say("main", format!("{name} failed: {message}"));
+            Ok(value) => say("main", format!("{name} returned {value}")),
+            Err(SchedError::TaskFailed(failure)) => {
+                say("main", format!("{name} failed: {}", failure.message()));
             }
-            Ok(Err(error)) | Err(error) => return Err(error),
+            Err(error) => return Err(error),
         }
     }
     Ok(())

@@ -1,7 +1,6 @@
 //! The twin of `19_as_completed_order.py`: `as_completed` hands out the
 //! outcomes in the order the tasks finish, failures included.
 
-use yieldpoint::ch04_future_task::FutureError;
 use yieldpoint::ch06_scheduler::{SchedError, sleep, spawn};
 use yieldpoint::ch07_combinators::as_completed;
 
@@ -11,7 +10,7 @@ fn job(name: &str, units: u32, fails: bool) -> Result<String, SchedError> {
     sleep(units * UNIT)?;
     if fails {
         say(name, "raises boom");
-        panic!("boom");
+        panic!("boom"); // a panic fails a task as an error does
     }
     say(name, "finishes");
     Ok(name.to_lowercase())
@@ -27,8 +26,8 @@ fn main() -> Result<(), SchedError> {
     for next_one in as_completed(tasks) {
         match next_one {
             Ok((_, Ok(value))) => say("main", format!("next: {value}")),
-            Err(SchedError::Task(FutureError::Panicked(message))) => {
-                say("main", format!("next: failed: {message}"));
+            Ok((_, Err(SchedError::TaskFailed(failure)))) => {
+                say("main", format!("next: failed: {}", failure.message()));
             }
             Ok((_, Err(error))) | Err(error) => return Err(error),
         }

@@ -16,7 +16,7 @@ fn worker() -> Result<u32, SchedError> {
 fn main() -> Result<(), SchedError> {
     let w = spawn("worker", worker)?;
     say("main", "waits for worker, at most 2 units");
-    let value = wait_for(&w, 2 * UNIT)??;
+    let value = wait_for(&w, 2 * UNIT)?;
     say("main", format!("got {value} in time"));
     sleep(2 * UNIT)?;
     say("main", "past the deadline, nothing was cancelled");

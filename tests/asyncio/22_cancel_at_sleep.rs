@@ -4,7 +4,6 @@
 //! gives `SchedError::Task(FutureError::Cancelled)`, Python's
 //! `CancelledError`.
 
-use yieldpoint::ch04_future_task::FutureError;
 use yieldpoint::ch06_scheduler::{SchedError, sleep, spawn};
 
 use crate::parity::{UNIT, cancelled, py_bool, run, say};
@@ -33,11 +32,8 @@ fn main() -> Result<(), SchedError> {
     sleep(UNIT)?;
     say("main", format!("cancel() returned {}", py_bool(s.cancel())));
     match s.join() {
-        Ok(result) => {
-            result?;
-            say("main", "sleeper returned");
-        }
-        Err(SchedError::Task(FutureError::Cancelled)) => {
+        Ok(()) => say("main", "sleeper returned"),
+        Err(SchedError::TaskCancelled { .. }) => {
             say("main", "awaiting sleeper raised CancelledError");
         }
         Err(error) => return Err(error),

@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use yieldpoint::ch04_future_task::FutureError;
 use yieldpoint::ch06_scheduler::{SchedError, sleep, spawn};
 
 use crate::parity::{cancelled, py_bool, run, say};
@@ -31,16 +30,13 @@ fn main() -> Result<(), SchedError> {
         format!("never cancelled: {}", py_bool(cancelled(&n))),
     );
     match n.join() {
-        Ok(result) => {
-            result?;
-            say("main", "never returned");
-        }
-        Err(SchedError::Task(FutureError::Cancelled)) => {
+        Ok(()) => say("main", "never returned"),
+        Err(SchedError::TaskCancelled { .. }) => {
             say("main", "awaiting never raised CancelledError");
         }
         Err(error) => return Err(error),
     }
-    b.join()??;
+    b.join()?;
     Ok(())
 }
 

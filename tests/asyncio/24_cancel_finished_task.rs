@@ -13,13 +13,13 @@ fn quick() -> Result<u32, SchedError> {
 fn main() -> Result<(), SchedError> {
     let q = spawn("quick", quick)?;
     sleep(UNIT)?;
-    say("main", format!("quick done: {}", py_bool(q.is_finished())));
+    say("main", format!("quick done: {}", py_bool(q.done())));
     say("main", format!("cancel() returned {}", py_bool(q.cancel())));
     say(
         "main",
         format!("quick cancelled: {}", py_bool(cancelled(&q))),
     );
-    let value = q.join()??;
+    let value = q.join()?;
     say("main", format!("awaiting quick gave {value}"));
     Ok(())
 }

@@ -8,13 +8,12 @@
 use std::cell::OnceCell;
 use std::rc::Rc;
 
-use yieldpoint::ch04_future_task::FutureError;
 use yieldpoint::ch06_scheduler::{JoinHandle, SchedError, sleep, spawn};
 
 use crate::parity::{UNIT, cancelled, py_bool, run, say};
 
 /// The rebel's own handle.
-type Handle = JoinHandle<Result<(), SchedError>>;
+type Handle = JoinHandle<()>;
 
 fn rebel(me: &OnceCell<Handle>) -> Result<(), SchedError> {
     let me = me.get().expect("main sets the handle before rebel runs");
@@ -48,11 +47,8 @@ fn main() -> Result<(), SchedError> {
     })?;
     me.set(r.clone()).expect("the handle is set once");
     match r.join() {
-        Ok(result) => {
-            result?;
-            say("main", "rebel returned");
-        }
-        Err(SchedError::Task(FutureError::Cancelled)) => {
+        Ok(()) => say("main", "rebel returned"),
+        Err(SchedError::TaskCancelled { .. }) => {
             say("main", "awaiting rebel raised CancelledError");
         }
         Err(error) => return Err(error),

@@ -2,16 +2,15 @@
 //! the task that joins it, as `SchedError::Task(FutureError::Panicked(message))`
 //! (Python's exception); the other tasks keep running.
 
-use yieldpoint::ch04_future_task::FutureError;
-use yieldpoint::ch06_scheduler::{SchedError, sleep, spawn};
+use yieldpoint::ch06_scheduler::{BoxError, SchedError, sleep, spawn};
 
 use crate::parity::{UNIT, run, say};
 
-fn bad() -> Result<(), SchedError> {
+fn bad() -> Result<(), BoxError> {
     say("bad", "sleeps 2 units");
     sleep(2 * UNIT)?;
     say("bad", "raises boom");
-    panic!("boom");
+    Err("boom".into())
 }
 
 fn ticker() -> Result<u32, SchedError> {
@@ -26,16 +25,13 @@ fn main() -> Result<(), SchedError> {
     let b = spawn("bad", bad)?;
     let t = spawn("ticker", ticker)?;
     match b.join() {
-        Ok(result) => {
-            result?;
-            say("main", "bad returned");
-        }
-        Err(SchedError::Task(FutureError::Panicked(message))) => {
-            say("main", format!("bad failed: {message}"));
+        Ok(()) => say("main", "bad returned"),
+        Err(SchedError::TaskFailed(failure)) => {
+            say("main", format!("bad failed: {}", failure.message()));
         }
         Err(error) => return Err(error),
     }
-    let ticks = t.join()??;
+    let ticks = t.join()?;
     say("main", format!("ticker went on to {ticks} ticks"));
     Ok(())
 }

@@ -3,7 +3,6 @@
 //! (Python's `CancelledError` in the list); `gather` returns that error at
 //! once, and the other tasks keep running.
 
-use yieldpoint::ch04_future_task::FutureError;
 use yieldpoint::ch06_scheduler::{JoinHandle, SchedError, sleep, spawn};
 use yieldpoint::ch07_combinators::{gather, gather_results};
 
@@ -22,7 +21,11 @@ fn job(name: &str, units: u32) -> Result<String, SchedError> {
     Ok(name.to_lowercase())
 }
 
-fn cancel_later<T>(task: &JoinHandle<T>, name: &str, units: u32) -> Result<(), SchedError> {
+fn cancel_later<T: 'static>(
+    task: &JoinHandle<T>,
+    name: &str,
+    units: u32,
+) -> Result<(), SchedError> {
     sleep(units * UNIT)?;
     say(
         "stopper",
@@ -43,14 +46,14 @@ fn main() -> Result<(), SchedError> {
     let outcomes = gather_results(&[a, b, c])?;
     for (name, outcome) in ["A", "B", "C"].into_iter().zip(outcomes) {
         match outcome {
-            Ok(Ok(value)) => say("main", format!("{name} returned {value}")),
-            Err(SchedError::Task(FutureError::Cancelled)) => {
+            Ok(value) => say("main", format!("{name} returned {value}")),
+            Err(SchedError::TaskCancelled { .. }) => {
                 say("main", format!("{name} was cancelled"));
             }
-            Ok(Err(error)) | Err(error) => return Err(error),
+            Err(error) => return Err(error),
         }
     }
-    stopper.join()??;
+    stopper.join()?;
 
     let d = spawn("D", || job("D", 2))?;
     let e = spawn("E", || job("E", 5))?;
@@ -61,22 +64,22 @@ fn main() -> Result<(), SchedError> {
     say("main", "gathers D, E");
     match gather(&[d.clone(), e]) {
         Ok(_) => say("main", "gather returned"),
-        Err(SchedError::Task(FutureError::Cancelled)) => {
+        Err(SchedError::TaskCancelled { .. }) => {
             say("main", "gather raised CancelledError");
         }
         Err(error) => return Err(error),
     }
     say(
         "main",
-        if d.is_finished() {
+        if d.done() {
             "D is done"
         } else {
             "D is still pending"
         },
     );
-    let value = d.join()??;
+    let value = d.join()?;
     say("main", format!("D returned {value}"));
-    stopper.join()??;
+    stopper.join()?;
     Ok(())
 }
 

@@ -7,7 +7,6 @@
 //! it raises as soon as the first task ends cancelled. This scenario stays
 //! with the case where both agree.)
 
-use yieldpoint::ch04_future_task::FutureError;
 use yieldpoint::ch06_scheduler::{JoinHandle, SchedError, sleep, spawn};
 use yieldpoint::ch07_combinators::gather_results;
 
@@ -30,7 +29,7 @@ fn job(name: &str, cleanup_units: u32) -> Result<String, SchedError> {
     Ok(name.to_lowercase()) // never
 }
 
-fn gatherer(tasks: &[JoinHandle<Result<String, SchedError>>]) -> Result<(), SchedError> {
+fn gatherer(tasks: &[JoinHandle<String>]) -> Result<(), SchedError> {
     say("gatherer", "gathers A, B, keeping errors");
     match gather_results(tasks) {
         Ok(_) => say("gatherer", "gather returned"),
@@ -56,11 +55,8 @@ fn main() -> Result<(), SchedError> {
         format!("cancel() on gatherer returned {}", py_bool(g.cancel())),
     );
     match g.join() {
-        Ok(result) => {
-            result?;
-            say("main", "gatherer returned");
-        }
-        Err(SchedError::Task(FutureError::Cancelled)) => {
+        Ok(()) => say("main", "gatherer returned"),
+        Err(SchedError::TaskCancelled { .. }) => {
             say("main", "awaiting gatherer raised CancelledError");
         }
         Err(error) => return Err(error),

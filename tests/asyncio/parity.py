@@ -82,13 +82,18 @@ def say(who, what):
         print(f"jitter: '{who}: {what}' came at {units:.2f} units", file=sys.stderr)
 
 
-def run(main):
+def run(main, shutdown=False):
+    """Runs `main` as `asyncio.run` does. Tasks still pending when `main`
+    returns are an error, unless `shutdown` says the scenario is about what
+    asyncio.run does with them: cancel them, and run their cleanup to its end.
+    """
+
     async def timed():
         global _start
         _start = asyncio.get_running_loop().time()
         await main()
         left = asyncio.all_tasks() - {asyncio.current_task()}
-        if left:
+        if left and not shutdown:
             print(f"ERROR: {len(left)} task(s) still pending when main returned")
 
     if REAL_TIME:

@@ -1,0 +1,354 @@
+//! The clock and the timer heap: when things happen.
+//!
+//! This file owns the scheduler's idea of time ([`Clock`], `Shared::now`),
+//! the heap of timers, and waiting for the earliest one
+//! (`Shared::idle_until`). It touches the task table only to ask whether a
+//! task's timer is still wanted.
+//!
+//! A timer either wakes a task (its `sleep` or `park` deadline) or runs a
+//! callback (`call_later`, `call_at`). Timers leave the heap in deadline
+//! order, and equal deadlines in the order they were set:
+//!
+//! ```text
+//!   heap (earliest on top):  (0.5 s, #3 wake T2)  (1.0 s, #1 wake T4)  (1.0 s, #7 call f)
+//!                                    │
+//!   run_once, at 0.5 s: every timer due now leaves the heap, in order,
+//!   for the back of the ready queue
+//! ```
+//!
+//! A timer can stop being wanted before it fires: the task it would wake
+//! was woken some other way (cancelled, or its waker called), or the
+//! callback's handle was cancelled. Like asyncio, the heap does not look for
+//! such a timer to take it out: it counts it, drops stale timers when they
+//! reach the top, and, when more than half of a heap of over 100 timers are
+//! stale, rebuilds the heap without them (asyncio's
+//! `_MIN_CANCELLED_TIMER_HANDLES_FRACTION` and
+//! `_MIN_SCHEDULED_TIMER_HANDLES`). So a program that keeps setting timeouts
+//! that are never reached, `wait_for(&quick, one_hour)` in a loop, keeps a
+//! heap of bounded size.
+
+use std::cell::{Cell, RefCell};
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+use std::fmt;
+use std::rc::Rc;
+use std::time::Duration;
+
+use super::trace::EventKind;
+use super::{Ready, Shared};
+
+/// How the scheduler tells the time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Clock {
+    /// The wall clock. When nothing is ready, the thread sleeps until the
+    /// earliest timer.
+    Real,
+    /// A virtual clock that stands still while tasks run and, when nothing is
+    /// ready, jumps straight to the earliest timer. A program that sleeps for
+    /// an hour finishes at once, and every run is the same.
+    Virtual,
+}
+
+/// When a heap of more than this many timers is more than half stale, it is
+/// rebuilt without the stale ones (asyncio's `_MIN_SCHEDULED_TIMER_HANDLES`).
+pub(super) const MIN_TIMERS_TO_COMPACT: usize = 100;
+
+// ANCHOR: timer
+/// A timer in the heap: ordered by deadline, then by the order timers were
+/// set, so equal deadlines fire first-set, first-fired.
+struct Timer {
+    /// When it fires, on the scheduler's clock.
+    deadline: Duration,
+    /// How many timers were set before this one: the tie-breaker.
+    seq: u64,
+    /// What it does when it fires.
+    action: TimerAction,
+}
+
+/// What a timer does when it fires.
+enum TimerAction {
+    /// Wakes the task in this slot, if it still waits with this token.
+    Wake { slot: u32, token: u64 },
+    /// Runs this callback, unless its handle was cancelled.
+    Call(Rc<Callback>),
+}
+// ANCHOR_END: timer
+
+impl PartialEq for Timer {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Timer {}
+
+impl PartialOrd for Timer {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timer {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.deadline, self.seq).cmp(&(other.deadline, other.seq))
+    }
+}
+
+/// The heap of timers, and how many of them are stale.
+#[derive(Default)]
+pub(super) struct Timers {
+    /// Earliest deadline on top.
+    heap: BinaryHeap<Reverse<Timer>>,
+    /// The `seq` of the next timer.
+    next_seq: u64,
+    /// How many timers in the heap are no longer wanted: asyncio's
+    /// `_timer_cancelled_count`. Counted when a task leaves a timed wait
+    /// some other way, or a callback's handle is cancelled.
+    stale: usize,
+}
+
+impl Timers {
+    /// How many timers the heap holds, stale ones included.
+    pub(super) fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// Forgets every timer (the scheduler is shutting down).
+    pub(super) fn clear(&mut self) {
+        self.heap.clear();
+        self.stale = 0;
+    }
+
+    /// One more timer is no longer wanted.
+    pub(super) fn one_more_stale(&mut self) {
+        self.stale += 1;
+    }
+
+    fn push(&mut self, deadline: Duration, action: TimerAction) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.heap.push(Reverse(Timer {
+            deadline,
+            seq,
+            action,
+        }));
+    }
+}
+
+impl fmt::Debug for Timers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Timers")
+            .field("len", &self.heap.len())
+            .field("stale", &self.stale)
+            .finish()
+    }
+}
+
+/// A callback waiting in the ready queue or the timer heap: what
+/// `call_soon`, `call_later` and done callbacks schedule.
+pub(super) struct Callback {
+    /// The function, until it runs or is cancelled.
+    function: RefCell<Option<Box<dyn FnOnce()>>>,
+    /// Whether it sits in the timer heap (for the stale count).
+    timed: Cell<bool>,
+}
+
+impl Callback {
+    /// A callback that will call `function`.
+    pub(super) fn new(function: Box<dyn FnOnce()>) -> Rc<Self> {
+        Rc::new(Callback {
+            function: RefCell::new(Some(function)),
+            timed: Cell::new(false),
+        })
+    }
+
+    /// Takes the function out to run it; `None` if it was cancelled or ran.
+    pub(super) fn take(&self) -> Option<Box<dyn FnOnce()>> {
+        self.function.borrow_mut().take()
+    }
+}
+
+// ANCHOR: callback_handle
+/// A handle to a callback scheduled with [`call_soon`](super::call_soon),
+/// [`call_later`](super::call_later) or [`call_at`](super::call_at):
+/// asyncio's `Handle` and `TimerHandle`.
+pub struct CallbackHandle {
+    callback: Rc<Callback>,
+    scheduler: std::rc::Weak<Shared>,
+}
+// ANCHOR_END: callback_handle
+
+impl CallbackHandle {
+    pub(super) fn new(callback: Rc<Callback>, scheduler: &Rc<Shared>) -> Self {
+        CallbackHandle {
+            callback,
+            scheduler: Rc::downgrade(scheduler),
+        }
+    }
+
+    /// Cancels the callback if it has not run yet; it then never runs, and
+    /// what it captured is dropped now. Returns whether it was still
+    /// waiting. Cancelling twice, or after it ran, is harmless.
+    pub fn cancel(&self) -> bool {
+        let function = self.callback.take();
+        let was_waiting = function.is_some();
+        drop(function);
+        if was_waiting
+            && self.callback.timed.get()
+            && let Some(shared) = self.scheduler.upgrade()
+        {
+            shared.timers.borrow_mut().one_more_stale();
+        }
+        was_waiting
+    }
+
+    /// Whether the callback is still to run (not run, not cancelled).
+    pub fn is_pending(&self) -> bool {
+        self.callback.function.borrow().is_some()
+    }
+}
+
+impl fmt::Debug for CallbackHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallbackHandle")
+            .field("pending", &self.is_pending())
+            .finish()
+    }
+}
+
+impl Shared {
+    /// The time on the scheduler's clock: see [`Scheduler::now`](super::Scheduler::now).
+    pub(super) fn now(&self) -> Duration {
+        match self.clock {
+            Clock::Real => self.created.elapsed(),
+            Clock::Virtual => self.virtual_now.get(),
+        }
+    }
+
+    /// Puts a timer for task `slot` (waiting with `token`) in the heap.
+    pub(super) fn set_wake_timer(&self, slot: u32, token: u64, deadline: Duration) {
+        self.timers
+            .borrow_mut()
+            .push(deadline, TimerAction::Wake { slot, token });
+    }
+
+    /// Puts a timer for `callback` in the heap.
+    pub(super) fn set_callback_timer(&self, callback: &Rc<Callback>, deadline: Duration) {
+        callback.timed.set(true);
+        self.timers
+            .borrow_mut()
+            .push(deadline, TimerAction::Call(Rc::clone(callback)));
+    }
+
+    /// Whether a timer is still wanted.
+    fn timer_wanted(&self, timer: &Timer) -> bool {
+        match &timer.action {
+            TimerAction::Wake { slot, token } => self.token_matches(*slot, *token),
+            TimerAction::Call(callback) => callback.function.borrow().is_some(),
+        }
+    }
+
+    // ANCHOR: compact
+    /// asyncio's housekeeping at the start of `_run_once`: if more than half
+    /// of a large heap is stale, rebuild it without the stale timers;
+    /// otherwise drop the stale timers from the top.
+    pub(super) fn tidy_timers(&self) {
+        let (len, stale) = {
+            let timers = self.timers.borrow();
+            (timers.heap.len(), timers.stale)
+        };
+        if len > MIN_TIMERS_TO_COMPACT && stale * 2 > len {
+            let heap = std::mem::take(&mut self.timers.borrow_mut().heap);
+            let kept: BinaryHeap<_> = heap
+                .into_iter()
+                .filter(|Reverse(timer)| self.timer_wanted(timer))
+                .collect();
+            let mut timers = self.timers.borrow_mut();
+            timers.heap = kept;
+            timers.stale = 0;
+        } else {
+            self.earliest_deadline();
+        }
+    }
+    // ANCHOR_END: compact
+
+    /// The deadline of the earliest timer still wanted. Stale timers on top
+    /// of the heap are dropped on the way, so that an idle wait never waits
+    /// for a timer nobody wants any more.
+    pub(super) fn earliest_deadline(&self) -> Option<Duration> {
+        loop {
+            let mut timers = self.timers.borrow_mut();
+            let Reverse(top) = timers.heap.peek()?;
+            let deadline = top.deadline;
+            // Asking whether a wake timer is wanted borrows the task table,
+            // not the heap; a callback timer answers from itself.
+            let wanted = match &top.action {
+                TimerAction::Wake { slot, token } => {
+                    let (slot, token) = (*slot, *token);
+                    drop(timers);
+                    let wanted = self.token_matches(slot, token);
+                    timers = self.timers.borrow_mut();
+                    wanted
+                }
+                TimerAction::Call(callback) => callback.function.borrow().is_some(),
+            };
+            if wanted {
+                return Some(deadline);
+            }
+            timers.heap.pop();
+            timers.stale = timers.stale.saturating_sub(1);
+        }
+    }
+
+    /// Moves every timer due at `now` to the back of the ready queue, in
+    /// (deadline, order set) order. A task's timer goes as a
+    /// [`Ready::TimerFired`] hop, as in asyncio, where a timer only
+    /// completes the sleep's future and the task's wake-up is then queued
+    /// behind whatever is ready.
+    pub(super) fn fire_due_timers(&self, now: Duration) {
+        loop {
+            let due = {
+                let mut timers = self.timers.borrow_mut();
+                match timers.heap.peek() {
+                    Some(Reverse(timer)) if timer.deadline <= now => {
+                        timers.heap.pop().map(|Reverse(timer)| timer)
+                    }
+                    _ => None,
+                }
+            };
+            let Some(timer) = due else { break };
+            let entry = match timer.action {
+                TimerAction::Wake { slot, token } if self.timer_fired(slot, token) => {
+                    Ready::TimerFired { slot, token }
+                }
+                TimerAction::Call(callback) if callback.function.borrow().is_some() => {
+                    callback.timed.set(false);
+                    Ready::Callback(callback)
+                }
+                // Stale: it was counted when it stopped being wanted.
+                _ => {
+                    let mut timers = self.timers.borrow_mut();
+                    timers.stale = timers.stale.saturating_sub(1);
+                    continue;
+                }
+            };
+            self.ready.borrow_mut().push_back(entry);
+        }
+    }
+
+    // ANCHOR: idle_until
+    /// Waits for `deadline`: the thread sleeps (real clock), or the clock
+    /// jumps (virtual clock).
+    pub(super) fn idle_until(&self, deadline: Duration) {
+        let now = self.now();
+        if deadline <= now {
+            return;
+        }
+        self.record(None, || EventKind::Idle { until: deadline });
+        match self.clock {
+            Clock::Real => std::thread::sleep(deadline - now),
+            Clock::Virtual => self.virtual_now.set(deadline),
+        }
+    }
+    // ANCHOR_END: idle_until
+}

@@ -1,0 +1,427 @@
+//! What can go wrong: [`SchedError`], and the [`Failure`] of a task.
+//!
+//! This file owns the error types and their messages, nothing else. The
+//! rest of the scheduler creates them; the misuse catalogue in the README
+//! quotes their messages, and `tests/misuse.rs` checks every one.
+//!
+//! A task ends in one of three ways, as an asyncio task does:
+//!
+//! ```text
+//!   body returns Ok(value) ──────────────────────────▶ done       join() = Ok(value)
+//!   body returns Err(e), e a cancellation ───────────▶ cancelled  join() = Err(TaskCancelled)
+//!     (SchedError::Cancelled or ::TaskCancelled, passed on with `?`)
+//!   body returns Err(e), any other error ────────────▶ failed     join() = Err(TaskFailed(f))
+//!   body panics ─────────────────────────────────────▶ failed     f.is_panic()
+//! ```
+//!
+//! The two cancellations read differently on purpose:
+//! [`SchedError::Cancelled`] says "*this* task was cancelled, at the
+//! suspension point that returned it"; [`SchedError::TaskCancelled`] says
+//! "the task you waited for was cancelled". asyncio raises `CancelledError`
+//! for both, and so a task that passes either on with `?` ends cancelled,
+//! as it would in asyncio.
+
+use std::any::Any;
+use std::error::Error;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use super::TaskId;
+
+/// The error type a task's body may return: anything that converts into a
+/// boxed error, which covers [`SchedError`] (so `?` works on every
+/// scheduler operation), your own error types, `Box<dyn Error + Send +
+/// Sync>` itself, and `String` or `&str` messages.
+pub type BoxError = Box<dyn Error + Send + Sync + 'static>;
+
+// ANCHOR: failure
+/// Why a task failed: its body panicked, or returned an error. The error
+/// value (or the panic's payload) is kept, so "which exception was it" has
+/// an answer: [`downcast_ref`](Failure::downcast_ref) matches an error by
+/// type, and [`panic_payload`](Failure::panic_payload) a payload given to
+/// `std::panic::panic_any`.
+///
+/// A failure passed on with `?` stays the same failure: joining a task that
+/// failed because the task *it* joined failed gives the first task's
+/// failure, naming that task, as asyncio re-raises the same exception
+/// object up the chain of awaits.
+#[derive(Clone)]
+pub struct Failure {
+    /// The name of the task that failed first.
+    task: Arc<str>,
+    /// Its number.
+    id: TaskId,
+    /// What happened.
+    cause: Cause,
+}
+// ANCHOR_END: failure
+
+/// A panic or an error, kept whole.
+#[derive(Clone)]
+enum Cause {
+    /// The body panicked. The payload is behind a mutex only so that a
+    /// `Failure` can be sent between threads, as errors usually can.
+    Panicked {
+        message: String,
+        payload: Arc<Mutex<Box<dyn Any + Send>>>,
+    },
+    /// The body returned this error.
+    Error(Arc<dyn Error + Send + Sync + 'static>),
+}
+
+impl Failure {
+    /// A failure of task `id`, called `task`, by a panic with `payload`.
+    pub(super) fn panicked(task: &str, id: TaskId, payload: Box<dyn Any + Send>) -> Self {
+        Failure {
+            task: Arc::from(task),
+            id,
+            cause: Cause::Panicked {
+                message: panic_text(payload.as_ref()),
+                payload: Arc::new(Mutex::new(payload)),
+            },
+        }
+    }
+
+    /// A failure of task `id`, called `task`, by an error its body returned.
+    pub(super) fn from_error(task: &str, id: TaskId, error: BoxError) -> Self {
+        Failure {
+            task: Arc::from(task),
+            id,
+            cause: Cause::Error(Arc::from(error)),
+        }
+    }
+
+    /// The name of the task that failed.
+    pub fn task(&self) -> &str {
+        &self.task
+    }
+
+    /// The number of the task that failed.
+    pub fn id(&self) -> TaskId {
+        self.id
+    }
+
+    /// Whether the task panicked (rather than returning an error).
+    pub fn is_panic(&self) -> bool {
+        matches!(self.cause, Cause::Panicked { .. })
+    }
+
+    /// What went wrong, in words: the panic's message, or the error's
+    /// `Display`.
+    pub fn message(&self) -> String {
+        match &self.cause {
+            Cause::Panicked { message, .. } => message.clone(),
+            Cause::Error(error) => error.to_string(),
+        }
+    }
+
+    /// The error the task's body returned, if it returned one.
+    pub fn error(&self) -> Option<&(dyn Error + Send + Sync + 'static)> {
+        match &self.cause {
+            Cause::Error(error) => Some(error.as_ref()),
+            Cause::Panicked { .. } => None,
+        }
+    }
+
+    /// The error the body returned, if it is an `E`: Python's
+    /// `except SomeError as e`.
+    pub fn downcast_ref<E: Error + 'static>(&self) -> Option<&E> {
+        self.error()?.downcast_ref::<E>()
+    }
+
+    /// A copy of the panic's payload, if the body panicked with a payload of
+    /// type `P` (`std::panic::panic_any(value)`; `panic!("...")` gives a
+    /// `&'static str` or a `String`).
+    pub fn panic_payload<P: Any + Clone>(&self) -> Option<P> {
+        match &self.cause {
+            Cause::Panicked { payload, .. } => {
+                let payload = payload.lock().unwrap_or_else(|poison| poison.into_inner());
+                payload.downcast_ref::<P>().cloned()
+            }
+            Cause::Error(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (how, what) = match &self.cause {
+            Cause::Panicked { message, .. } => ("panicked", message.clone()),
+            Cause::Error(error) => ("failed", error.to_string()),
+        };
+        write!(f, "task {:?} ({}) {how}: {what}", &*self.task, self.id)
+    }
+}
+
+impl fmt::Debug for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Failure")
+            .field("task", &&*self.task)
+            .field("id", &self.id)
+            .field("panicked", &self.is_panic())
+            .field("message", &self.message())
+            .finish()
+    }
+}
+
+/// Two failures are equal when they say the same thing about the same task:
+/// the same task, the same kind (panic or error), the same message. The
+/// values behind them are not compared.
+impl PartialEq for Failure {
+    fn eq(&self, other: &Self) -> bool {
+        self.task == other.task
+            && self.id == other.id
+            && self.is_panic() == other.is_panic()
+            && self.message() == other.message()
+    }
+}
+
+impl Eq for Failure {}
+
+/// The text of a panic payload: the message of `panic!("...")`, or a note
+/// that the payload was something else.
+pub(super) fn panic_text(payload: &(dyn Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_string()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "a panic with a payload that is not a string (see Failure::panic_payload)".to_string()
+    }
+}
+
+/// A task that failed and that nobody has heard about yet: asyncio's "Task
+/// exception was never retrieved". See `Scheduler::take_unretrieved`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unretrieved {
+    /// The name of the task nobody joined.
+    pub task: String,
+    /// Its number.
+    pub id: TaskId,
+    /// How it failed: its own failure, or one it passed on from a task it
+    /// joined (which then names that task).
+    pub failure: Failure,
+}
+
+impl fmt::Display for Unretrieved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.failure.id() == self.id {
+            write!(f, "{}, and nobody joined it", self.failure)
+        } else {
+            write!(
+                f,
+                "task {:?} ({}) failed, and nobody joined it: {}",
+                self.task, self.id, self.failure
+            )
+        }
+    }
+}
+
+/// A task that can never go on, in a [`SchedError::Deadlock`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StuckTask {
+    /// The task's name.
+    pub name: String,
+    /// Its number.
+    pub id: TaskId,
+    /// The task it waits for, with that task's name.
+    pub waiting_for: Option<(TaskId, String)>,
+}
+
+impl fmt::Display for StuckTask {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.waiting_for {
+            Some((id, name)) => {
+                write!(f, "{} ({}) waits for {} ({})", self.name, self.id, name, id)
+            }
+            None => write!(
+                f,
+                "{} ({}) waits for nothing that can happen",
+                self.name, self.id
+            ),
+        }
+    }
+}
+
+// ANCHOR: error
+/// What went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchedError {
+    /// A scheduler operation was called outside a task.
+    NotInTask {
+        /// The operation.
+        operation: &'static str,
+    },
+    /// A scheduler operation was called from a coroutine nested inside a
+    /// task, not from the task's own stack.
+    NotOnTaskStack {
+        /// The operation.
+        operation: &'static str,
+        /// The task it should have been called from.
+        task: String,
+    },
+    /// An operation that suspends was called from a callback (a done
+    /// callback, or one given to `call_soon`/`call_later`): callbacks run
+    /// on the scheduler's own stack, to the end, between the steps of tasks.
+    InCallback {
+        /// The operation.
+        operation: &'static str,
+    },
+    /// `run_until_complete` was called while a scheduler is already running
+    /// on this thread.
+    NestedLoop,
+    /// An operation that suspends was called while the task is unwinding (a
+    /// destructor running during a panic or a forced shutdown); see chapter
+    /// 5's `LoopError::Unwinding`.
+    Unwinding {
+        /// The operation.
+        operation: &'static str,
+    },
+    /// A task tried to wait for itself (with `join`, `gather`, `wait_for`
+    /// or `as_completed`).
+    JoinSelf {
+        /// The task.
+        task: String,
+    },
+    /// A task waited for a task of another scheduler.
+    ForeignTask {
+        /// The task being waited for.
+        task: String,
+    },
+    /// There is no stack for a new task: the OS refused to map it (out of
+    /// memory, or of memory mappings: see `vm.max_map_count`), or the size
+    /// asked for exceeds any address space.
+    StackRefused {
+        /// The stack size asked for.
+        size: usize,
+        /// Why, with the advice that fits: the OS's error, and what the
+        /// process was using when it refused.
+        reason: String,
+    },
+    /// The main task waits, nothing is ready, and no timer is pending: no
+    /// task can ever go on. Each stuck task, with what it waits for; they
+    /// have been cancelled by the time this error is returned.
+    Deadlock(Vec<StuckTask>),
+    /// *This* task was cancelled: the suspension point it was waiting at
+    /// returns this error. Clean up (cleanup may suspend again) and pass it
+    /// on with `?`: the task then ends cancelled. (Chapter 7.)
+    Cancelled,
+    /// The task you waited for (with `join`, `gather`, `wait_for` or
+    /// `as_completed`) was cancelled. Passed on with `?`, it ends your task
+    /// cancelled too, as asyncio's `CancelledError` would.
+    TaskCancelled {
+        /// The name of the task that was cancelled.
+        task: String,
+    },
+    /// The task you waited for failed: it panicked, or its body returned an
+    /// error. Passed on with `?`, it fails your task with the same failure.
+    TaskFailed(Failure),
+    /// A wait with a deadline ran out of time (chapter 7's `wait_for`).
+    TimedOut,
+    /// A task called `stop` before `main` finished: `run_until_complete`
+    /// returned after the iteration it was called in.
+    Stopped,
+}
+// ANCHOR_END: error
+
+impl SchedError {
+    /// Whether this is a cancellation, of this task or of one it waited
+    /// for: a body that returns it ends its task cancelled.
+    pub fn is_cancellation(&self) -> bool {
+        matches!(
+            self,
+            SchedError::Cancelled | SchedError::TaskCancelled { .. }
+        )
+    }
+
+    /// The failure, if this says that a task you waited for failed.
+    pub fn failure(&self) -> Option<&Failure> {
+        match self {
+            SchedError::TaskFailed(failure) => Some(failure),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for SchedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SchedError::NotInTask { operation } => write!(
+                f,
+                "{operation}() was called outside a task: only code running inside a task of a \
+                 running Scheduler can use it; start it with Scheduler::run_until_complete or spawn"
+            ),
+            SchedError::NotOnTaskStack { operation, task } => write!(
+                f,
+                "{operation}() was called from a coroutine nested inside task {task:?}; only the \
+                 task itself can be suspended by the scheduler, so call it from the task's own code"
+            ),
+            SchedError::InCallback { operation } => write!(
+                f,
+                "{operation}() was called from a callback (a done callback, or one given to \
+                 call_soon or call_later); a callback runs to its end on the scheduler's own \
+                 stack and cannot wait, so spawn a task from the callback to do the waiting"
+            ),
+            SchedError::Unwinding { operation } => write!(
+                f,
+                "{operation}() was called while the task is unwinding (a destructor running \
+                 during a panic or a forced shutdown); a task cannot suspend then, so do the \
+                 waiting before the value is dropped"
+            ),
+            SchedError::NestedLoop => f.write_str(
+                "run_until_complete() was called while a scheduler is already running on this \
+                 thread; inside a task, spawn the work and join it instead",
+            ),
+            SchedError::JoinSelf { task } => write!(
+                f,
+                "task {task:?} tried to wait for itself, which would wait forever; wait for \
+                 another task"
+            ),
+            SchedError::ForeignTask { task } => write!(
+                f,
+                "task {task:?} belongs to another scheduler; a task can only wait for tasks of \
+                 the scheduler it runs on"
+            ),
+            SchedError::StackRefused { size, reason } => {
+                write!(f, "no {size}-byte stack for a new task: {reason}")
+            }
+            SchedError::Deadlock(stuck) => {
+                f.write_str(
+                    "deadlock: nothing is ready and no timer is pending, so no task can go on: ",
+                )?;
+                for (i, task) in stuck.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{task}")?;
+                }
+                Ok(())
+            }
+            SchedError::Cancelled => f.write_str(
+                "this task was cancelled while it waited; clean up, then pass this error on \
+                 with ? so that the task ends cancelled",
+            ),
+            SchedError::TaskCancelled { task } => {
+                write!(f, "the task {task:?} you waited for was cancelled")
+            }
+            SchedError::TaskFailed(failure) => write!(f, "{failure}"),
+            SchedError::Stopped => f.write_str(
+                "the scheduler was stopped (a task called stop()) before main finished; main \
+                 and every other unfinished task still wait where they were: run the \
+                 scheduler again to let them go on, or drop it to cancel them",
+            ),
+            SchedError::TimedOut => {
+                f.write_str("the wait ran out of time before the work finished")
+            }
+        }
+    }
+}
+
+impl Error for SchedError {}
+
+// A scheduler's errors travel: a task's failure may be sent to another
+// thread, and `?` into `Box<dyn Error + Send + Sync>` (or anyhow) must work.
+const _: () = {
+    const fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<SchedError>();
+};

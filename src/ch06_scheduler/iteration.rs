@@ -1,0 +1,491 @@
+//! One iteration of the loop: `run_once`, stepping a task, and filing it
+//! where it waits until something wakes it.
+//!
+//! This file owns the ready queue's entries ([`Ready`]), asyncio's
+//! `_run_once`, `step` (the one place a task is resumed), `file` (where a
+//! suspended task goes), every way a waiting task is woken (its timer, the
+//! end of a task it joined, a [`Waker`]), and running callbacks. It may
+//! touch everything in `Shared`: it is the loop.
+//!
+//! ```text
+//!   run_once:
+//!     nothing ready? ── wait until the earliest timer (or: deadlock)
+//!     move every due timer to the back of the ready queue
+//!     n = length of the ready queue
+//!     n times: pop the front entry
+//!         Step        ──▶ step the task: resume it, then file it
+//!         TimerFired  ──▶ its sleep is over: queue its Step (one hop, as asyncio)
+//!         Callback    ──▶ call it, on the scheduler's stack
+//!
+//!   file, by what the task yielded:
+//!     Turn         ──▶ back of the ready queue
+//!     Until(t)     ──▶ timer heap ─────────── fires ──▶ TimerFired ──▶ Step
+//!     Task(other)  ──▶ other's list of joiners ── other ends ──▶ Step
+//!     Park(t)      ──▶ nowhere: its Waker ──wake()──▶ Step (or its timer, at t)
+//! ```
+
+use std::cell::Cell;
+use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+use corosensei::CoroutineResult;
+
+use super::clock::{Callback, CallbackHandle};
+use super::current::{self, CURRENT, Current, CurrentGuard};
+use super::error::SchedError;
+use super::task::{OnDone, current_of};
+use super::trace::{Cause, EventKind};
+use super::{Resume, Shared, TaskId, Wait};
+use crate::ch04_future_task::Status;
+
+// ANCHOR: ready
+/// An entry in the ready queue: something to do in this pass or the next.
+pub(super) enum Ready {
+    /// Resume the task in `slot`, if it still waits with `token`, telling
+    /// it `why`.
+    Step { slot: u32, token: u64, why: Resume },
+    /// The task's timer fired: put its `Step` at the back of the queue. An
+    /// extra hop, as in asyncio, where a timer only completes the sleep's
+    /// future, and the task's wake-up is then queued behind whatever is
+    /// ready.
+    TimerFired { slot: u32, token: u64 },
+    /// Call a callback: a done callback, or one given to `call_soon` (or to
+    /// `call_later`, once its timer fired).
+    Callback(Rc<Callback>),
+}
+// ANCHOR_END: ready
+
+impl Shared {
+    // ANCHOR: run_once
+    /// One iteration of the loop, as asyncio's `_run_once`.
+    pub(super) fn run_once(&self) -> Result<(), SchedError> {
+        self.tidy_timers();
+        if self.ready.borrow().is_empty() {
+            let Some(deadline) = self.earliest_deadline() else {
+                // Nothing is ready and nothing ever will be: report who is
+                // stuck on whom, then cancel them (their destructors run).
+                let stuck = self.stuck_tasks();
+                self.cancel_all();
+                return Err(SchedError::Deadlock(stuck));
+            };
+            self.idle_until(deadline);
+        }
+        self.fire_due_timers(self.now());
+        let ntodo = self.ready.borrow().len();
+        for _ in 0..ntodo {
+            let next = self.ready.borrow_mut().pop_front();
+            match next {
+                Some(Ready::Step { slot, token, why }) => self.step(slot, token, why),
+                Some(Ready::TimerFired { slot, token }) => self.timer_hop(slot, token),
+                Some(Ready::Callback(callback)) => self.run_callback(&callback),
+                None => break,
+            }
+        }
+        Ok(())
+    }
+    // ANCHOR_END: run_once
+
+    // ANCHOR: step
+    /// Resumes the task in `slot` once, if it still waits with `token`, and
+    /// files it where its answer says.
+    ///
+    /// Inlined into `run_once`: left to itself the compiler keeps it out of
+    /// line, which costs the switch about fifty instructions.
+    #[inline(always)]
+    pub(super) fn step(&self, slot: u32, token: u64, why: Resume) {
+        let (mut coroutine, current, input, stale_timer) = {
+            let mut tasks = self.tasks.borrow_mut();
+            let Some(task) = tasks.by_token(slot, token) else {
+                return; // woken some other way since, or gone
+            };
+            let Some(coroutine) = task.coroutine.take() else {
+                return; // it is running: this entry is a leftover
+            };
+            task.started = true;
+            task.waiting = None;
+            task.notified = false;
+            task.on_cancel = None;
+            let stale_timer = std::mem::take(&mut task.timer_pending);
+            let input = if std::mem::take(&mut task.must_cancel) {
+                Resume::Cancelled
+            } else {
+                why
+            };
+            let current = current_of(task);
+            tasks.next_token(slot);
+            (coroutine, current, input, stale_timer)
+        };
+        if stale_timer {
+            // It leaves a timed wait before its timer fired: asyncio's
+            // `TimerHandle.cancel()`, counted for `tidy_timers`.
+            self.timers.borrow_mut().one_more_stale();
+        }
+        self.resumes.set(self.resumes.get() + 1);
+        self.record(current.task, || EventKind::Resumed);
+
+        // A panic in the body is caught inside the coroutine (see
+        // `run_body`), so `resume` returns whatever the body does; the
+        // guard puts `CURRENT` back even if something else unwinds.
+        let guard = CurrentGuard::set(current);
+        let outcome = coroutine.resume(input);
+        let yielder = CURRENT.with(Cell::get).yielder;
+        drop(guard);
+
+        match outcome {
+            CoroutineResult::Yield(wait) => {
+                self.record(current.task, || EventKind::Suspended(wait));
+                let token = {
+                    let mut tasks = self.tasks.borrow_mut();
+                    let token = tasks.token(slot);
+                    let task = tasks
+                        .by_token(slot, token)
+                        .expect("a suspended task is in the table");
+                    task.coroutine = Some(coroutine);
+                    task.yielder = yielder;
+                    token
+                };
+                self.file(slot, token, wait);
+            }
+            CoroutineResult::Return(ending) => self.finish(slot, *coroutine, ending),
+        }
+    }
+    // ANCHOR_END: step
+
+    // ANCHOR: file
+    /// Puts the task in `slot`, just suspended with `token`, where it waits.
+    pub(super) fn file(&self, slot: u32, token: u64, wait: Wait) {
+        let mut tasks = self.tasks.borrow_mut();
+        // Joining: find the joined task first, and join its list.
+        let joined = match wait {
+            Wait::Task(target) => tasks.by_id(target).is_some_and(|target| {
+                let header = target.cell.header();
+                let pending = header.status.get() == Status::Pending;
+                if pending {
+                    header
+                        .on_done
+                        .borrow_mut()
+                        .push(OnDone::Wake { slot, token });
+                }
+                pending
+            }),
+            _ => false,
+        };
+        let Some(task) = tasks.by_token(slot, token) else {
+            return;
+        };
+        let waits = match wait {
+            Wait::Turn => false,
+            Wait::Until(deadline) => {
+                task.timer_pending = true;
+                self.set_wake_timer(slot, token, deadline);
+                true
+            }
+            // Its waker was called before it parked: nothing to wait for.
+            Wait::Park(_) if std::mem::take(&mut task.notified) => false,
+            Wait::Park(deadline) => {
+                if let Some(deadline) = deadline {
+                    task.timer_pending = true;
+                    self.set_wake_timer(slot, token, deadline);
+                }
+                true
+            }
+            // The joined task is over (`join` looks first, so only a
+            // misuse gets here): wake at once.
+            Wait::Task(_) => joined,
+        };
+        task.waiting = waits.then_some(wait);
+        let cancel_now = waits && task.must_cancel;
+        drop(tasks);
+        if !waits {
+            self.push_step(slot, token, Resume::Ready);
+        } else if cancel_now {
+            // It asked for its own cancellation, then suspended: the wait it
+            // just began is cancelled at once, as asyncio's task cancels the
+            // future it yields when `_must_cancel` is set.
+            self.cancel_waiting(slot, token);
+        }
+    }
+    // ANCHOR_END: file
+
+    /// Puts a step of the task in `slot` at the back of the ready queue.
+    #[inline]
+    pub(super) fn push_step(&self, slot: u32, token: u64, why: Resume) {
+        self.ready
+            .borrow_mut()
+            .push_back(Ready::Step { slot, token, why });
+    }
+
+    /// Whether the task in `slot` is alive and still waits with `token`.
+    pub(super) fn token_matches(&self, slot: u32, token: u64) -> bool {
+        self.tasks.borrow_mut().by_token(slot, token).is_some()
+    }
+
+    /// A wake timer of the task in `slot` is due: whether it is still
+    /// wanted (and, if so, it is no longer pending).
+    pub(super) fn timer_fired(&self, slot: u32, token: u64) -> bool {
+        match self.tasks.borrow_mut().by_token(slot, token) {
+            Some(task) => {
+                task.timer_pending = false;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A [`Ready::TimerFired`] entry: the sleep (or the park's deadline) is
+    /// over; the task's step goes to the back of the queue.
+    fn timer_hop(&self, slot: u32, token: u64) {
+        let id = {
+            let mut tasks = self.tasks.borrow_mut();
+            let Some(task) = tasks.by_token(slot, token) else {
+                return; // woken some other way meanwhile
+            };
+            if task.waiting.is_none() {
+                return; // already in the ready queue
+            }
+            task.waiting = None;
+            task.id
+        };
+        self.record(Some(id), || EventKind::Woken(Cause::Timer));
+        self.push_step(slot, token, Resume::TimedOut);
+    }
+
+    /// A task the one in `slot` joined has ended: wake it, if it still
+    /// waits for that.
+    pub(super) fn wake_joiner(&self, slot: u32, token: u64, ended: TaskId) {
+        let id = {
+            let mut tasks = self.tasks.borrow_mut();
+            let Some(task) = tasks.by_token(slot, token) else {
+                return;
+            };
+            if !matches!(task.waiting, Some(Wait::Task(target)) if target == ended) {
+                return;
+            }
+            task.waiting = None;
+            task.id
+        };
+        self.record(Some(id), || EventKind::Woken(Cause::Joined(ended)));
+        self.push_step(slot, token, Resume::Ready);
+    }
+
+    // ANCHOR: wake
+    /// A [`Waker`]'s call: makes the task in `slot` ready if it is parked
+    /// with `token`. Returns whether the wake-up counted.
+    pub(super) fn wake(&self, slot: u32, token: u64) -> bool {
+        let id = {
+            let mut tasks = self.tasks.borrow_mut();
+            let Some(task) = tasks.by_token(slot, token) else {
+                return false;
+            };
+            if task.coroutine.is_none() {
+                // It is running right now: its next park returns at once.
+                task.notified = true;
+                return true;
+            }
+            if !matches!(task.waiting, Some(Wait::Park(_))) {
+                return false; // already woken, or waiting for something else
+            }
+            task.waiting = None;
+            task.id
+        };
+        self.record(Some(id), || EventKind::Woken(Cause::Waker(current::task())));
+        self.push_step(slot, token, Resume::Ready);
+        true
+    }
+    // ANCHOR_END: wake
+
+    /// Schedules `function` at the back of the ready queue: asyncio's
+    /// `call_soon`.
+    pub(super) fn call_soon(&self, function: Box<dyn FnOnce()>) -> Rc<Callback> {
+        let callback = Callback::new(function);
+        self.ready
+            .borrow_mut()
+            .push_back(Ready::Callback(Rc::clone(&callback)));
+        callback
+    }
+
+    /// Runs a callback on the scheduler's stack, with `CURRENT` saying a
+    /// callback runs (so it cannot suspend). A panic in it is kept, and
+    /// continues out of `run_until_complete` once the pass is over.
+    pub(super) fn run_callback(&self, callback: &Callback) {
+        let Some(function) = callback.take() else {
+            return; // cancelled
+        };
+        self.run_as_callback(function);
+    }
+
+    /// Calls `function` as a callback (see [`run_callback`](Self::run_callback)),
+    /// returning what it returns, or `None` if it panicked.
+    pub(super) fn run_as_callback<R>(&self, function: impl FnOnce() -> R) -> Option<R> {
+        let _callback = CurrentGuard::set(Current::CALLBACK);
+        match panic::catch_unwind(AssertUnwindSafe(function)) {
+            Ok(value) => Some(value),
+            Err(payload) => {
+                self.keep_panic(payload);
+                None
+            }
+        }
+    }
+
+    /// The name of task `id`, or `T<number>` once it is gone.
+    pub(super) fn name_of(&self, id: TaskId) -> String {
+        self.tasks.borrow().by_id(id).map_or_else(
+            || id.to_string(),
+            |task| task.cell.header().name.to_string(),
+        )
+    }
+}
+
+// ANCHOR: waker
+/// A handle that makes a parked task ready again: Rust's own
+/// [`std::task::Waker`] in miniature. Get one with [`waker`] before
+/// [`park`]ing, and hand it to whoever will know when to wake you (a done
+/// callback, another task).
+///
+/// A waker is good for one wait: once the task has been resumed, for any
+/// reason, older wakers do nothing.
+#[derive(Clone)]
+pub struct Waker {
+    task: TaskId,
+    slot: u32,
+    token: u64,
+    scheduler: Weak<Shared>,
+}
+
+impl Waker {
+    /// Makes the task ready, if it is still waiting for this wake-up: it
+    /// goes to the back of the ready queue. Returns whether it was; calling
+    /// it twice, or after the task has moved on, is harmless.
+    pub fn wake(&self) -> bool {
+        self.scheduler
+            .upgrade()
+            .is_some_and(|shared| shared.wake(self.slot, self.token))
+    }
+
+    /// The task this waker wakes.
+    pub fn task(&self) -> TaskId {
+        self.task
+    }
+}
+
+impl fmt::Debug for Waker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Waker")
+            .field("task", &self.task)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A [`Waker`] for the running task's next [`park`].
+///
+/// # Errors
+///
+/// [`SchedError::NotInTask`] outside a task (and in a callback, which has
+/// no task to wake).
+pub fn waker() -> Result<Waker, SchedError> {
+    let shared = current::running("waker")?;
+    let task = current::task().ok_or(SchedError::NotInTask { operation: "waker" })?;
+    let slot = task.slot();
+    let token = shared.tasks.borrow().token(slot);
+    Ok(Waker {
+        task,
+        slot,
+        token,
+        scheduler: Rc::downgrade(&shared),
+    })
+}
+
+/// Suspends the running task until its [`Waker`] is called
+/// ([`Resume::Ready`]) or, if a deadline is given, until the scheduler's
+/// clock reaches it ([`Resume::TimedOut`]), whichever comes first. If the
+/// waker was called already, since the task last resumed, `park` returns
+/// at once.
+///
+/// # Errors
+///
+/// [`SchedError::Cancelled`] if the task is cancelled meanwhile; and those
+/// of [`yield_now`](super::yield_now) when called from the wrong place.
+pub fn park(deadline: Option<Duration>) -> Result<Resume, SchedError> {
+    current::suspend("park", Wait::Park(deadline))
+}
+
+/// [`park`], with a say in what cancelling the task does while it is
+/// parked: asyncio's "cancelling a task cancels the future it awaits".
+///
+/// While the task is parked here, cancelling it calls `on_cancel` instead
+/// of waking it. `on_cancel` passes the cancellation on (chapter 7's
+/// `gather` cancels the tasks it gathers) and returns whether it did; the
+/// task then goes on waiting for its waker, which the end of that work will
+/// call. If it returns `false` (nothing was left to cancel), the task is
+/// handed the cancellation as usual. `on_cancel` runs as a callback: it
+/// cannot suspend.
+///
+/// # Errors
+///
+/// As [`park`].
+pub fn park_with_cancel(
+    deadline: Option<Duration>,
+    on_cancel: impl FnOnce() -> bool + 'static,
+) -> Result<Resume, SchedError> {
+    let shared = current::running("park")?;
+    if let Some(task) = current::task()
+        && let Some(entry) = shared.tasks.borrow_mut().by_id_mut(task)
+    {
+        entry.on_cancel = Some(Box::new(on_cancel));
+    }
+    drop(shared);
+    current::suspend("park", Wait::Park(deadline))
+}
+// ANCHOR_END: waker
+
+/// Schedules `callback` to be called at the back of the ready queue, on the
+/// scheduler's own stack: asyncio's `loop.call_soon`. It runs after every
+/// entry already queued, in the next pass if this pass has begun.
+///
+/// # Errors
+///
+/// [`SchedError::NotInTask`] outside a running scheduler.
+pub fn call_soon(callback: impl FnOnce() + 'static) -> Result<CallbackHandle, SchedError> {
+    let shared = current::running("call_soon")?;
+    let scheduled = shared.call_soon(Box::new(callback));
+    Ok(CallbackHandle::new(scheduled, &shared))
+}
+
+/// Schedules `callback` to run once `delay` has passed on the scheduler's
+/// clock: asyncio's `loop.call_later`. Timers with the same deadline run in
+/// the order they were set. A zero delay still waits for the timers' turn
+/// in the next pass (it is not `call_soon`).
+///
+/// # Errors
+///
+/// [`SchedError::NotInTask`] outside a running scheduler.
+pub fn call_later(
+    delay: Duration,
+    callback: impl FnOnce() + 'static,
+) -> Result<CallbackHandle, SchedError> {
+    let shared = current::running("call_later")?;
+    let when = shared.now().saturating_add(delay);
+    Ok(schedule_at(&shared, when, Box::new(callback)))
+}
+
+/// Schedules `callback` to run when the scheduler's clock reaches `when`:
+/// asyncio's `loop.call_at`.
+///
+/// # Errors
+///
+/// [`SchedError::NotInTask`] outside a running scheduler.
+pub fn call_at(
+    when: Duration,
+    callback: impl FnOnce() + 'static,
+) -> Result<CallbackHandle, SchedError> {
+    let shared = current::running("call_at")?;
+    Ok(schedule_at(&shared, when, Box::new(callback)))
+}
+
+fn schedule_at(shared: &Rc<Shared>, when: Duration, function: Box<dyn FnOnce()>) -> CallbackHandle {
+    let callback = Callback::new(function);
+    shared.set_callback_timer(&callback, when);
+    CallbackHandle::new(callback, shared)
+}
