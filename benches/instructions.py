@@ -48,6 +48,8 @@ PROBES = [
     ("stackful_100", "delegation/stackful/100", 200_000),
     ("scheduler_ping_pong", "scheduler/ping_pong", 50_000),
     ("tokio_ping_pong", "tokio/ping_pong", 50_000),
+    ("scheduler_spawn_join", "scheduler/spawn_join", 20_000),
+    ("tokio_spawn_join", "tokio/spawn_join", 20_000),
 ]
 
 # (what, numerator, denominator, the most it may be, checked?)
@@ -55,6 +57,7 @@ GOALS = [
     ("Generator at most 1.2x raw corosensei", "generator", "raw_corosensei", 1.2, True),
     ("stackful suspend flat from depth 1 to 100", "stackful_100", "stackful_1", 1.2, True),
     ("chapter 6's switch at most 1/4 of tokio's", "scheduler_ping_pong", "tokio_ping_pong", 0.25, False),
+    ("chapter 6's spawn and join at most 1/2 of tokio's", "scheduler_spawn_join", "tokio_spawn_join", 0.5, False),
 ]
 
 

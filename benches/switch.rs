@@ -301,6 +301,39 @@ fn ch06_ping_pong(iters: u64) -> Duration {
     start.elapsed()
 }
 
+/// Spawns an empty task and joins it, `iters` times, on chapter 6's
+/// scheduler; returns the time that took. The pool is warmed first: the
+/// timed spawns all reuse one stack (creating a stack is `create/*`).
+fn ch06_spawn_join(iters: u64) -> Duration {
+    let scheduler = Scheduler::new(Clock::Virtual);
+    scheduler
+        .run_until_complete(|| Ok::<(), ch06::SchedError>(()))
+        .expect("main finishes");
+    scheduler
+        .run_until_complete(move || {
+            let start = Instant::now();
+            for _ in 0..iters {
+                let task = ch06::spawn("empty", || Ok::<(), ch06::SchedError>(()))?;
+                task.join()?;
+            }
+            Ok::<_, ch06::SchedError>(start.elapsed())
+        })
+        .expect("main finishes")
+}
+
+/// The same on tokio's current-thread runtime: `spawn` and `.await`.
+fn tokio_spawn_join(runtime: &tokio::runtime::Runtime, iters: u64) -> Duration {
+    runtime.block_on(async move {
+        let start = Instant::now();
+        for _ in 0..iters {
+            tokio::spawn(async {})
+                .await
+                .expect("the empty task finishes");
+        }
+        start.elapsed()
+    })
+}
+
 /// The same on tokio's current-thread runtime.
 fn tokio_ping_pong(runtime: &tokio::runtime::Runtime, iters: u64) -> Duration {
     let start = Instant::now();
@@ -325,26 +358,7 @@ fn scheduler(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("scheduler");
     group.bench_function("ping_pong", |b| b.iter_custom(ch06_ping_pong));
-    group.bench_function("spawn_join", |b| {
-        b.iter_custom(|iters| {
-            let scheduler = Scheduler::new(Clock::Virtual);
-            // Warm the pool: the timed spawns all reuse this one stack.
-            scheduler
-                .run_until_complete(|| Ok::<(), ch06::SchedError>(()))
-                .expect("main finishes");
-            scheduler
-                .run_until_complete(move || {
-                    let start = Instant::now();
-                    for _ in 0..iters {
-                        let task = ch06::spawn("empty", || Ok::<(), ch06::SchedError>(()))
-                            .expect("a pooled stack");
-                        task.join().expect("the empty task finishes");
-                    }
-                    Ok::<_, ch06::SchedError>(start.elapsed())
-                })
-                .expect("main finishes")
-        })
-    });
+    group.bench_function("spawn_join", |b| b.iter_custom(ch06_spawn_join));
     group.sample_size(10);
     for tasks in [1, 10_000] {
         // The sleepers are spawned once, before any timing: they sleep for
@@ -383,17 +397,7 @@ fn scheduler(c: &mut Criterion) {
         b.iter_custom(|iters| tokio_ping_pong(&runtime, iters))
     });
     group.bench_function("spawn_join", |b| {
-        b.iter_custom(|iters| {
-            runtime.block_on(async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    tokio::spawn(async {})
-                        .await
-                        .expect("the empty task finishes");
-                }
-                start.elapsed()
-            })
-        })
+        b.iter_custom(|iters| tokio_spawn_join(&runtime, iters))
     });
     group.finish();
 }
@@ -782,6 +786,8 @@ const PROBES: &[&str] = &[
     "stackful_100",
     "scheduler_ping_pong",
     "tokio_ping_pong",
+    "scheduler_spawn_join",
+    "tokio_spawn_join",
 ];
 
 /// Runs the probe `spec` (`name:iterations`), or exits with a message
@@ -825,6 +831,15 @@ fn run_probe(spec: &str) {
                 .build()
                 .expect("a tokio runtime");
             tokio_ping_pong(&runtime, iterations);
+        }
+        "scheduler_spawn_join" => {
+            ch06_spawn_join(iterations);
+        }
+        "tokio_spawn_join" => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("a tokio runtime");
+            tokio_spawn_join(&runtime, iterations);
         }
         _ => unreachable!("checked against PROBES above"),
     }

@@ -250,8 +250,8 @@ impl Shared {
 
     // ANCHOR: compact
     /// asyncio's housekeeping at the start of `_run_once`: if more than half
-    /// of a large heap is stale, rebuild it without the stale timers;
-    /// otherwise drop the stale timers from the top.
+    /// of a large heap is stale, rebuild it without the stale timers. (Stale
+    /// timers on top are dropped when the loop looks for the earliest one.)
     pub(super) fn tidy_timers(&self) {
         let (len, stale) = {
             let timers = self.timers.borrow();
@@ -266,8 +266,6 @@ impl Shared {
             let mut timers = self.timers.borrow_mut();
             timers.heap = kept;
             timers.stale = 0;
-        } else {
-            self.earliest_deadline();
         }
     }
     // ANCHOR_END: compact
