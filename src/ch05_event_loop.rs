@@ -222,14 +222,28 @@ struct Shared {
     stop_requested: Cell<bool>,
 }
 
+/// `rounds` ticks of `tick` each: the time on a [`Clock::Ticks`] clock.
+///
+/// The product is taken in nanoseconds as a `u128`, which no number of
+/// rounds can overflow, and saturates at [`Duration::MAX`]: a clock that has
+/// run past the end of time stays there. (Multiplying the `Duration` by a
+/// `u32` would stop the clock at `u32::MAX` rounds: 4.29 s on a 1 ns tick.)
+fn ticks_to_time(tick: Duration, rounds: u64) -> Duration {
+    const NANOS_PER_SECOND: u128 = 1_000_000_000;
+    let nanos = tick.as_nanos().saturating_mul(u128::from(rounds));
+    match u64::try_from(nanos / NANOS_PER_SECOND) {
+        // The remainder is below a billion, so it fits in a u32.
+        Ok(seconds) => Duration::new(seconds, (nanos % NANOS_PER_SECOND) as u32),
+        Err(_) => Duration::MAX,
+    }
+}
+
 impl Shared {
     /// The time on the loop's clock: see [`EventLoop::now`].
     fn now(&self) -> Duration {
         match self.clock {
             Clock::Real => self.created.elapsed(),
-            Clock::Ticks(tick) => {
-                tick.saturating_mul(u32::try_from(self.rounds.get()).unwrap_or(u32::MAX))
-            }
+            Clock::Ticks(tick) => ticks_to_time(tick, self.rounds.get()),
         }
     }
 
@@ -382,7 +396,8 @@ impl EventLoop {
     }
 
     /// The time on the loop's clock: since the loop was created
-    /// ([`Clock::Real`]), or rounds times the tick ([`Clock::Ticks`]).
+    /// ([`Clock::Real`]), or rounds times the tick ([`Clock::Ticks`]),
+    /// saturating at [`Duration::MAX`].
     pub fn now(&self) -> Duration {
         self.shared.now()
     }
@@ -479,7 +494,7 @@ impl EventLoop {
                 return Ok(());
             }
         }
-        shared.rounds.set(shared.rounds.get() + 1);
+        shared.rounds.set(shared.rounds.get().saturating_add(1));
         // New tasks joined during the round: that is progress, not a stall.
         all_stalled &= shared.queue.borrow().len() == queued;
         if all_stalled {
@@ -721,7 +736,9 @@ pub fn yield_now() -> Result<(), LoopError> {
 // ANCHOR: sleep
 /// Waits until `duration` has passed on the loop's clock, the busy way: the
 /// task yields every round and looks at the clock each time it is resumed.
-/// `sleep(Duration::ZERO)` returns at once, without yielding.
+/// `sleep(Duration::ZERO)` returns at once, without yielding. A duration
+/// whose deadline would lie past the end of time (`Duration::MAX`, say)
+/// sleeps until the end of time: for as long as the loop runs.
 ///
 /// # Errors
 ///
@@ -730,7 +747,9 @@ pub fn yield_now() -> Result<(), LoopError> {
 pub fn sleep(duration: Duration) -> Result<(), LoopError> {
     own_yielder("sleep")?; // misuse is an error even when there is no wait
     let event_loop = current_loop()?;
-    let deadline = event_loop.now()? + duration;
+    // A deadline past the end of time is the end of time: the task sleeps
+    // for as long as the loop runs (as chapter 6's sleep does).
+    let deadline = event_loop.now()?.saturating_add(duration);
     while event_loop.now()? < deadline {
         suspend("sleep", false)?;
     }
@@ -777,3 +796,70 @@ pub fn cpu_time() -> Option<Duration> {
     Some(Duration::from_nanos(nanos))
 }
 // ANCHOR_END: cpu_time
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A loop on `tick` whose clock reads `rounds` rounds, as if it had run
+    /// them all (four billion real rounds would take minutes).
+    fn after_rounds(tick: Duration, rounds: u64) -> EventLoop {
+        let event_loop = EventLoop::with_clock(Clock::Ticks(tick));
+        event_loop.shared.rounds.set(rounds);
+        event_loop
+    }
+
+    #[test]
+    fn the_tick_clock_keeps_counting_past_u32_max_rounds() {
+        let nanosecond = Duration::from_nanos(1);
+        let past = u64::from(u32::MAX) + 1;
+        assert_eq!(
+            after_rounds(nanosecond, u64::from(u32::MAX)).now(),
+            Duration::new(4, 294_967_295)
+        );
+        assert_eq!(
+            after_rounds(nanosecond, past).now(),
+            Duration::new(4, 294_967_296)
+        );
+        assert_eq!(
+            after_rounds(nanosecond, 10 * past).now(),
+            Duration::new(42, 949_672_960)
+        );
+        assert_eq!(
+            after_rounds(nanosecond, u64::MAX).now(),
+            Duration::from_nanos(u64::MAX)
+        );
+    }
+
+    #[test]
+    fn the_tick_clock_saturates_at_the_end_of_time() {
+        assert_eq!(
+            after_rounds(Duration::from_secs(u64::MAX / 2), 3).now(),
+            Duration::MAX
+        );
+        assert_eq!(after_rounds(Duration::MAX, u64::MAX).now(), Duration::MAX);
+        assert_eq!(after_rounds(Duration::MAX, 1).now(), Duration::MAX);
+    }
+
+    #[test]
+    fn a_sleep_past_u32_max_rounds_ends_on_a_one_nanosecond_tick() {
+        // Four rounds short of a sleep of 4.3 s, on a clock of 1 ns ticks:
+        // with the rounds clamped to u32::MAX, the clock would stop at
+        // 4.294967295 s and the sleep would never end.
+        let event_loop = after_rounds(Duration::from_nanos(1), 4_300_000_000 - 4);
+        let outcome = event_loop.run_until_complete(|| {
+            let start = current_loop()?.now()?;
+            sleep(Duration::from_nanos(4_300_000_000) - start)?;
+            current_loop()?.now()
+        });
+        assert_eq!(outcome, Ok(Ok(Duration::from_nanos(4_300_000_000))));
+        assert_eq!(event_loop.rounds(), 4_300_000_000 + 1);
+    }
+
+    #[test]
+    fn the_round_count_saturates_instead_of_overflowing() {
+        let event_loop = after_rounds(Duration::from_millis(1), u64::MAX);
+        assert_eq!(event_loop.run_until_complete(yield_now), Ok(Ok(())));
+        assert_eq!(event_loop.rounds(), u64::MAX);
+    }
+}

@@ -271,6 +271,27 @@ fn a_sleeping_task_is_resumed_every_round_until_its_deadline() {
     assert_eq!(event_loop.rounds(), 6);
 }
 
+#[test]
+fn sleeping_for_duration_max_sleeps_until_the_end_of_time_on_either_clock() {
+    // The deadline would overflow (now + Duration::MAX): it saturates, and
+    // the sleeper waits for as long as the loop runs, without a panic.
+    for clock in [Clock::Real, Clock::Ticks(TICK)] {
+        let event_loop = EventLoop::with_clock(clock);
+        let forever = event_loop.create_task("forever", || sleep(Duration::MAX));
+        let outcome = event_loop.run_until_complete(|| {
+            for _ in 0..3 {
+                yield_now()?;
+            }
+            Ok::<_, LoopError>(())
+        });
+        assert_eq!(outcome, Ok(Ok(())), "{clock:?}");
+        // Started in round 0, and still asleep after four rounds.
+        assert_eq!(event_loop.rounds(), 4, "{clock:?}");
+        assert_eq!(forever.status(), Status::Pending, "{clock:?}");
+        assert_eq!(event_loop.pending_tasks(), 1, "{clock:?}");
+    }
+}
+
 /// Runs `n` tasks that each sleep 10 ticks, with main waiting for them all;
 /// returns the loop's resume count.
 fn resumes_with_sleepers(n: usize) -> u64 {
