@@ -433,6 +433,14 @@ pub enum Step {
 /// values on its stack, but does not settle its future: other handles to it
 /// stay pending. Call [`cancel`](Self::cancel) first if anyone may be
 /// waiting for the task.
+///
+/// Both drop the coroutine of a paused task by unwinding its stack (chapter
+/// 2's `Generator` does that), so a destructor that panics then aborts the
+/// process: `panic in a destructor during cleanup`. The body cannot be asked
+/// to return instead: it pauses with a bare `yielder.suspend(())`, whose
+/// answer is `()`, so nothing can tell it "you are cancelled". Chapter 5's
+/// loop can, because its tasks pause only in the loop's own functions, which
+/// return a `Result`.
 pub struct Task<T> {
     /// A name for messages and traces.
     name: String,

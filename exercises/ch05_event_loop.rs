@@ -48,12 +48,43 @@
 //!         RUNNING.task = none
 //! ```
 //!
-//! Suspending through a yielder found in a thread-local is the crate's one
+//! Suspending through a yielder found in a thread-local is this module's one
 //! `unsafe` block (in `suspend`); the stack check before it is what makes it
 //! sound, and turns the one way to misuse it (calling `sleep` from a
 //! generator nested inside a task) into [`LoopError::NotOnTaskStack`].
+//!
+//! ## Cancelling a task: telling it, not unwinding it
+//!
+//! When the loop stops, is dropped, or finds a deadlock, it cancels every
+//! task left. Chapter 4's [`Task::cancel`] would drop each paused coroutine,
+//! which unwinds its stack as a panic does; a destructor that panics during
+//! that unwinding aborts the whole process. This loop can do better, because
+//! a task here pauses only inside the loop's own functions ([`sleep`],
+//! [`yield_now`], [`await_future`]), and they return a `Result`. So the loop
+//! *tells* a paused task: it resumes it once more, and the function it waits
+//! in returns [`LoopError::Cancelled`]. The task returns through its own code
+//! (a `?` does it), its destructors run as on any return, and a destructor
+//! that panics is an ordinary panic: the task's own error, like any other.
+//! Whatever the task returns then, its future ends cancelled, after its
+//! cleanup. This is asyncio's way (a `CancelledError` raised at the `await`)
+//! and chapter 6's.
+//!
+//! ```text
+//!   stop() ──▶ for each queued task:
+//!                never started ──────────▶ drop its closure, cancel its future
+//!                paused in sleep(...) ───▶ resume it: sleep returns Err(Cancelled)
+//!                                            └─ the task returns ─▶ future: Cancelled
+//!                still waiting? ─────────▶ told again next round (16 rounds at most)
+//! ```
+//!
+//! Three cases still drop a stack by force, and there a destructor that
+//! panics aborts the process: a task that goes on waiting after it has been
+//! told 16 times, a task whose future was cancelled from
+//! outside with chapter 4's [`Future::cancel`] (the loop drops it at its next
+//! turn, as chapter 4's [`Task::step`] does), and every task when the loop is
+//! dropped while the thread is already unwinding from a panic.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
 use std::ops::Range;
@@ -110,6 +141,12 @@ pub enum LoopError {
     LoopGone,
     /// The loop was stopped before the main task finished.
     Stopped,
+    /// The task this code runs in was cancelled while it waited: the loop
+    /// was stopped or dropped, or found a deadlock. The suspension point
+    /// (`sleep`, `yield_now`, `await_future`) returns this instead of
+    /// waiting on; clean up and return. The task ends cancelled, whatever it
+    /// returns.
+    Cancelled,
     /// Every remaining task waits on a future that nothing will ever settle:
     /// a whole round passed in which no task did anything but look at a
     /// pending future. The names of the waiting tasks.
@@ -150,6 +187,11 @@ impl fmt::Display for LoopError {
             LoopError::Stopped => {
                 f.write_str("the loop was stopped before the main task finished")
             }
+            LoopError::Cancelled => f.write_str(
+                "this task was cancelled while it waited (the loop was stopped or dropped, or \
+                 found a deadlock); clean up and return (the task ends cancelled whatever it \
+                 returns)",
+            ),
             LoopError::Deadlock(tasks) => write!(
                 f,
                 "deadlock: every remaining task waits on a future that nothing will settle: {}",
@@ -167,6 +209,12 @@ impl From<FutureError> for LoopError {
         LoopError::Future(error)
     }
 }
+
+/// How many times `Shared::cancel_all` tells a task that goes on waiting
+/// that it is cancelled, before its stack is unwound by force. A cleanup may
+/// wait a few times (each wait is cancelled again at once); a task that waits
+/// this many times is not cleaning up, it ignores the cancellation.
+const CANCEL_ROUNDS: usize = 16;
 
 /// A task with its value type erased, so tasks of any type share one queue.
 trait Runnable {
@@ -206,6 +254,10 @@ struct Entry {
     /// The addresses of the task's coroutine stack: code running inside this
     /// task (and not inside a coroutine nested in it) has its locals here.
     stack: Range<usize>,
+    /// Set when the loop cancels the task: from then on, each of its
+    /// suspension points returns [`LoopError::Cancelled`] when resumed, and
+    /// the task ends cancelled. Shared with the task's body.
+    cancelled: Rc<Cell<bool>>,
 }
 // ANCHOR_END: entry
 
@@ -238,37 +290,79 @@ impl Shared {
         }
     }
 
-    /// Cancels and drops every queued task. Each task is taken out of the
-    /// queue before it is cancelled, so each is cancelled exactly once, even
-    /// if this runs again (from a destructor, say) meanwhile.
-    fn cancel_all(&self) {
-        loop {
-            let Some(mut entry) = self.queue.borrow_mut().pop_front() else {
-                break;
-            };
+    // ANCHOR: cancel_all
+    /// Cancels every queued task, each exactly once, and drops it.
+    ///
+    /// A task that never started is dropped with its closure. A suspended
+    /// task is told: it is resumed once more, and the suspension point it
+    /// waits at returns [`LoopError::Cancelled`], so the task returns through
+    /// its own code and its destructors run as on any return (a panic in one
+    /// is an ordinary panic, which becomes the task's error). Each round of
+    /// cancelling takes the whole queue out first, so a task created by a
+    /// cleanup is cancelled in the next round, and running this again (from a
+    /// destructor, say) finds nothing twice.
+    ///
+    /// A task still waiting after [`CANCEL_ROUNDS`] rounds, one whose future
+    /// was cancelled from outside (chapter 4's way), and every task when the
+    /// thread is already unwinding, are dropped by force: their stacks are
+    /// unwound, and a destructor that panics then aborts the process.
+    fn cancel_all(self: &Rc<Self>) {
+        for _ in 0..CANCEL_ROUNDS {
+            let entries: Vec<Entry> = self.queue.borrow_mut().drain(..).collect();
+            if entries.is_empty() {
+                return;
+            }
+            for mut entry in entries {
+                let started = !entry.yielder.get().is_null();
+                if !started || entry.task.is_settled() || std::thread::panicking() {
+                    entry.task.cancel();
+                    continue;
+                }
+                entry.cancelled.set(true);
+                if cancel_step(self, &mut entry) == Step::Pending {
+                    // It went on waiting: it is told again next round.
+                    self.queue.borrow_mut().push_back(entry);
+                }
+            }
+        }
+        while let Some(mut entry) = self.queue.borrow_mut().pop_front() {
             entry.task.cancel();
-            drop(entry);
         }
     }
+    // ANCHOR_END: cancel_all
 
     // ANCHOR: enqueue
     /// Wraps `body` in a task, queues it, and returns the task's future.
     fn enqueue<T: 'static>(&self, name: &str, body: impl FnOnce() -> T + 'static) -> Future<T> {
         let yielder: YielderSlot = Rc::new(Cell::new(ptr::null()));
         let publish = Rc::clone(&yielder);
+        let cancelled = Rc::new(Cell::new(false));
+        let told = Rc::clone(&cancelled);
+        // The task's own future, for the body to cancel (it exists only once
+        // the task does).
+        let own_future: Rc<OnceCell<Future<T>>> = Rc::default();
+        let to_cancel = Rc::clone(&own_future);
         let task = Task::new(name, move |own: &Yielder<(), ()>| {
             // The first step: tell the loop (which shares this slot) where
             // this task's yielder is, so `suspend` can find it.
             publish.set(own);
-            body()
+            let value = body();
+            if let Some(own_future) = to_cancel.get().filter(|_| told.get()) {
+                // Cancelled while it waited: whatever it returns, the task
+                // ends cancelled, now that its cleanup has run.
+                own_future.cancel();
+            }
+            value
         });
         let future = task.future().clone();
+        let _ = own_future.set(future.clone());
         let stack = task.stack_range();
         self.queue.borrow_mut().push_back(Entry {
             name: Rc::from(name),
             task: Box::new(task),
             yielder,
             stack,
+            cancelled,
         });
         future
     }
@@ -309,6 +403,8 @@ struct CurrentTask {
     /// Set when the task's last suspension was only a look at a future that
     /// is still pending: the step did no other work. See `LoopError::Deadlock`.
     stalled: Cell<bool>,
+    /// Whether the loop has cancelled the task (see `Entry::cancelled`).
+    cancelled: Rc<Cell<bool>>,
 }
 
 /// The loop running on this thread, and the task it is stepping.
@@ -481,12 +577,7 @@ fn step_entry(shared: &Shared, entry: &mut Entry) -> Option<bool> {
         return None;
     }
     RUNNING.with(|running| {
-        running.borrow_mut().task = Some(CurrentTask {
-            name: Rc::clone(&entry.name),
-            yielder: Rc::clone(&entry.yielder),
-            stack: entry.stack.clone(),
-            stalled: Cell::new(false),
-        });
+        running.borrow_mut().task = Some(current_task(entry));
     });
     shared.resumes.set(shared.resumes.get() + 1);
     let step = entry.task.step();
@@ -498,15 +589,51 @@ fn step_entry(shared: &Shared, entry: &mut Entry) -> Option<bool> {
 }
 // ANCHOR_END: step_entry
 
+/// What the task of `entry` may see of itself during its step.
+fn current_task(entry: &Entry) -> CurrentTask {
+    CurrentTask {
+        name: Rc::clone(&entry.name),
+        yielder: Rc::clone(&entry.yielder),
+        stack: entry.stack.clone(),
+        stalled: Cell::new(false),
+        cancelled: Rc::clone(&entry.cancelled),
+    }
+}
+
+/// Steps a task that the loop has cancelled, so that the suspension point it
+/// waits at returns [`LoopError::Cancelled`]. `RUNNING` names this loop and
+/// this task for the length of the step, as in a normal step, whatever it
+/// named before (`stop` and dropping a loop can happen anywhere, even inside
+/// a task of another loop); it is put back afterwards.
+fn cancel_step(shared: &Rc<Shared>, entry: &mut Entry) -> Step {
+    /// Puts back what `RUNNING` held, also if the step panics.
+    struct Restore(Option<Running>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            if let Some(before) = self.0.take() {
+                RUNNING.with(|running| *running.borrow_mut() = before);
+            }
+        }
+    }
+    let _restore = Restore(Some(RUNNING.with(|running| {
+        running.replace(Running {
+            event_loop: Some(Rc::downgrade(shared)),
+            task: Some(current_task(entry)),
+        })
+    })));
+    shared.resumes.set(shared.resumes.get() + 1);
+    entry.task.step()
+}
+
 // ANCHOR: stop
 /// [`EventLoop::stop`] and [`LoopHandle::stop`].
-fn stop(shared: &Shared) {
+fn stop(shared: &Rc<Shared>) {
     let inside_a_step = RUNNING.with(|running| {
         let running = running.borrow();
         let this_loop_runs = running
             .event_loop
             .as_ref()
-            .is_some_and(|running_loop| ptr::eq(running_loop.as_ptr(), shared));
+            .is_some_and(|running_loop| ptr::eq(running_loop.as_ptr(), Rc::as_ptr(shared)));
         this_loop_runs && running.task.is_some()
     });
     if inside_a_step {
@@ -584,7 +711,7 @@ impl LoopHandle {
     ///
     /// [`LoopError::LoopGone`] if the loop has been dropped.
     pub fn stop(&self) -> Result<(), LoopError> {
-        stop(&*self.shared()?);
+        stop(&self.shared()?);
         Ok(())
     }
 }
@@ -678,6 +805,17 @@ fn suspend(operation: &'static str, stalled: bool) -> Result<(), LoopError> {
     // exactly the one this yielder belongs to, as corosensei requires.
     let yielder = unsafe { &*yielder };
     yielder.suspend(());
+    // Resumed: by the loop's next round, or by the loop cancelling the task.
+    let cancelled = RUNNING.with(|running| {
+        let running = running.borrow();
+        running
+            .task
+            .as_ref()
+            .is_some_and(|task| task.cancelled.get())
+    });
+    if cancelled {
+        return Err(LoopError::Cancelled);
+    }
     Ok(())
 }
 // ANCHOR_END: suspend

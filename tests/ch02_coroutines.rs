@@ -18,6 +18,9 @@ use yieldpoint::output::capture;
 #[path = "../examples/ch02_coroutines.rs"]
 mod example;
 
+#[path = "support/child.rs"]
+mod child;
+
 use GeneratorState::{Complete, Yielded};
 
 /// A shared list the body and the test both write to, to check who ran when.
@@ -462,6 +465,102 @@ fn a_panicking_generator_drops_its_locals_while_the_panic_passes_through() {
     assert_eq!(drops.get(), 1);
     drop(generator);
     assert_eq!(drops.get(), 1);
+}
+
+// ---------------------------------------------------------------------------
+// Dropping: the two cases that cannot be made safe, each in a child process
+
+/// A value whose destructor panics.
+struct Bomb;
+
+impl Drop for Bomb {
+    fn drop(&mut self) {
+        panic!("the bomb's destructor went off");
+    }
+}
+
+#[test]
+#[ignore = "aborts on purpose; started in a child process by the test below"]
+fn child_drops_a_paused_generator_whose_destructor_panics() {
+    if !child::is_child("child_drops_a_paused_generator_whose_destructor_panics") {
+        return;
+    }
+    let mut generator = Generator::new(|yielder: &Yielder<(), ()>, ()| {
+        let _bomb = Bomb;
+        yielder.suspend(());
+    });
+    assert_eq!(generator.resume(()), Ok(Yielded(())));
+    println!("dropping the paused generator");
+    drop(generator);
+    println!("still alive after the drop");
+}
+
+#[test]
+fn dropping_a_paused_generator_whose_destructor_panics_aborts_the_process() {
+    let output = child::run("child_drops_a_paused_generator_whose_destructor_panics");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stdout.contains("dropping the paused generator"), "{stdout}");
+    assert!(!stdout.contains("still alive"), "{stdout}");
+    // The destructor's panic, then Rust's own verdict: a panic while the
+    // generator's stack was being unwound.
+    assert!(
+        stderr.contains("the bomb's destructor went off"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "panic in a destructor during cleanup\nthread caused non-unwinding panic. aborting."
+        ),
+        "{stderr}"
+    );
+    assert!(child::aborted(&output), "{:?}", output.status);
+}
+
+#[test]
+#[ignore = "never returns on purpose; started in a child process by the test below"]
+fn child_drops_a_generator_that_catches_its_forced_unwind_in_a_loop() {
+    if !child::is_child("child_drops_a_generator_that_catches_its_forced_unwind_in_a_loop") {
+        return;
+    }
+    let mut generator = Generator::new(|yielder: &Yielder<(), ()>, ()| {
+        loop {
+            // Catches every unwinding, the drop's own included, and pauses
+            // again: don't do this (let unknown payloads go on with
+            // `std::panic::resume_unwind`).
+            let _ = catch_unwind(AssertUnwindSafe(|| yielder.suspend(())));
+        }
+    });
+    assert_eq!(generator.resume(()), Ok(Yielded(())));
+    println!("dropping the generator");
+    drop(generator);
+    println!("the drop returned");
+}
+
+#[test]
+fn dropping_a_generator_that_catches_its_forced_unwind_in_a_loop_never_returns() {
+    use std::io::{BufRead, BufReader};
+
+    let mut child =
+        child::spawn("child_drops_a_generator_that_catches_its_forced_unwind_in_a_loop");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut line = String::new();
+    while !line.contains("dropping the generator") {
+        line.clear();
+        let read = stdout.read_line(&mut line).expect("the child's stdout");
+        assert_ne!(read, 0, "the child ended before it dropped the generator");
+    }
+    // What you see: the drop never returns, and the thread spins at 100% CPU.
+    // (The drop of a small generator takes microseconds when it returns:
+    // give it a generous while, then check that it has not returned.)
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let still_running = child.try_wait().expect("the child's status").is_none();
+    child.kill().expect("the child can be killed");
+    child.wait().expect("the child is reaped");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("the child's stdout");
+    assert!(still_running, "the drop returned: {rest}");
+    assert!(!rest.contains("the drop returned"), "{rest}");
 }
 
 // ---------------------------------------------------------------------------

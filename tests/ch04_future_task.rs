@@ -21,6 +21,9 @@ use yieldpoint::output::capture;
 #[path = "../examples/ch04_future_task.rs"]
 mod example;
 
+#[path = "support/child.rs"]
+mod child;
+
 /// A shared list that callbacks, task bodies and the test all write to, to
 /// check who ran when.
 type Log = Rc<RefCell<Vec<String>>>;
@@ -776,6 +779,51 @@ fn a_task_whose_future_is_cancelled_during_its_own_step_settles_in_that_step() {
     assert_eq!(task.step(), Step::Settled);
     assert_eq!(drops.get(), 1, "its coroutine was dropped in that step");
     assert_eq!(task.future().result(), Err(FutureError::Cancelled));
+}
+
+/// A value whose destructor panics.
+struct Bomb;
+
+impl Drop for Bomb {
+    fn drop(&mut self) {
+        panic!("the bomb's destructor went off");
+    }
+}
+
+#[test]
+#[ignore = "aborts on purpose; started in a child process by the test below"]
+fn child_cancels_a_paused_task_whose_destructor_panics() {
+    if !child::is_child("child_cancels_a_paused_task_whose_destructor_panics") {
+        return;
+    }
+    let mut task = Task::new("bomb", |yielder| {
+        let _bomb = Bomb;
+        yielder.suspend(());
+    });
+    assert_eq!(task.step(), Step::Pending);
+    println!("cancelling the paused task");
+    task.cancel();
+    println!("still alive after the cancel");
+}
+
+#[test]
+fn cancelling_a_paused_task_whose_destructor_panics_aborts_the_process() {
+    let output = child::run("child_cancels_a_paused_task_whose_destructor_panics");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stdout.contains("cancelling the paused task"), "{stdout}");
+    assert!(!stdout.contains("still alive"), "{stdout}");
+    assert!(
+        stderr.contains("the bomb's destructor went off"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "panic in a destructor during cleanup\nthread caused non-unwinding panic. aborting."
+        ),
+        "{stderr}"
+    );
+    assert!(child::aborted(&output), "{:?}", output.status);
 }
 
 #[test]
