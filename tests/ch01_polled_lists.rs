@@ -1,5 +1,6 @@
-//! Chapter 1's tests, which are also its exercise:
-//! `cargo test --features exercise-ch01 --test ch01_polled_lists`.
+//! Chapter 1's tests. They also judge the rebuild exercise (1.4):
+//! `cargo test --features exercise-ch01 --test ch01_polled_lists -- --skip exercises::`.
+//! The small exercises' tests are in `ch01_polled_lists/exercises.rs`.
 
 use yieldpoint::ch01_polled_lists::{
     Completion, Poll, Request, RequestError, run_blocking, run_blocking_with, run_round_robin,
@@ -10,6 +11,10 @@ use yieldpoint::output::capture;
 #[allow(dead_code)]
 #[path = "../examples/ch01_polled_lists.rs"]
 mod example;
+
+// The small exercises' tests: `cargo test --test ch01_polled_lists -- exercises::`.
+#[path = "ch01_polled_lists/exercises.rs"]
+mod exercises;
 
 /// Runs the requests round-robin and returns the index of the request each
 /// poll went to, in order, together with the completions.
