@@ -39,10 +39,6 @@ pub mod output;
 // `exercise-chNN` swaps one file inside it (see exercises/README.md).
 pub mod ch01_polled_lists;
 
-#[cfg(not(feature = "exercise-ch02"))]
-pub mod ch02_coroutines;
-#[cfg(feature = "exercise-ch02")]
-#[path = "../exercises/ch02_coroutines.rs"]
 pub mod ch02_coroutines;
 
 #[cfg(not(feature = "exercise-ch03"))]

@@ -1,6 +1,6 @@
-//! Chapter 2's tests, which are also its exercise: with
-//! `cargo test --features exercise-ch02 --test ch02_coroutines` they run
-//! against your `exercises/ch02_coroutines.rs`.
+//! Chapter 2's tests. They also judge the rebuild exercise (2.4):
+//! `cargo test --features exercise-ch02 --test ch02_coroutines -- --skip exercises::`.
+//! The small exercises' tests are in `ch02_coroutines/exercises.rs`.
 //!
 //! Each test drives a generator one resume at a time and checks what came
 //! out, what the body saw, and `started()`/`finished()` after every step.
@@ -20,6 +20,10 @@ mod example;
 
 #[path = "support/child.rs"]
 mod child;
+
+// The small exercises' tests: `cargo test --test ch02_coroutines -- exercises::`.
+#[path = "ch02_coroutines/exercises.rs"]
+mod exercises;
 
 use GeneratorState::{Complete, Yielded};
 
