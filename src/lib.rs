@@ -41,10 +41,6 @@ pub mod ch01_polled_lists;
 
 pub mod ch02_coroutines;
 
-#[cfg(not(feature = "exercise-ch03"))]
-pub mod ch03_yield_from;
-#[cfg(feature = "exercise-ch03")]
-#[path = "../exercises/ch03_yield_from.rs"]
 pub mod ch03_yield_from;
 
 #[cfg(not(feature = "exercise-ch04"))]

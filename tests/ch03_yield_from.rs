@@ -1,5 +1,6 @@
-//! Chapter 3's tests, which are also its exercise: run them against your stub
-//! with `cargo test --features exercise-ch03 --test ch03_yield_from`.
+//! Chapter 3's tests. They also judge the rebuild exercise (3.4):
+//! `cargo test --features exercise-ch03 --test ch03_yield_from -- --skip exercises::`.
+//! The small exercises' tests are in `ch03_yield_from/exercises.rs`.
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -11,6 +12,10 @@ use yieldpoint::output::capture;
 #[allow(dead_code)]
 #[path = "../examples/ch03_yield_from.rs"]
 mod example;
+
+// The small exercises' tests: `cargo test --test ch03_yield_from -- exercises::`.
+#[path = "ch03_yield_from/exercises.rs"]
+mod exercises;
 
 use GeneratorState::{Complete, Yielded};
 
