@@ -43,10 +43,6 @@ pub mod ch02_coroutines;
 
 pub mod ch03_yield_from;
 
-#[cfg(not(feature = "exercise-ch04"))]
-pub mod ch04_future_task;
-#[cfg(feature = "exercise-ch04")]
-#[path = "../exercises/ch04_future_task.rs"]
 pub mod ch04_future_task;
 
 #[cfg(not(feature = "exercise-ch05"))]

@@ -1,6 +1,6 @@
-//! Chapter 4's tests, which are also its exercise: with
-//! `cargo test --features exercise-ch04 --test ch04_future_task` they run
-//! against your `exercises/ch04_future_task.rs`.
+//! Chapter 4's tests. They also judge the rebuild exercise (4.4):
+//! `cargo test --features exercise-ch04 --test ch04_future_task -- --skip exercises::`.
+//! The small exercises' tests are in `ch04_future_task/exercises.rs`.
 //!
 //! The future tests settle a future one call at a time and check its status,
 //! its result and a shared log of callbacks after every call. The task tests
@@ -23,6 +23,10 @@ mod example;
 
 #[path = "support/child.rs"]
 mod child;
+
+// The small exercises' tests: `cargo test --test ch04_future_task -- exercises::`.
+#[path = "ch04_future_task/exercises.rs"]
+mod exercises;
 
 /// A shared list that callbacks, task bodies and the test all write to, to
 /// check who ran when.
