@@ -45,10 +45,6 @@ pub mod ch03_yield_from;
 
 pub mod ch04_future_task;
 
-#[cfg(not(feature = "exercise-ch05"))]
-pub mod ch05_event_loop;
-#[cfg(feature = "exercise-ch05")]
-#[path = "../exercises/ch05_event_loop.rs"]
 pub mod ch05_event_loop;
 
 #[cfg(not(feature = "exercise-ch06"))]

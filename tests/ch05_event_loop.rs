@@ -1,5 +1,6 @@
-//! Chapter 5's tests, which are also its exercise: run them against your stub
-//! with `cargo test --features exercise-ch05 --test ch05_event_loop`.
+//! Chapter 5's tests. They also judge the rebuild exercise (5.4):
+//! `cargo test --features exercise-ch05 --test ch05_event_loop -- --skip exercises::`.
+//! The small exercises' tests are in `ch05_event_loop/exercises.rs`.
 //!
 //! Everything about time and order runs on `Clock::Ticks`, where the clock
 //! moves one tick per round of the loop: the counts below are exact, and no
@@ -24,6 +25,10 @@ mod example;
 
 #[path = "support/child.rs"]
 mod child;
+
+// The small exercises' tests: `cargo test --test ch05_event_loop -- exercises::`.
+#[path = "ch05_event_loop/exercises.rs"]
+mod exercises;
 
 /// One round of a test loop.
 const TICK: Duration = Duration::from_millis(1);
