@@ -15,6 +15,9 @@
 //!   oven catches fire (a panic), the panic becomes the oven task's error,
 //!   and the kitchen turns it into the box's error. (Rust's default panic
 //!   hook reports the fire on stderr; stdout stays as shown.)
+//!
+//! It takes no options: `--help` prints its usage, and any other argument
+//! is refused with a message and exit code 2.
 
 use yieldpoint::ch02_coroutines::Yielder;
 use yieldpoint::ch04_future_task::{Future, Status, Step, Task, await_future};
@@ -187,7 +190,36 @@ pub fn order_calzone() {
 // ANCHOR_END: order_calzone
 
 /// Both orders, one after the other.
-pub fn main() {
+pub fn programs() {
     order_margherita();
     order_calzone();
+}
+
+/// How to call the example: it takes no options.
+pub const USAGE: &str = "cargo run --example ch04_future_task (no options; --help prints this)";
+
+/// Runs the example with the options in `args`: there are none, so
+/// `--help` (or `-h`) prints the usage, and anything else is refused with a
+/// message naming it, the usage, and exit code 2, as chapters 5 to 7's
+/// examples do.
+pub fn run(args: &[String]) {
+    if args.iter().any(|arg| arg == "--help" || arg == "-h") {
+        say!("usage", "{USAGE}");
+        return;
+    }
+    if let Some(unknown) = args.first() {
+        say!(
+            "error",
+            "unknown argument {unknown:?}: this example takes no options"
+        );
+        say!("usage", "{USAGE}");
+        std::process::exit(2);
+    }
+    programs();
+}
+
+/// The entry point: `run` with the command line's arguments.
+pub fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    run(&args);
 }

@@ -60,7 +60,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 #[test]
 fn the_example_prints_the_four_programs_in_order() {
-    let (_, lines) = capture(example::main);
+    let (_, lines) = capture(|| example::run(&[]));
     assert_eq!(
         lines,
         [
@@ -756,4 +756,41 @@ fn a_panic_in_one_request_drops_the_others_still_in_the_rotation() {
         .expect_err("the request's panic reaches the caller of run_round_robin");
     assert_eq!(panic_message(&*payload), "request failed");
     assert_eq!(drops.get(), 1, "the waiting request's stack was unwound");
+}
+
+// --- the example's command line ---------------------------------------------
+
+#[test]
+fn the_example_prints_its_usage_for_help() {
+    for help in ["--help", "-h"] {
+        let (_, lines) = capture(|| example::run(&[help.to_string()]));
+        assert_eq!(
+            lines,
+            ["[usage] cargo run --example ch02_coroutines (no options; --help prints this)"]
+        );
+    }
+}
+
+#[test]
+#[ignore = "exits the process on purpose; started in a child process by the test below"]
+fn child_runs_the_example_with_an_unknown_flag() {
+    if child::is_child("child_runs_the_example_with_an_unknown_flag") {
+        example::run(&["--fast".to_string()]);
+        println!("the example ran anyway");
+    }
+}
+
+#[test]
+fn the_example_refuses_an_unknown_flag_with_its_usage_and_exit_code_2() {
+    let output = child::run("child_runs_the_example_with_an_unknown_flag");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(
+            "[error] unknown argument \"--fast\": this example takes no options\n\
+             [usage] cargo run --example ch02_coroutines (no options; --help prints this)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("the example ran anyway"), "{stdout}");
+    assert_eq!(output.status.code(), Some(2));
 }

@@ -67,7 +67,7 @@ struct Pizza(&'static str);
 
 #[test]
 fn the_example_tells_both_orders_round_by_round() {
-    let (_, lines) = capture(example::main);
+    let (_, lines) = capture(|| example::run(&[]));
     assert_eq!(
         lines,
         [
@@ -1044,4 +1044,41 @@ fn the_same_function_as_a_second_task_runs_only_when_that_task_is_stepped() {
     let where_it_ran = kitchen.future().result().unwrap().unwrap();
     assert!(oven_stack.contains(&where_it_ran));
     assert!(!kitchen_stack.contains(&where_it_ran));
+}
+
+// --- the example's command line ---------------------------------------------
+
+#[test]
+fn the_example_prints_its_usage_for_help() {
+    for help in ["--help", "-h"] {
+        let (_, lines) = capture(|| example::run(&[help.to_string()]));
+        assert_eq!(
+            lines,
+            ["[usage] cargo run --example ch04_future_task (no options; --help prints this)"]
+        );
+    }
+}
+
+#[test]
+#[ignore = "exits the process on purpose; started in a child process by the test below"]
+fn child_runs_the_example_with_an_unknown_flag() {
+    if child::is_child("child_runs_the_example_with_an_unknown_flag") {
+        example::run(&["--fast".to_string()]);
+        println!("the example ran anyway");
+    }
+}
+
+#[test]
+fn the_example_refuses_an_unknown_flag_with_its_usage_and_exit_code_2() {
+    let output = child::run("child_runs_the_example_with_an_unknown_flag");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(
+            "[error] unknown argument \"--fast\": this example takes no options\n\
+             [usage] cargo run --example ch04_future_task (no options; --help prints this)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("the example ran anyway"), "{stdout}");
+    assert_eq!(output.status.code(), Some(2));
 }

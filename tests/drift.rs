@@ -70,10 +70,10 @@ fn example_output(name: &str, args: &[String]) -> Vec<String> {
         capture(main).1
     };
     match name {
-        "ch01_polled_lists" => no_args(ch01_polled_lists::main),
-        "ch02_coroutines" => no_args(ch02_coroutines::main),
-        "ch03_yield_from" => no_args(ch03_yield_from::main),
-        "ch04_future_task" => no_args(ch04_future_task::main),
+        "ch01_polled_lists" => capture(|| ch01_polled_lists::run(args)).1,
+        "ch02_coroutines" => capture(|| ch02_coroutines::run(args)).1,
+        "ch03_yield_from" => capture(|| ch03_yield_from::run(args)).1,
+        "ch04_future_task" => capture(|| ch04_future_task::run(args)).1,
         "ch05_event_loop" => capture(|| ch05_event_loop::run(args)).1,
         "ch06_scheduler" => capture(|| ch06_scheduler::run(args)).1,
         "ch07_combinators" => capture(|| ch07_combinators::run(args)).1,
