@@ -94,6 +94,7 @@ fn the_example_tells_both_orders_round_by_round() {
             "[oven] baking, minute 1 of 1",
             "[customer] I peek into the box: Pending, result() = Err(NotReady)",
             "[main] round 2",
+            "[panic] the calzone caught fire",
             "[main] oven settled after 2 steps: Failed",
             "[main] round 3",
             "[kitchen] the oven failed: the task panicked: the calzone caught fire",
@@ -1044,6 +1045,21 @@ fn the_same_function_as_a_second_task_runs_only_when_that_task_is_stepped() {
     let where_it_ran = kitchen.future().result().unwrap().unwrap();
     assert!(oven_stack.contains(&where_it_ran));
     assert!(!kitchen_stack.contains(&where_it_ran));
+}
+
+#[test]
+fn the_quiet_hook_tells_this_threads_panics_as_lines_and_is_put_back_after() {
+    let (caught, lines) = capture(|| {
+        let _quiet = example::QuietPanics::install();
+        catch_unwind(|| panic!("a deliberate panic")).is_err()
+    });
+    assert!(caught);
+    assert_eq!(lines, ["[panic] a deliberate panic"]);
+    // Dropped: a panic now goes to the hook that was there before, which
+    // prints on stderr, not through `say!`.
+    let (caught, lines) = capture(|| catch_unwind(|| panic!("after the guard")).is_err());
+    assert!(caught);
+    assert!(lines.is_empty(), "{lines:?}");
 }
 
 // --- the example's command line ---------------------------------------------
