@@ -10,6 +10,9 @@
 //! The `[loop]` lines narrate every poll, numbered from 1, so you can see when
 //! each request finishes (requests are numbered by position, from 0); the
 //! `[main]` lines are the programs' own output.
+//!
+//! It takes no options: `--help` prints its usage, and any other argument
+//! is refused with a message and exit code 2.
 
 use yieldpoint::ch01_polled_lists::{
     Completion, Poll, Request, run_blocking_with, run_round_robin_with,
@@ -38,9 +41,9 @@ fn say_results(completions: &[Completion<&str>]) {
     }
 }
 
-// ANCHOR: main
+// ANCHOR: programs
 /// Runs the three programs.
-pub fn main() {
+pub fn programs() {
     say!("main", "1. One request, polled until it is ready");
     // The list written out, as in Python; `after_waits` below builds the same.
     let request = Request::new(vec![
@@ -67,4 +70,33 @@ pub fn main() {
     ];
     say_results(&run_round_robin_with(requests, narrate()));
 }
-// ANCHOR_END: main
+// ANCHOR_END: programs
+
+/// How to call the example: it takes no options.
+pub const USAGE: &str = "cargo run --example ch01_polled_lists (no options; --help prints this)";
+
+/// Runs the example with the options in `args`: there are none, so
+/// `--help` (or `-h`) prints the usage, and anything else is refused with a
+/// message naming it, the usage, and exit code 2, as chapters 5 to 7's
+/// examples do.
+pub fn run(args: &[String]) {
+    if args.iter().any(|arg| arg == "--help" || arg == "-h") {
+        say!("usage", "{USAGE}");
+        return;
+    }
+    if let Some(unknown) = args.first() {
+        say!(
+            "error",
+            "unknown argument {unknown:?}: this example takes no options"
+        );
+        say!("usage", "{USAGE}");
+        std::process::exit(2);
+    }
+    programs();
+}
+
+/// The entry point: `run` with the command line's arguments.
+pub fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    run(&args);
+}

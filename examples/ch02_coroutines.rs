@@ -12,12 +12,15 @@
 //!    running its own code between the values.
 //! 4. `two_requests`: chapter 1's two requests as generators. Request one
 //!    waits three times, request two once; taking turns, two finishes first.
+//!
+//! It takes no options: `--help` prints its usage, and any other argument
+//! is refused with a message and exit code 2.
 
 use yieldpoint::ch02_coroutines::{Generator, GeneratorState, Wait, Yielder, run_round_robin};
 use yieldpoint::say;
 
 /// Runs the four programs in order.
-pub fn main() {
+pub fn programs() {
     hello_world();
     send_numbers();
     count_in_a_for_loop();
@@ -121,3 +124,32 @@ pub fn two_requests() {
     }
 }
 // ANCHOR_END: requests
+
+/// How to call the example: it takes no options.
+pub const USAGE: &str = "cargo run --example ch02_coroutines (no options; --help prints this)";
+
+/// Runs the example with the options in `args`: there are none, so
+/// `--help` (or `-h`) prints the usage, and anything else is refused with a
+/// message naming it, the usage, and exit code 2, as chapters 5 to 7's
+/// examples do.
+pub fn run(args: &[String]) {
+    if args.iter().any(|arg| arg == "--help" || arg == "-h") {
+        say!("usage", "{USAGE}");
+        return;
+    }
+    if let Some(unknown) = args.first() {
+        say!(
+            "error",
+            "unknown argument {unknown:?}: this example takes no options"
+        );
+        say!("usage", "{USAGE}");
+        std::process::exit(2);
+    }
+    programs();
+}
+
+/// The entry point: `run` with the command line's arguments.
+pub fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    run(&args);
+}

@@ -9,6 +9,9 @@
 //!   A reports what B returned and returns a value of its own.
 //! - Step 8: coroutine A waits 5 times, then delegates to B, which waits 10
 //!   times and returns "Hello World"; the driver counts the waits.
+//!
+//! It takes no options: `--help` prints its usage, and any other argument
+//! is refused with a message and exit code 2.
 
 use yieldpoint::ch02_coroutines::{Generator, GeneratorState, Yielder};
 use yieldpoint::ch03_yield_from::{wait_times, yield_from};
@@ -128,7 +131,7 @@ pub fn step8_main(mut a: Step8) {
 // ANCHOR_END: step8_main
 
 /// Runs both programs, each both ways.
-pub fn main() {
+pub fn programs() {
     say!(
         "main",
         "-- step 5, delegating by a plain call (stackful) --"
@@ -143,4 +146,33 @@ pub fn main() {
     step8_main(step8_stackful());
     say!("main", "-- step 8, delegating with yield_from --");
     step8_main(step8_yield_from());
+}
+
+/// How to call the example: it takes no options.
+pub const USAGE: &str = "cargo run --example ch03_yield_from (no options; --help prints this)";
+
+/// Runs the example with the options in `args`: there are none, so
+/// `--help` (or `-h`) prints the usage, and anything else is refused with a
+/// message naming it, the usage, and exit code 2, as chapters 5 to 7's
+/// examples do.
+pub fn run(args: &[String]) {
+    if args.iter().any(|arg| arg == "--help" || arg == "-h") {
+        say!("usage", "{USAGE}");
+        return;
+    }
+    if let Some(unknown) = args.first() {
+        say!(
+            "error",
+            "unknown argument {unknown:?}: this example takes no options"
+        );
+        say!("usage", "{USAGE}");
+        std::process::exit(2);
+    }
+    programs();
+}
+
+/// The entry point: `run` with the command line's arguments.
+pub fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    run(&args);
 }

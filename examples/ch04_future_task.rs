@@ -13,11 +13,20 @@
 //!   kitchen's own steps, and no new task appears.
 //! - Order 2: the oven is a task of its own, which the kitchen awaits. The
 //!   oven catches fire (a panic), the panic becomes the oven task's error,
-//!   and the kitchen turns it into the box's error. (Rust's default panic
-//!   hook reports the fire on stderr; stdout stays as shown.)
+//!   and the kitchen turns it into the box's error. The fire is reported as
+//!   a `[panic]` line of the example, by a quiet panic hook installed for
+//!   that order only ([`QuietPanics`]), instead of Rust's report on stderr.
+//!
+//! It takes no options: `--help` prints its usage, and any other argument
+//! is refused with a message and exit code 2.
+
+use std::cell::Cell;
+use std::panic::{self, PanicHookInfo};
+use std::sync::Arc;
+use std::thread;
 
 use yieldpoint::ch02_coroutines::Yielder;
-use yieldpoint::ch04_future_task::{Future, Status, Step, Task, await_future};
+use yieldpoint::ch04_future_task::{Future, Status, Step, Task, await_future, panic_message};
 use yieldpoint::say;
 
 // ANCHOR: bake
@@ -147,6 +156,72 @@ pub fn order_margherita() {
 }
 // ANCHOR_END: order_margherita
 
+// ANCHOR: quiet_panics
+/// A panic hook, as the process had before [`QuietPanics::install`].
+type Hook = Arc<dyn Fn(&PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+thread_local! {
+    /// Whether this thread's panics are told as `[panic]` lines.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// While it lives, a panic on this thread is told as one `[panic]` line of
+/// the example, instead of Rust's report on stderr (which, with
+/// `RUST_BACKTRACE=1`, adds pages of backtrace, and reads as if the course
+/// had crashed). Panics on other threads still go to the hook that was there
+/// before, and that hook is put back when this is dropped.
+///
+/// The example panics on purpose, to show what a task's panic becomes; this
+/// keeps that lesson in the example's own voice. Code that panics by mistake
+/// wants Rust's full report: install this only around deliberate panics.
+pub struct QuietPanics {
+    /// The hook to put back, and whether this thread was quiet before.
+    previous: Option<(Hook, bool)>,
+}
+
+impl QuietPanics {
+    /// Makes this thread's panics quiet until the guard is dropped.
+    pub fn install() -> Self {
+        let previous: Hook = Arc::from(panic::take_hook());
+        let others = Arc::clone(&previous);
+        // The hook is the process's; whether a panic is quiet is this
+        // thread's, so that guards on other threads cannot mix them up.
+        panic::set_hook(Box::new(move |info| {
+            if QUIET.with(Cell::get) {
+                say!("panic", "{}", panic_message(info.payload()));
+            } else {
+                others(info);
+            }
+        }));
+        let was_quiet = QUIET.with(|quiet| quiet.replace(true));
+        QuietPanics {
+            previous: Some((previous, was_quiet)),
+        }
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        let Some((previous, was_quiet)) = self.previous.take() else {
+            return;
+        };
+        QUIET.with(|quiet| quiet.set(was_quiet));
+        // The hook cannot be changed while this thread unwinds (that would
+        // panic again, and abort); the quiet one then stays, and passes
+        // every panic that is not meant to be quiet on to the old one.
+        if !thread::panicking() {
+            panic::set_hook(Box::new(move |info| previous(info)));
+        }
+    }
+}
+
+impl std::fmt::Debug for QuietPanics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuietPanics").finish_non_exhaustive()
+    }
+}
+// ANCHOR_END: quiet_panics
+
 // ANCHOR: order_calzone
 /// Order 2: the oven is a task of its own; the kitchen awaits it, and the
 /// oven catches fire.
@@ -182,12 +257,43 @@ pub fn order_calzone() {
         "the order is placed: an empty box ({:?}), a kitchen task, an oven task, a customer task",
         pizza_box.status()
     );
+    // The oven's panic is part of the lesson: tell it as a line of the story.
+    let _quiet = QuietPanics::install();
     run_by_hand(vec![Box::new(kitchen), Box::new(oven), Box::new(customer)]);
 }
 // ANCHOR_END: order_calzone
 
 /// Both orders, one after the other.
-pub fn main() {
+pub fn programs() {
     order_margherita();
     order_calzone();
+}
+
+/// How to call the example: it takes no options.
+pub const USAGE: &str = "cargo run --example ch04_future_task (no options; --help prints this)";
+
+/// Runs the example with the options in `args`: there are none, so
+/// `--help` (or `-h`) prints the usage, and anything else is refused with a
+/// message naming it, the usage, and exit code 2, as chapters 5 to 7's
+/// examples do.
+pub fn run(args: &[String]) {
+    if args.iter().any(|arg| arg == "--help" || arg == "-h") {
+        say!("usage", "{USAGE}");
+        return;
+    }
+    if let Some(unknown) = args.first() {
+        say!(
+            "error",
+            "unknown argument {unknown:?}: this example takes no options"
+        );
+        say!("usage", "{USAGE}");
+        std::process::exit(2);
+    }
+    programs();
+}
+
+/// The entry point: `run` with the command line's arguments.
+pub fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    run(&args);
 }

@@ -43,12 +43,43 @@
 //!         RUNNING.task = none
 //! ```
 //!
-//! Suspending through a yielder found in a thread-local is the crate's one
+//! Suspending through a yielder found in a thread-local is this module's one
 //! `unsafe` block (in `suspend`); the stack check before it is what makes it
 //! sound, and turns the one way to misuse it (calling `sleep` from a
 //! generator nested inside a task) into [`LoopError::NotOnTaskStack`].
+//!
+//! ## Cancelling a task: telling it, not unwinding it
+//!
+//! When the loop stops, is dropped, or finds a deadlock, it cancels every
+//! task left. Chapter 4's [`Task::cancel`] would drop each paused coroutine,
+//! which unwinds its stack as a panic does; a destructor that panics during
+//! that unwinding aborts the whole process. This loop can do better, because
+//! a task here pauses only inside the loop's own functions ([`sleep`],
+//! [`yield_now`], [`await_future`]), and they return a `Result`. So the loop
+//! *tells* a paused task: it resumes it once more, and the function it waits
+//! in returns [`LoopError::Cancelled`]. The task returns through its own code
+//! (a `?` does it), its destructors run as on any return, and a destructor
+//! that panics is an ordinary panic: the task's own error, like any other.
+//! Whatever the task returns then, its future ends cancelled, after its
+//! cleanup. This is asyncio's way (a `CancelledError` raised at the `await`)
+//! and chapter 6's.
+//!
+//! ```text
+//!   stop() ──▶ for each queued task:
+//!                never started ──────────▶ drop its closure, cancel its future
+//!                paused in sleep(...) ───▶ resume it: sleep returns Err(Cancelled)
+//!                                            └─ the task returns ─▶ future: Cancelled
+//!                still waiting? ─────────▶ told again next round (16 rounds at most)
+//! ```
+//!
+//! Three cases still drop a stack by force, and there a destructor that
+//! panics aborts the process: a task that goes on waiting after it has been
+//! told 16 times, a task whose future was cancelled from
+//! outside with chapter 4's [`Future::cancel`] (the loop drops it at its next
+//! turn, as chapter 4's [`Task::step`] does), and every task when the loop is
+//! dropped while the thread is already unwinding from a panic.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
 use std::ops::Range;
@@ -58,6 +89,16 @@ use std::time::{Duration, Instant};
 
 use crate::ch02_coroutines::Yielder;
 use crate::ch04_future_task::{Future, FutureError, Step, Task};
+
+// The functions the rebuild exercise (5.4) leaves to you live in one file;
+// the feature `exercise-ch05` compiles your version in its place.
+#[cfg_attr(
+    feature = "exercise-ch05",
+    path = "../exercises/ch05_event_loop/4_rebuild.rs"
+)]
+mod rounds;
+
+pub use rounds::{await_future, sleep};
 
 /// How the loop tells the time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +146,12 @@ pub enum LoopError {
     LoopGone,
     /// The loop was stopped before the main task finished.
     Stopped,
+    /// The task this code runs in was cancelled while it waited: the loop
+    /// was stopped or dropped, or found a deadlock. The suspension point
+    /// (`sleep`, `yield_now`, `await_future`) returns this instead of
+    /// waiting on; clean up and return. The task ends cancelled, whatever it
+    /// returns.
+    Cancelled,
     /// Every remaining task waits on a future that nothing will ever settle:
     /// a whole round passed in which no task did anything but look at a
     /// pending future. The names of the waiting tasks.
@@ -145,6 +192,11 @@ impl fmt::Display for LoopError {
             LoopError::Stopped => {
                 f.write_str("the loop was stopped before the main task finished")
             }
+            LoopError::Cancelled => f.write_str(
+                "this task was cancelled while it waited (the loop was stopped or dropped, or \
+                 found a deadlock); clean up and return (the task ends cancelled whatever it \
+                 returns)",
+            ),
             LoopError::Deadlock(tasks) => write!(
                 f,
                 "deadlock: every remaining task waits on a future that nothing will settle: {}",
@@ -162,6 +214,12 @@ impl From<FutureError> for LoopError {
         LoopError::Future(error)
     }
 }
+
+/// How many times `Shared::cancel_all` tells a task that goes on waiting
+/// that it is cancelled, before its stack is unwound by force. A cleanup may
+/// wait a few times (each wait is cancelled again at once); a task that waits
+/// this many times is not cleaning up, it ignores the cancellation.
+const CANCEL_ROUNDS: usize = 16;
 
 /// A task with its value type erased, so tasks of any type share one queue.
 trait Runnable {
@@ -201,6 +259,10 @@ struct Entry {
     /// The addresses of the task's coroutine stack: code running inside this
     /// task (and not inside a coroutine nested in it) has its locals here.
     stack: Range<usize>,
+    /// Set when the loop cancels the task: from then on, each of its
+    /// suspension points returns [`LoopError::Cancelled`] when resumed, and
+    /// the task ends cancelled. Shared with the task's body.
+    cancelled: Rc<Cell<bool>>,
 }
 // ANCHOR_END: entry
 
@@ -222,48 +284,104 @@ struct Shared {
     stop_requested: Cell<bool>,
 }
 
+/// `rounds` ticks of `tick` each: the time on a [`Clock::Ticks`] clock.
+///
+/// The product is taken in nanoseconds as a `u128`, which no number of
+/// rounds can overflow, and saturates at [`Duration::MAX`]: a clock that has
+/// run past the end of time stays there. (Multiplying the `Duration` by a
+/// `u32` would stop the clock at `u32::MAX` rounds: 4.29 s on a 1 ns tick.)
+fn ticks_to_time(tick: Duration, rounds: u64) -> Duration {
+    const NANOS_PER_SECOND: u128 = 1_000_000_000;
+    let nanos = tick.as_nanos().saturating_mul(u128::from(rounds));
+    match u64::try_from(nanos / NANOS_PER_SECOND) {
+        // The remainder is below a billion, so it fits in a u32.
+        Ok(seconds) => Duration::new(seconds, (nanos % NANOS_PER_SECOND) as u32),
+        Err(_) => Duration::MAX,
+    }
+}
+
 impl Shared {
     /// The time on the loop's clock: see [`EventLoop::now`].
     fn now(&self) -> Duration {
         match self.clock {
             Clock::Real => self.created.elapsed(),
-            Clock::Ticks(tick) => {
-                tick.saturating_mul(u32::try_from(self.rounds.get()).unwrap_or(u32::MAX))
-            }
+            Clock::Ticks(tick) => ticks_to_time(tick, self.rounds.get()),
         }
     }
 
-    /// Cancels and drops every queued task. Each task is taken out of the
-    /// queue before it is cancelled, so each is cancelled exactly once, even
-    /// if this runs again (from a destructor, say) meanwhile.
-    fn cancel_all(&self) {
-        loop {
-            let Some(mut entry) = self.queue.borrow_mut().pop_front() else {
-                break;
-            };
+    // ANCHOR: cancel_all
+    /// Cancels every queued task, each exactly once, and drops it.
+    ///
+    /// A task that never started is dropped with its closure. A suspended
+    /// task is told: it is resumed once more, and the suspension point it
+    /// waits at returns [`LoopError::Cancelled`], so the task returns through
+    /// its own code and its destructors run as on any return (a panic in one
+    /// is an ordinary panic, which becomes the task's error). Each round of
+    /// cancelling takes the whole queue out first, so a task created by a
+    /// cleanup is cancelled in the next round, and running this again (from a
+    /// destructor, say) finds nothing twice.
+    ///
+    /// A task still waiting after [`CANCEL_ROUNDS`] rounds, one whose future
+    /// was cancelled from outside (chapter 4's way), and every task when the
+    /// thread is already unwinding, are dropped by force: their stacks are
+    /// unwound, and a destructor that panics then aborts the process.
+    fn cancel_all(self: &Rc<Self>) {
+        for _ in 0..CANCEL_ROUNDS {
+            let entries: Vec<Entry> = self.queue.borrow_mut().drain(..).collect();
+            if entries.is_empty() {
+                return;
+            }
+            for mut entry in entries {
+                let started = !entry.yielder.get().is_null();
+                if !started || entry.task.is_settled() || std::thread::panicking() {
+                    entry.task.cancel();
+                    continue;
+                }
+                entry.cancelled.set(true);
+                if cancel_step(self, &mut entry) == Step::Pending {
+                    // It went on waiting: it is told again next round.
+                    self.queue.borrow_mut().push_back(entry);
+                }
+            }
+        }
+        while let Some(mut entry) = self.queue.borrow_mut().pop_front() {
             entry.task.cancel();
-            drop(entry);
         }
     }
+    // ANCHOR_END: cancel_all
 
     // ANCHOR: enqueue
     /// Wraps `body` in a task, queues it, and returns the task's future.
     fn enqueue<T: 'static>(&self, name: &str, body: impl FnOnce() -> T + 'static) -> Future<T> {
         let yielder: YielderSlot = Rc::new(Cell::new(ptr::null()));
         let publish = Rc::clone(&yielder);
+        let cancelled = Rc::new(Cell::new(false));
+        let told = Rc::clone(&cancelled);
+        // The task's own future, for the body to cancel (it exists only once
+        // the task does).
+        let own_future: Rc<OnceCell<Future<T>>> = Rc::default();
+        let to_cancel = Rc::clone(&own_future);
         let task = Task::new(name, move |own: &Yielder<(), ()>| {
             // The first step: tell the loop (which shares this slot) where
             // this task's yielder is, so `suspend` can find it.
             publish.set(own);
-            body()
+            let value = body();
+            if let Some(own_future) = to_cancel.get().filter(|_| told.get()) {
+                // Cancelled while it waited: whatever it returns, the task
+                // ends cancelled, now that its cleanup has run.
+                own_future.cancel();
+            }
+            value
         });
         let future = task.future().clone();
+        let _ = own_future.set(future.clone());
         let stack = task.stack_range();
         self.queue.borrow_mut().push_back(Entry {
             name: Rc::from(name),
             task: Box::new(task),
             yielder,
             stack,
+            cancelled,
         });
         future
     }
@@ -304,6 +422,8 @@ struct CurrentTask {
     /// Set when the task's last suspension was only a look at a future that
     /// is still pending: the step did no other work. See `LoopError::Deadlock`.
     stalled: Cell<bool>,
+    /// Whether the loop has cancelled the task (see `Entry::cancelled`).
+    cancelled: Rc<Cell<bool>>,
 }
 
 /// The loop running on this thread, and the task it is stepping.
@@ -382,7 +502,8 @@ impl EventLoop {
     }
 
     /// The time on the loop's clock: since the loop was created
-    /// ([`Clock::Real`]), or rounds times the tick ([`Clock::Ticks`]).
+    /// ([`Clock::Real`]), or rounds times the tick ([`Clock::Ticks`]),
+    /// saturating at [`Duration::MAX`].
     pub fn now(&self) -> Duration {
         self.shared.now()
     }
@@ -414,87 +535,6 @@ impl EventLoop {
     pub fn stop(&self) {
         stop(&self.shared);
     }
-
-    // ANCHOR: run_until_complete
-    /// Runs `main` as a task, and every other task in round-robin order,
-    /// until `main` settles; returns its value.
-    ///
-    /// Tasks still queued when `main` finishes stay queued: run the loop
-    /// again to carry on with them, or [`stop`](Self::stop) it.
-    ///
-    /// # Errors
-    ///
-    /// - [`LoopError::NestedLoop`] if a loop is already running on this thread.
-    /// - [`LoopError::Stopped`] if a task stopped the loop (with
-    ///   [`LoopHandle::stop`]) before `main` finished.
-    /// - [`LoopError::Deadlock`] if every task waits on a future that nothing
-    ///   will settle.
-    /// - [`LoopError::Future`] if `main` panicked ([`FutureError::Panicked`])
-    ///   or was cancelled.
-    pub fn run_until_complete<T: 'static>(
-        &self,
-        main: impl FnOnce() -> T + 'static,
-    ) -> Result<T, LoopError> {
-        let already_running = RUNNING.with(|running| running.borrow().event_loop.is_some());
-        if already_running {
-            return Err(LoopError::NestedLoop);
-        }
-        RUNNING.with(|running| running.borrow_mut().event_loop = Some(Rc::downgrade(&self.shared)));
-        let _clear_on_exit = RunningGuard;
-        self.shared.stop_requested.set(false);
-
-        let main = self.create_task("main", main);
-        while !main.is_settled() {
-            self.run_round()?;
-            if self.shared.stop_requested.get() {
-                self.shared.cancel_all();
-                self.shared.stop_requested.set(false);
-            }
-        }
-        match main.take_result() {
-            Ok(value) => Ok(value),
-            Err(FutureError::Cancelled) => Err(LoopError::Stopped),
-            Err(error) => Err(LoopError::Future(error)),
-        }
-    }
-    // ANCHOR_END: run_until_complete
-
-    // ANCHOR: run_round
-    /// Steps every task that was queued when the round began, once each.
-    fn run_round(&self) -> Result<(), LoopError> {
-        let shared = &self.shared;
-        let queued = shared.queue.borrow().len();
-        let mut all_stalled = queued > 0;
-        for _ in 0..queued {
-            let Some(mut entry) = shared.queue.borrow_mut().pop_front() else {
-                break;
-            };
-            let stalled = step_entry(shared, &mut entry);
-            let finished = stalled.is_none();
-            all_stalled &= stalled == Some(true);
-            if !finished {
-                shared.queue.borrow_mut().push_back(entry);
-            }
-            if shared.stop_requested.get() {
-                return Ok(());
-            }
-        }
-        shared.rounds.set(shared.rounds.get() + 1);
-        // New tasks joined during the round: that is progress, not a stall.
-        all_stalled &= shared.queue.borrow().len() == queued;
-        if all_stalled {
-            let names = shared
-                .queue
-                .borrow()
-                .iter()
-                .map(|e| e.name.to_string())
-                .collect();
-            shared.cancel_all();
-            return Err(LoopError::Deadlock(names));
-        }
-        Ok(())
-    }
-    // ANCHOR_END: run_round
 }
 
 // ANCHOR: step_entry
@@ -510,12 +550,7 @@ fn step_entry(shared: &Shared, entry: &mut Entry) -> Option<bool> {
         return None;
     }
     RUNNING.with(|running| {
-        running.borrow_mut().task = Some(CurrentTask {
-            name: Rc::clone(&entry.name),
-            yielder: Rc::clone(&entry.yielder),
-            stack: entry.stack.clone(),
-            stalled: Cell::new(false),
-        });
+        running.borrow_mut().task = Some(current_task(entry));
     });
     shared.resumes.set(shared.resumes.get() + 1);
     let step = entry.task.step();
@@ -527,15 +562,51 @@ fn step_entry(shared: &Shared, entry: &mut Entry) -> Option<bool> {
 }
 // ANCHOR_END: step_entry
 
+/// What the task of `entry` may see of itself during its step.
+fn current_task(entry: &Entry) -> CurrentTask {
+    CurrentTask {
+        name: Rc::clone(&entry.name),
+        yielder: Rc::clone(&entry.yielder),
+        stack: entry.stack.clone(),
+        stalled: Cell::new(false),
+        cancelled: Rc::clone(&entry.cancelled),
+    }
+}
+
+/// Steps a task that the loop has cancelled, so that the suspension point it
+/// waits at returns [`LoopError::Cancelled`]. `RUNNING` names this loop and
+/// this task for the length of the step, as in a normal step, whatever it
+/// named before (`stop` and dropping a loop can happen anywhere, even inside
+/// a task of another loop); it is put back afterwards.
+fn cancel_step(shared: &Rc<Shared>, entry: &mut Entry) -> Step {
+    /// Puts back what `RUNNING` held, also if the step panics.
+    struct Restore(Option<Running>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            if let Some(before) = self.0.take() {
+                RUNNING.with(|running| *running.borrow_mut() = before);
+            }
+        }
+    }
+    let _restore = Restore(Some(RUNNING.with(|running| {
+        running.replace(Running {
+            event_loop: Some(Rc::downgrade(shared)),
+            task: Some(current_task(entry)),
+        })
+    })));
+    shared.resumes.set(shared.resumes.get() + 1);
+    entry.task.step()
+}
+
 // ANCHOR: stop
 /// [`EventLoop::stop`] and [`LoopHandle::stop`].
-fn stop(shared: &Shared) {
+fn stop(shared: &Rc<Shared>) {
     let inside_a_step = RUNNING.with(|running| {
         let running = running.borrow();
         let this_loop_runs = running
             .event_loop
             .as_ref()
-            .is_some_and(|running_loop| ptr::eq(running_loop.as_ptr(), shared));
+            .is_some_and(|running_loop| ptr::eq(running_loop.as_ptr(), Rc::as_ptr(shared)));
         this_loop_runs && running.task.is_some()
     });
     if inside_a_step {
@@ -613,7 +684,7 @@ impl LoopHandle {
     ///
     /// [`LoopError::LoopGone`] if the loop has been dropped.
     pub fn stop(&self) -> Result<(), LoopError> {
-        stop(&*self.shared()?);
+        stop(&self.shared()?);
         Ok(())
     }
 }
@@ -704,6 +775,17 @@ fn suspend(operation: &'static str, stalled: bool) -> Result<(), LoopError> {
     // exactly the one this yielder belongs to, as corosensei requires.
     let yielder = unsafe { &*yielder };
     yielder.suspend(());
+    // Resumed: by the loop's next round, or by the loop cancelling the task.
+    let cancelled = RUNNING.with(|running| {
+        let running = running.borrow();
+        running
+            .task
+            .as_ref()
+            .is_some_and(|task| task.cancelled.get())
+    });
+    if cancelled {
+        return Err(LoopError::Cancelled);
+    }
     Ok(())
 }
 // ANCHOR_END: suspend
@@ -717,50 +799,6 @@ fn suspend(operation: &'static str, stalled: bool) -> Result<(), LoopError> {
 pub fn yield_now() -> Result<(), LoopError> {
     suspend("yield_now", false)
 }
-
-// ANCHOR: sleep
-/// Waits until `duration` has passed on the loop's clock, the busy way: the
-/// task yields every round and looks at the clock each time it is resumed.
-/// `sleep(Duration::ZERO)` returns at once, without yielding.
-///
-/// # Errors
-///
-/// [`LoopError::NotInTask`] outside a task; [`LoopError::NotOnTaskStack`]
-/// inside a coroutine nested in a task (even for a zero duration).
-pub fn sleep(duration: Duration) -> Result<(), LoopError> {
-    own_yielder("sleep")?; // misuse is an error even when there is no wait
-    let event_loop = current_loop()?;
-    let deadline = event_loop.now()? + duration;
-    while event_loop.now()? < deadline {
-        suspend("sleep", false)?;
-    }
-    Ok(())
-}
-// ANCHOR_END: sleep
-
-// ANCHOR: await_future
-/// Waits until `future` settles and returns its value: Python's
-/// `await future`. A task's future, from [`EventLoop::create_task`], works
-/// the same way.
-///
-/// # Errors
-///
-/// [`LoopError::Future`] with [`FutureError::Cancelled`] or the failure if
-/// the future did not complete with a value; [`LoopError::NotInTask`] or
-/// [`LoopError::NotOnTaskStack`] if called from the wrong place (even when
-/// the future has already settled).
-pub fn await_future<T: Clone>(future: &Future<T>) -> Result<T, LoopError> {
-    own_yielder("await_future")?; // misuse is an error even when it is settled
-    let mut stalled = false;
-    while !future.is_settled() {
-        suspend("await_future", stalled)?;
-        // If the future is still pending when we are next resumed, this
-        // step did nothing but look at it.
-        stalled = true;
-    }
-    Ok(future.result()?)
-}
-// ANCHOR_END: await_future
 
 // ANCHOR: cpu_time
 /// How much CPU time the calling thread has used so far, or `None` where it
@@ -777,3 +815,70 @@ pub fn cpu_time() -> Option<Duration> {
     Some(Duration::from_nanos(nanos))
 }
 // ANCHOR_END: cpu_time
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A loop on `tick` whose clock reads `rounds` rounds, as if it had run
+    /// them all (four billion real rounds would take minutes).
+    fn after_rounds(tick: Duration, rounds: u64) -> EventLoop {
+        let event_loop = EventLoop::with_clock(Clock::Ticks(tick));
+        event_loop.shared.rounds.set(rounds);
+        event_loop
+    }
+
+    #[test]
+    fn the_tick_clock_keeps_counting_past_u32_max_rounds() {
+        let nanosecond = Duration::from_nanos(1);
+        let past = u64::from(u32::MAX) + 1;
+        assert_eq!(
+            after_rounds(nanosecond, u64::from(u32::MAX)).now(),
+            Duration::new(4, 294_967_295)
+        );
+        assert_eq!(
+            after_rounds(nanosecond, past).now(),
+            Duration::new(4, 294_967_296)
+        );
+        assert_eq!(
+            after_rounds(nanosecond, 10 * past).now(),
+            Duration::new(42, 949_672_960)
+        );
+        assert_eq!(
+            after_rounds(nanosecond, u64::MAX).now(),
+            Duration::from_nanos(u64::MAX)
+        );
+    }
+
+    #[test]
+    fn the_tick_clock_saturates_at_the_end_of_time() {
+        assert_eq!(
+            after_rounds(Duration::from_secs(u64::MAX / 2), 3).now(),
+            Duration::MAX
+        );
+        assert_eq!(after_rounds(Duration::MAX, u64::MAX).now(), Duration::MAX);
+        assert_eq!(after_rounds(Duration::MAX, 1).now(), Duration::MAX);
+    }
+
+    #[test]
+    fn a_sleep_past_u32_max_rounds_ends_on_a_one_nanosecond_tick() {
+        // Four rounds short of a sleep of 4.3 s, on a clock of 1 ns ticks:
+        // with the rounds clamped to u32::MAX, the clock would stop at
+        // 4.294967295 s and the sleep would never end.
+        let event_loop = after_rounds(Duration::from_nanos(1), 4_300_000_000 - 4);
+        let outcome = event_loop.run_until_complete(|| {
+            let start = current_loop()?.now()?;
+            sleep(Duration::from_nanos(4_300_000_000) - start)?;
+            current_loop()?.now()
+        });
+        assert_eq!(outcome, Ok(Ok(Duration::from_nanos(4_300_000_000))));
+        assert_eq!(event_loop.rounds(), 4_300_000_000 + 1);
+    }
+
+    #[test]
+    fn the_round_count_saturates_instead_of_overflowing() {
+        let event_loop = after_rounds(Duration::from_millis(1), u64::MAX);
+        assert_eq!(event_loop.run_until_complete(yield_now), Ok(Ok(())));
+        assert_eq!(event_loop.rounds(), u64::MAX);
+    }
+}

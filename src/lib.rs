@@ -35,34 +35,16 @@ pub mod costs;
 pub mod course;
 pub mod output;
 
-#[cfg(not(feature = "exercise-ch01"))]
-pub mod ch01_polled_lists;
-#[cfg(feature = "exercise-ch01")]
-#[path = "../exercises/ch01_polled_lists.rs"]
+// Chapters 1 to 5 are always their module in src/; the feature
+// `exercise-chNN` swaps one file inside it (see exercises/README.md).
 pub mod ch01_polled_lists;
 
-#[cfg(not(feature = "exercise-ch02"))]
-pub mod ch02_coroutines;
-#[cfg(feature = "exercise-ch02")]
-#[path = "../exercises/ch02_coroutines.rs"]
 pub mod ch02_coroutines;
 
-#[cfg(not(feature = "exercise-ch03"))]
-pub mod ch03_yield_from;
-#[cfg(feature = "exercise-ch03")]
-#[path = "../exercises/ch03_yield_from.rs"]
 pub mod ch03_yield_from;
 
-#[cfg(not(feature = "exercise-ch04"))]
-pub mod ch04_future_task;
-#[cfg(feature = "exercise-ch04")]
-#[path = "../exercises/ch04_future_task.rs"]
 pub mod ch04_future_task;
 
-#[cfg(not(feature = "exercise-ch05"))]
-pub mod ch05_event_loop;
-#[cfg(feature = "exercise-ch05")]
-#[path = "../exercises/ch05_event_loop.rs"]
 pub mod ch05_event_loop;
 
 #[cfg(not(feature = "exercise-ch06"))]

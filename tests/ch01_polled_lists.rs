@@ -1,5 +1,6 @@
-//! Chapter 1's tests, which are also its exercise:
-//! `cargo test --features exercise-ch01 --test ch01_polled_lists`.
+//! Chapter 1's tests. They also judge the rebuild exercise (1.4):
+//! `cargo test --features exercise-ch01 --test ch01_polled_lists -- --skip exercises::`.
+//! The small exercises' tests are in `ch01_polled_lists/exercises.rs`.
 
 use yieldpoint::ch01_polled_lists::{
     Completion, Poll, Request, RequestError, run_blocking, run_blocking_with, run_round_robin,
@@ -10,6 +11,13 @@ use yieldpoint::output::capture;
 #[allow(dead_code)]
 #[path = "../examples/ch01_polled_lists.rs"]
 mod example;
+
+#[path = "support/child.rs"]
+mod child;
+
+// The small exercises' tests: `cargo test --test ch01_polled_lists -- exercises::`.
+#[path = "ch01_polled_lists/exercises.rs"]
+mod exercises;
 
 /// Runs the requests round-robin and returns the index of the request each
 /// poll went to, in order, together with the completions.
@@ -364,7 +372,7 @@ fn both_runners_poll_every_item_exactly_once() {
 
 #[test]
 fn the_example_prints_the_three_programs() {
-    let (_, lines) = capture(example::main);
+    let (_, lines) = capture(|| example::run(&[]));
     assert_eq!(
         lines,
         [
@@ -399,7 +407,7 @@ fn the_example_prints_the_three_programs() {
 #[test]
 fn the_example_prints_the_python_results_exactly() {
     // The lines the Python programs print, with only the role tag added.
-    let (_, lines) = capture(example::main);
+    let (_, lines) = capture(|| example::run(&[]));
     let main_lines: Vec<&str> = lines
         .iter()
         .filter_map(|line| line.strip_prefix("[main] "))
@@ -415,4 +423,41 @@ fn the_example_prints_the_python_results_exactly() {
             "Request One!!!",
         ]
     );
+}
+
+// --- the example's command line ---------------------------------------------
+
+#[test]
+fn the_example_prints_its_usage_for_help() {
+    for help in ["--help", "-h"] {
+        let (_, lines) = capture(|| example::run(&[help.to_string()]));
+        assert_eq!(
+            lines,
+            ["[usage] cargo run --example ch01_polled_lists (no options; --help prints this)"]
+        );
+    }
+}
+
+#[test]
+#[ignore = "exits the process on purpose; started in a child process by the test below"]
+fn child_runs_the_example_with_an_unknown_flag() {
+    if child::is_child("child_runs_the_example_with_an_unknown_flag") {
+        example::run(&["--fast".to_string()]);
+        println!("the example ran anyway");
+    }
+}
+
+#[test]
+fn the_example_refuses_an_unknown_flag_with_its_usage_and_exit_code_2() {
+    let output = child::run("child_runs_the_example_with_an_unknown_flag");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(
+            "[error] unknown argument \"--fast\": this example takes no options\n\
+             [usage] cargo run --example ch01_polled_lists (no options; --help prints this)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("the example ran anyway"), "{stdout}");
+    assert_eq!(output.status.code(), Some(2));
 }

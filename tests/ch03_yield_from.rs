@@ -1,5 +1,6 @@
-//! Chapter 3's tests, which are also its exercise: run them against your stub
-//! with `cargo test --features exercise-ch03 --test ch03_yield_from`.
+//! Chapter 3's tests. They also judge the rebuild exercise (3.4):
+//! `cargo test --features exercise-ch03 --test ch03_yield_from -- --skip exercises::`.
+//! The small exercises' tests are in `ch03_yield_from/exercises.rs`.
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -11,6 +12,13 @@ use yieldpoint::output::capture;
 #[allow(dead_code)]
 #[path = "../examples/ch03_yield_from.rs"]
 mod example;
+
+#[path = "support/child.rs"]
+mod child;
+
+// The small exercises' tests: `cargo test --test ch03_yield_from -- exercises::`.
+#[path = "ch03_yield_from/exercises.rs"]
+mod exercises;
 
 use GeneratorState::{Complete, Yielded};
 
@@ -51,7 +59,7 @@ const STEP8: [&str; 2] = ["[main] Hello World", "[main] Waited 15 times"];
 
 #[test]
 fn the_example_prints_steps_5_and_8_both_ways() {
-    let (_, lines) = capture(example::main);
+    let (_, lines) = capture(|| example::run(&[]));
     assert_eq!(
         lines,
         [
@@ -346,4 +354,41 @@ fn a_stackful_helper_receives_each_input_directly_however_deep_it_is() {
     assert_eq!(generator.resume(0), Ok(Yielded(-1)));
     assert_eq!(generator.resume(4), Ok(Yielded(40)));
     assert_eq!(generator.resume(5), Ok(Complete(9)));
+}
+
+// --- the example's command line ---------------------------------------------
+
+#[test]
+fn the_example_prints_its_usage_for_help() {
+    for help in ["--help", "-h"] {
+        let (_, lines) = capture(|| example::run(&[help.to_string()]));
+        assert_eq!(
+            lines,
+            ["[usage] cargo run --example ch03_yield_from (no options; --help prints this)"]
+        );
+    }
+}
+
+#[test]
+#[ignore = "exits the process on purpose; started in a child process by the test below"]
+fn child_runs_the_example_with_an_unknown_flag() {
+    if child::is_child("child_runs_the_example_with_an_unknown_flag") {
+        example::run(&["--fast".to_string()]);
+        println!("the example ran anyway");
+    }
+}
+
+#[test]
+fn the_example_refuses_an_unknown_flag_with_its_usage_and_exit_code_2() {
+    let output = child::run("child_runs_the_example_with_an_unknown_flag");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(
+            "[error] unknown argument \"--fast\": this example takes no options\n\
+             [usage] cargo run --example ch03_yield_from (no options; --help prints this)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("the example ran anyway"), "{stdout}");
+    assert_eq!(output.status.code(), Some(2));
 }

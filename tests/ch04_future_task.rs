@@ -1,6 +1,6 @@
-//! Chapter 4's tests, which are also its exercise: with
-//! `cargo test --features exercise-ch04 --test ch04_future_task` they run
-//! against your `exercises/ch04_future_task.rs`.
+//! Chapter 4's tests. They also judge the rebuild exercise (4.4):
+//! `cargo test --features exercise-ch04 --test ch04_future_task -- --skip exercises::`.
+//! The small exercises' tests are in `ch04_future_task/exercises.rs`.
 //!
 //! The future tests settle a future one call at a time and check its status,
 //! its result and a shared log of callbacks after every call. The task tests
@@ -20,6 +20,13 @@ use yieldpoint::output::capture;
 #[allow(dead_code)]
 #[path = "../examples/ch04_future_task.rs"]
 mod example;
+
+#[path = "support/child.rs"]
+mod child;
+
+// The small exercises' tests: `cargo test --test ch04_future_task -- exercises::`.
+#[path = "ch04_future_task/exercises.rs"]
+mod exercises;
 
 /// A shared list that callbacks, task bodies and the test all write to, to
 /// check who ran when.
@@ -60,7 +67,7 @@ struct Pizza(&'static str);
 
 #[test]
 fn the_example_tells_both_orders_round_by_round() {
-    let (_, lines) = capture(example::main);
+    let (_, lines) = capture(|| example::run(&[]));
     assert_eq!(
         lines,
         [
@@ -87,6 +94,7 @@ fn the_example_tells_both_orders_round_by_round() {
             "[oven] baking, minute 1 of 1",
             "[customer] I peek into the box: Pending, result() = Err(NotReady)",
             "[main] round 2",
+            "[panic] the calzone caught fire",
             "[main] oven settled after 2 steps: Failed",
             "[main] round 3",
             "[kitchen] the oven failed: the task panicked: the calzone caught fire",
@@ -778,6 +786,51 @@ fn a_task_whose_future_is_cancelled_during_its_own_step_settles_in_that_step() {
     assert_eq!(task.future().result(), Err(FutureError::Cancelled));
 }
 
+/// A value whose destructor panics.
+struct Bomb;
+
+impl Drop for Bomb {
+    fn drop(&mut self) {
+        panic!("the bomb's destructor went off");
+    }
+}
+
+#[test]
+#[ignore = "aborts on purpose; started in a child process by the test below"]
+fn child_cancels_a_paused_task_whose_destructor_panics() {
+    if !child::is_child("child_cancels_a_paused_task_whose_destructor_panics") {
+        return;
+    }
+    let mut task = Task::new("bomb", |yielder| {
+        let _bomb = Bomb;
+        yielder.suspend(());
+    });
+    assert_eq!(task.step(), Step::Pending);
+    println!("cancelling the paused task");
+    task.cancel();
+    println!("still alive after the cancel");
+}
+
+#[test]
+fn cancelling_a_paused_task_whose_destructor_panics_aborts_the_process() {
+    let output = child::run("child_cancels_a_paused_task_whose_destructor_panics");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stdout.contains("cancelling the paused task"), "{stdout}");
+    assert!(!stdout.contains("still alive"), "{stdout}");
+    assert!(
+        stderr.contains("the bomb's destructor went off"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "panic in a destructor during cleanup\nthread caused non-unwinding panic. aborting."
+        ),
+        "{stderr}"
+    );
+    assert!(child::aborted(&output), "{:?}", output.status);
+}
+
 #[test]
 fn dropping_a_task_without_cancelling_it_drops_its_stack_but_leaves_its_future_pending() {
     let drops = Rc::new(Cell::new(0));
@@ -992,4 +1045,56 @@ fn the_same_function_as_a_second_task_runs_only_when_that_task_is_stepped() {
     let where_it_ran = kitchen.future().result().unwrap().unwrap();
     assert!(oven_stack.contains(&where_it_ran));
     assert!(!kitchen_stack.contains(&where_it_ran));
+}
+
+#[test]
+fn the_quiet_hook_tells_this_threads_panics_as_lines_and_is_put_back_after() {
+    let (caught, lines) = capture(|| {
+        let _quiet = example::QuietPanics::install();
+        catch_unwind(|| panic!("a deliberate panic")).is_err()
+    });
+    assert!(caught);
+    assert_eq!(lines, ["[panic] a deliberate panic"]);
+    // Dropped: a panic now goes to the hook that was there before, which
+    // prints on stderr, not through `say!`.
+    let (caught, lines) = capture(|| catch_unwind(|| panic!("after the guard")).is_err());
+    assert!(caught);
+    assert!(lines.is_empty(), "{lines:?}");
+}
+
+// --- the example's command line ---------------------------------------------
+
+#[test]
+fn the_example_prints_its_usage_for_help() {
+    for help in ["--help", "-h"] {
+        let (_, lines) = capture(|| example::run(&[help.to_string()]));
+        assert_eq!(
+            lines,
+            ["[usage] cargo run --example ch04_future_task (no options; --help prints this)"]
+        );
+    }
+}
+
+#[test]
+#[ignore = "exits the process on purpose; started in a child process by the test below"]
+fn child_runs_the_example_with_an_unknown_flag() {
+    if child::is_child("child_runs_the_example_with_an_unknown_flag") {
+        example::run(&["--fast".to_string()]);
+        println!("the example ran anyway");
+    }
+}
+
+#[test]
+fn the_example_refuses_an_unknown_flag_with_its_usage_and_exit_code_2() {
+    let output = child::run("child_runs_the_example_with_an_unknown_flag");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(
+            "[error] unknown argument \"--fast\": this example takes no options\n\
+             [usage] cargo run --example ch04_future_task (no options; --help prints this)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("the example ran anyway"), "{stdout}");
+    assert_eq!(output.status.code(), Some(2));
 }

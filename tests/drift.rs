@@ -70,10 +70,10 @@ fn example_output(name: &str, args: &[String]) -> Vec<String> {
         capture(main).1
     };
     match name {
-        "ch01_polled_lists" => no_args(ch01_polled_lists::main),
-        "ch02_coroutines" => no_args(ch02_coroutines::main),
-        "ch03_yield_from" => no_args(ch03_yield_from::main),
-        "ch04_future_task" => no_args(ch04_future_task::main),
+        "ch01_polled_lists" => capture(|| ch01_polled_lists::run(args)).1,
+        "ch02_coroutines" => capture(|| ch02_coroutines::run(args)).1,
+        "ch03_yield_from" => capture(|| ch03_yield_from::run(args)).1,
+        "ch04_future_task" => capture(|| ch04_future_task::run(args)).1,
         "ch05_event_loop" => capture(|| ch05_event_loop::run(args)).1,
         "ch06_scheduler" => capture(|| ch06_scheduler::run(args)).1,
         "ch07_combinators" => capture(|| ch07_combinators::run(args)).1,
@@ -277,7 +277,14 @@ fn every_chapter_is_whole() {
     let lib = read(&root().join("src/lib.rs"));
     let mut problems = Vec::new();
     for chapter in CHAPTERS {
+        // A chapter on the layout of exercises/README.md has a folder of
+        // exercises (with info.toml) instead of one stub swapped in by lib.rs.
+        let exercise_folder = format!("exercises/{}/info.toml", chapter.name);
+        let new_layout = root().join(&exercise_folder).is_file();
         for file in chapter.files() {
+            if new_layout && file == format!("exercises/{}.rs", chapter.name) {
+                continue;
+            }
             if !root().join(&file).is_file() {
                 problems.push(format!("chapter {}: {file} is missing", chapter.number));
             }
@@ -306,7 +313,8 @@ fn every_chapter_is_whole() {
                 chapter.feature()
             ));
         }
-        if !lib.contains(&format!("#[path = \"../exercises/{}.rs\"]", chapter.name)) {
+        if !new_layout && !lib.contains(&format!("#[path = \"../exercises/{}.rs\"]", chapter.name))
+        {
             problems.push(format!(
                 "chapter {}: src/lib.rs does not swap in exercises/{}.rs",
                 chapter.number, chapter.name
