@@ -59,16 +59,17 @@ impl Shared {
     /// task has ended.
     pub(super) fn cancel(&self, id: TaskId) -> bool {
         let (token, started, running) = {
-            let mut tasks = self.tasks.borrow_mut();
+            let mut core = self.core.borrow_mut();
+            let tasks = &mut core.tasks;
             let token = tasks.token(id.slot());
             let Some(task) = tasks.by_id_mut(id) else {
                 return false;
             };
             let running = task.coroutine.is_none();
             if running {
-                task.must_cancel = true;
+                task.set_must_cancel(true);
             }
-            (token, task.started, running)
+            (token, task.started(), running)
         };
         self.record(Some(id), || EventKind::Cancelled { started });
         if running {
@@ -87,18 +88,19 @@ impl Shared {
     fn cancel_suspended(&self, id: TaskId, token: u64) {
         let slot = id.slot();
         let then = {
-            let mut tasks = self.tasks.borrow_mut();
+            let mut core = self.core.borrow_mut();
+            let tasks = &mut core.tasks;
             let Some(task) = tasks.by_token(slot, token) else {
                 return;
             };
             match task.waiting {
                 None => {
-                    task.must_cancel = true;
+                    task.set_must_cancel(true);
                     Then::Nothing
                 }
                 Some(Wait::Task(target)) => Then::Forward(target),
-                Some(Wait::Park(_)) if task.on_cancel.is_some() => {
-                    Then::Hook(task.on_cancel.take().expect("just looked"))
+                Some(Wait::Park(_)) if task.has_on_cancel() => {
+                    Then::Hook(task.take_on_cancel().expect("it has one"))
                 }
                 Some(_) => Then::Wake,
             }
@@ -110,13 +112,14 @@ impl Shared {
             Then::Hook(on_cancel) => self.run_as_callback(on_cancel).unwrap_or(false),
         };
         let wake = {
-            let mut tasks = self.tasks.borrow_mut();
+            let mut core = self.core.borrow_mut();
+            let tasks = &mut core.tasks;
             let Some(task) = tasks.by_token(slot, token) else {
                 return;
             };
             // Passed on: the cancellation now travels through what it
             // waits for, as asyncio clears `_must_cancel` then.
-            task.must_cancel = !passed_on;
+            task.set_must_cancel(!passed_on);
             !passed_on && task.waiting.take().is_some()
         };
         if wake {
@@ -128,8 +131,9 @@ impl Shared {
     /// wait (see [`cancel_suspended`](Self::cancel_suspended)).
     pub(super) fn cancel_waiting(&self, slot: u32, token: u64) {
         let id = self
-            .tasks
+            .core
             .borrow_mut()
+            .tasks
             .by_token(slot, token)
             .map(|task| task.id);
         if let Some(id) = id {
@@ -153,7 +157,8 @@ impl Shared {
 
     /// Every live task, with what it waits for.
     pub(super) fn stuck_tasks(&self) -> Vec<StuckTask> {
-        let tasks = self.tasks.borrow();
+        let core = self.core.borrow();
+        let tasks = &core.tasks;
         let mut stuck: Vec<StuckTask> = tasks
             .iter()
             .map(|task| StuckTask {
@@ -195,7 +200,7 @@ impl Shared {
     /// [`SchedError::Cancelled`]: super::SchedError::Cancelled
     pub(super) fn cancel_all(&self) {
         for _ in 0..SHUTDOWN_ROUNDS {
-            let live = self.tasks.borrow().ids();
+            let live = self.core.borrow().tasks.ids();
             if live.is_empty() {
                 break;
             }
@@ -203,7 +208,7 @@ impl Shared {
                 self.deliver_cancel(id);
             }
             for _ in 0..PASSES_PER_ROUND {
-                if self.ready.borrow().is_empty() {
+                if self.core.borrow().ready.is_empty() {
                     break;
                 }
                 self.run_ready_now();
@@ -215,17 +220,23 @@ impl Shared {
         for _ in 0..SHUTDOWN_ROUNDS {
             self.drop_all_by_force();
             for _ in 0..PASSES_PER_ROUND {
-                if self.ready.borrow().is_empty() {
+                if self.core.borrow().ready.is_empty() {
                     break;
                 }
                 self.run_ready_now();
             }
-            if self.tasks.borrow().live() == 0 {
+            if self.core.borrow().tasks.live() == 0 {
                 break;
             }
         }
-        self.ready.borrow_mut().clear();
-        self.timers.borrow_mut().clear();
+        // What is left is dropped with the table let go: a callback that
+        // never ran may own values whose destructors use the scheduler.
+        let (ready, timers) = {
+            let mut core = self.core.borrow_mut();
+            let timers = std::mem::take(&mut core.timers);
+            (std::mem::take(&mut core.ready), timers)
+        };
+        drop((ready, timers));
     }
     // ANCHOR_END: cancel_all
 
@@ -233,7 +244,8 @@ impl Shared {
     /// waits; whatever its `on_cancel` would have done is dropped.
     fn deliver_cancel(&self, id: TaskId) {
         let (wake, hook, started) = {
-            let mut tasks = self.tasks.borrow_mut();
+            let mut core = self.core.borrow_mut();
+            let tasks = &mut core.tasks;
             let token = tasks.token(id.slot());
             let Some(task) = tasks.by_id_mut(id) else {
                 return;
@@ -241,9 +253,9 @@ impl Shared {
             if task.coroutine.is_none() {
                 return; // it is running: it cannot be resumed again
             }
-            task.must_cancel = true;
+            task.set_must_cancel(true);
             let wake = task.waiting.take().is_some().then_some(token);
-            (wake, task.on_cancel.take(), task.started)
+            (wake, task.take_on_cancel(), task.started())
         };
         drop(hook);
         self.record(Some(id), || EventKind::Cancelled { started });
@@ -255,9 +267,9 @@ impl Shared {
     /// Runs the entries in the ready queue now, as one pass of `run_once`
     /// without its timers.
     fn run_ready_now(&self) {
-        let ntodo = self.ready.borrow().len();
+        let ntodo = self.core.borrow().ready.len();
         for _ in 0..ntodo {
-            let next = self.ready.borrow_mut().pop_front();
+            let next = self.core.borrow_mut().ready.pop_front();
             match next {
                 Some(super::Ready::Step { slot, token, why }) => self.step(slot, token, why),
                 Some(super::Ready::TimerFired { .. }) => {} // no time passes here
@@ -275,7 +287,7 @@ impl Shared {
         loop {
             // Take the whole table first: a destructor may spawn, and what
             // it spawns lands in the emptied table, dropped in the next pass.
-            let tasks = self.tasks.borrow_mut().take_all();
+            let tasks = self.core.borrow_mut().tasks.take_all();
             if tasks.is_empty() {
                 break;
             }

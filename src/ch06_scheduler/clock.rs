@@ -113,12 +113,6 @@ impl Timers {
         self.heap.len()
     }
 
-    /// Forgets every timer (the scheduler is shutting down).
-    pub(super) fn clear(&mut self) {
-        self.heap.clear();
-        self.stale = 0;
-    }
-
     /// One more timer is no longer wanted.
     pub(super) fn one_more_stale(&mut self) {
         self.stale += 1;
@@ -197,7 +191,7 @@ impl CallbackHandle {
             && self.callback.timed.get()
             && let Some(shared) = self.scheduler.upgrade()
         {
-            shared.timers.borrow_mut().one_more_stale();
+            shared.core.borrow_mut().timers.one_more_stale();
         }
         was_waiting
     }
@@ -216,8 +210,16 @@ impl fmt::Debug for CallbackHandle {
     }
 }
 
+impl Timers {
+    /// Puts a timer for the task in `slot` (waiting with `token`) in the heap.
+    pub(super) fn set_wake(&mut self, slot: u32, token: u64, deadline: Duration) {
+        self.push(deadline, TimerAction::Wake { slot, token });
+    }
+}
+
 impl Shared {
     /// The time on the scheduler's clock: see [`Scheduler::now`](super::Scheduler::now).
+    #[inline]
     pub(super) fn now(&self) -> Duration {
         match self.clock {
             Clock::Real => self.created.elapsed(),
@@ -225,46 +227,30 @@ impl Shared {
         }
     }
 
-    /// Puts a timer for task `slot` (waiting with `token`) in the heap.
-    pub(super) fn set_wake_timer(&self, slot: u32, token: u64, deadline: Duration) {
-        self.timers
-            .borrow_mut()
-            .push(deadline, TimerAction::Wake { slot, token });
-    }
-
     /// Puts a timer for `callback` in the heap.
     pub(super) fn set_callback_timer(&self, callback: &Rc<Callback>, deadline: Duration) {
         callback.timed.set(true);
-        self.timers
+        self.core
             .borrow_mut()
+            .timers
             .push(deadline, TimerAction::Call(Rc::clone(callback)));
-    }
-
-    /// Whether a timer is still wanted.
-    fn timer_wanted(&self, timer: &Timer) -> bool {
-        match &timer.action {
-            TimerAction::Wake { slot, token } => self.token_matches(*slot, *token),
-            TimerAction::Call(callback) => callback.function.borrow().is_some(),
-        }
     }
 
     // ANCHOR: compact
     /// asyncio's housekeeping at the start of `_run_once`: if more than half
     /// of a large heap is stale, rebuild it without the stale timers. (Stale
     /// timers on top are dropped when the loop looks for the earliest one.)
+    #[inline]
     pub(super) fn tidy_timers(&self) {
-        let (len, stale) = {
-            let timers = self.timers.borrow();
-            (timers.heap.len(), timers.stale)
-        };
-        if len > MIN_TIMERS_TO_COMPACT && stale * 2 > len {
-            let heap = std::mem::take(&mut self.timers.borrow_mut().heap);
-            let kept: BinaryHeap<_> = heap
+        let mut core = self.core.borrow_mut();
+        let len = core.timers.heap.len();
+        if len > MIN_TIMERS_TO_COMPACT && core.timers.stale * 2 > len {
+            let super::Core { timers, tasks, .. } = &mut *core;
+            let heap = std::mem::take(&mut timers.heap);
+            timers.heap = heap
                 .into_iter()
-                .filter(|Reverse(timer)| self.timer_wanted(timer))
+                .filter(|Reverse(timer)| timer.wanted(tasks))
                 .collect();
-            let mut timers = self.timers.borrow_mut();
-            timers.heap = kept;
             timers.stale = 0;
         }
     }
@@ -274,24 +260,12 @@ impl Shared {
     /// of the heap are dropped on the way, so that an idle wait never waits
     /// for a timer nobody wants any more.
     pub(super) fn earliest_deadline(&self) -> Option<Duration> {
+        let mut core = self.core.borrow_mut();
+        let super::Core { timers, tasks, .. } = &mut *core;
         loop {
-            let mut timers = self.timers.borrow_mut();
             let Reverse(top) = timers.heap.peek()?;
-            let deadline = top.deadline;
-            // Asking whether a wake timer is wanted borrows the task table,
-            // not the heap; a callback timer answers from itself.
-            let wanted = match &top.action {
-                TimerAction::Wake { slot, token } => {
-                    let (slot, token) = (*slot, *token);
-                    drop(timers);
-                    let wanted = self.token_matches(slot, token);
-                    timers = self.timers.borrow_mut();
-                    wanted
-                }
-                TimerAction::Call(callback) => callback.function.borrow().is_some(),
-            };
-            if wanted {
-                return Some(deadline);
+            if top.wanted(tasks) {
+                return Some(top.deadline);
             }
             timers.heap.pop();
             timers.stale = timers.stale.saturating_sub(1);
@@ -304,33 +278,37 @@ impl Shared {
     /// completes the sleep's future and the task's wake-up is then queued
     /// behind whatever is ready.
     pub(super) fn fire_due_timers(&self, now: Duration) {
-        loop {
-            let due = {
-                let mut timers = self.timers.borrow_mut();
-                match timers.heap.peek() {
-                    Some(Reverse(timer)) if timer.deadline <= now => {
-                        timers.heap.pop().map(|Reverse(timer)| timer)
+        let mut core = self.core.borrow_mut();
+        let super::Core {
+            timers,
+            tasks,
+            ready,
+        } = &mut *core;
+        while let Some(Reverse(timer)) = timers.heap.peek() {
+            if timer.deadline > now {
+                break;
+            }
+            let Some(Reverse(timer)) = timers.heap.pop() else {
+                break;
+            };
+            match timer.action {
+                TimerAction::Wake { slot, token } => match tasks.by_token(slot, token) {
+                    Some(task) => {
+                        task.set_timer_pending(false);
+                        ready.push_back(Ready::TimerFired { slot, token });
                     }
-                    _ => None,
+                    // Stale: it was counted when it stopped being wanted.
+                    None => timers.stale = timers.stale.saturating_sub(1),
+                },
+                TimerAction::Call(callback) => {
+                    if callback.function.borrow().is_some() {
+                        callback.timed.set(false);
+                        ready.push_back(Ready::Callback(callback));
+                    } else {
+                        timers.stale = timers.stale.saturating_sub(1);
+                    }
                 }
-            };
-            let Some(timer) = due else { break };
-            let entry = match timer.action {
-                TimerAction::Wake { slot, token } if self.timer_fired(slot, token) => {
-                    Ready::TimerFired { slot, token }
-                }
-                TimerAction::Call(callback) if callback.function.borrow().is_some() => {
-                    callback.timed.set(false);
-                    Ready::Callback(callback)
-                }
-                // Stale: it was counted when it stopped being wanted.
-                _ => {
-                    let mut timers = self.timers.borrow_mut();
-                    timers.stale = timers.stale.saturating_sub(1);
-                    continue;
-                }
-            };
-            self.ready.borrow_mut().push_back(entry);
+            }
         }
     }
 
@@ -349,4 +327,15 @@ impl Shared {
         }
     }
     // ANCHOR_END: idle_until
+}
+
+impl Timer {
+    /// Whether the timer is still wanted: the task it wakes still waits with
+    /// its token, or the callback has not been cancelled.
+    fn wanted(&self, tasks: &mut super::task::Tasks) -> bool {
+        match &self.action {
+            TimerAction::Wake { slot, token } => tasks.by_token(*slot, *token).is_some(),
+            TimerAction::Call(callback) => callback.function.borrow().is_some(),
+        }
+    }
 }

@@ -6,18 +6,20 @@
 //!
 //! - `RUNNING` names the scheduler running on this thread, set by
 //!   `run_until_complete` (and by a drop's cleanup) for as long as it runs.
-//! - `CURRENT` describes what runs right now: the task being stepped (its
-//!   yielder and the addresses of its stack), or a callback, or nothing.
+//! - `CURRENT` describes what runs right now: the task being stepped (and
+//!   its [`TaskContext`], on its own stack: its yielder, the addresses of
+//!   its stack), or a callback, or nothing.
 //!   Only `step` and the callback runner set it, through [`CurrentGuard`],
 //!   which puts back what was there before on every way out, a panic
 //!   included. So `CURRENT` never outlives the step it describes.
 //! - [`suspend`] is how `sleep`, `join`, `park` and `yield_now` leave a task.
 //!
 //! ```text
-//!   step(T3) ── CurrentGuard::set({ T3, yielder, stack 0x7f..000-0x7f..000 }) ──▶ resume T3
-//!                                                                                 │
-//!        T3's body ... helper() ... sleep(1s) ── suspend: on T3's stack? ─────────┘
-//!                                                   yes: T3's yielder.suspend(Until(1s))
+//!   step(T3) ── CurrentGuard::set({ T3, its context }) ──▶ resume T3
+//!                                                              │
+//!        T3's body ... helper() ... sleep(1s) ── suspend: on T3's stack? (the context says
+//!                                                 where it lies) yes: through the yielder
+//!                                                 in the context, suspend(Until(1s))
 //!   step(T3) ◀── Yield(Until(1s)) ── guard dropped: CURRENT is what it was before
 //! ```
 //!
@@ -36,27 +38,36 @@ use super::error::SchedError;
 use super::{Resume, Shared, TaskId, Wait};
 
 // ANCHOR: current
-/// What runs on this thread right now, for [`suspend`] to find. One `Copy`
-/// value in a `Cell`: the hot path reads and writes it whole, with no
-/// borrow flags.
+/// What a task's body keeps at the bottom of its own stack for [`suspend`]
+/// to find: it is made on the task's first step and lives as long as the
+/// body runs, so a pointer to it stays good for every step of the task.
+pub(super) struct TaskContext {
+    /// The task's yielder, which corosensei keeps at the top of the stack.
+    yielder: *const Yielder<Resume, Wait>,
+    /// The lowest address of the task's stack (its guard page).
+    pub(super) stack_low: usize,
+    /// One past the highest address of the task's stack.
+    pub(super) stack_high: usize,
+    /// The task's name, for the stack overflow report (see `overflow`): it
+    /// points into the task's shared half, which the table keeps alive
+    /// until the task ends, after its last step.
+    pub(super) name: *const str,
+}
+
+/// What runs on this thread right now. One small `Copy` value in a `Cell`:
+/// a step writes it whole on the way in and puts the old one back on the
+/// way out.
 #[derive(Clone, Copy)]
 pub(super) struct Current {
     /// The task being stepped, if any.
     pub(super) task: Option<TaskId>,
-    /// That task's yielder: null until its body has published it.
-    pub(super) yielder: *const Yielder<Resume, Wait>,
-    /// The lowest address of that task's stack.
-    pub(super) stack_low: usize,
-    /// One past the highest address of that task's stack.
-    pub(super) stack_high: usize,
+    /// That task's context, on its stack: null until its body has made it,
+    /// at the start of its first step.
+    pub(super) context: *const TaskContext,
     /// The task asked for its own cancellation during this step.
     pub(super) cancel_requested: bool,
     /// A callback runs, on the scheduler's own stack (`task` is `None`).
     pub(super) in_callback: bool,
-    /// That task's name, for the stack overflow report (see `overflow`):
-    /// it points into the task's shared half, which its table entry keeps
-    /// alive until the task ends, after its last step.
-    pub(super) name: *const str,
 }
 // ANCHOR_END: current
 
@@ -64,12 +75,9 @@ impl Current {
     /// Nothing of a scheduler's runs.
     pub(super) const NONE: Current = Current {
         task: None,
-        yielder: ptr::null(),
-        stack_low: 0,
-        stack_high: 0,
+        context: ptr::null(),
         cancel_requested: false,
         in_callback: false,
-        name: "",
     };
 
     /// A callback runs.
@@ -77,6 +85,16 @@ impl Current {
         in_callback: true,
         ..Current::NONE
     };
+
+    /// What runs during the steps of task `id`, whose context (if its body
+    /// has started) is `context`.
+    pub(super) fn of_task(id: TaskId, context: *const TaskContext) -> Current {
+        Current {
+            task: Some(id),
+            context,
+            ..Current::NONE
+        }
+    }
 }
 
 thread_local! {
@@ -157,21 +175,75 @@ pub(super) fn running(operation: &'static str) -> Result<Rc<Shared>, SchedError>
     }
 }
 
-/// Called by a task's body on its first step: tells `suspend` where the
-/// task's yielder is.
-pub(super) fn publish_yielder(yielder: &Yielder<Resume, Wait>) {
+/// Whether the code running now is a task (not a callback) of the
+/// scheduler `shared` points to, without touching its reference counts:
+/// `Ok(true)` yes, `Ok(false)` a task of another scheduler.
+///
+/// # Errors
+///
+/// [`SchedError::NotInTask`] outside a task and [`SchedError::InCallback`]
+/// in a callback, naming `operation`.
+pub(super) fn in_task_of(
+    shared: *const Shared,
+    operation: &'static str,
+) -> Result<bool, SchedError> {
+    let current = CURRENT.with(Cell::get);
+    if current.task.is_none() {
+        return Err(no_task(operation, current.in_callback));
+    }
+    Ok(RUNNING.with(|running| {
+        running
+            .borrow()
+            .as_ref()
+            .is_some_and(|running| ptr::eq(running.as_ptr(), shared))
+    }))
+}
+
+/// Called by a task's body at the start of its first step: makes the
+/// context `suspend` needs, on the task's own stack, and runs `body` with
+/// it published. `stack` is the task's stack, `name` its name.
+pub(super) fn with_context<R>(
+    yielder: &Yielder<Resume, Wait>,
+    stack: (usize, usize),
+    name: *const str,
+    body: impl FnOnce(&TaskContext) -> R,
+) -> R {
+    let context = TaskContext {
+        yielder,
+        stack_low: stack.0,
+        stack_high: stack.1,
+        name,
+    };
+    /// Takes the context out of `CURRENT` when the body is over (also by
+    /// an unwind), so that nothing can name it once it is gone.
+    struct Withdraw<'a>(&'a TaskContext);
+    impl Drop for Withdraw<'_> {
+        fn drop(&mut self) {
+            CURRENT.with(|current| {
+                let now = current.get();
+                if ptr::eq(now.context, self.0) {
+                    current.set(Current {
+                        context: ptr::null(),
+                        ..now
+                    });
+                }
+            });
+        }
+    }
     CURRENT.with(|current| {
         current.set(Current {
-            yielder,
+            context: &context,
             ..current.get()
         })
     });
+    let _withdraw = Withdraw(&context);
+    body(&context)
 }
 
-/// Whether a step of the task whose yielder is `yielder` is what runs now
+/// Whether a step of the task whose context is `context` is what runs now
 /// (and not, say, the scheduler dropping that task by force).
-pub(super) fn is_stepping(yielder: &Yielder<Resume, Wait>) -> bool {
-    ptr::eq(CURRENT.with(Cell::get).yielder, yielder)
+pub(super) fn is_stepping(context: &TaskContext) -> bool {
+    ptr::eq(CURRENT.with(Cell::get).context, context)
 }
 
 /// Whether the running task asked for its own cancellation in this step.
@@ -199,45 +271,63 @@ pub(super) fn request_own_cancel() {
 /// [`SchedError::Unwinding`], [`SchedError::NotInTask`],
 /// [`SchedError::InCallback`] or [`SchedError::NotOnTaskStack`] when called
 /// from where no task can be suspended.
-#[inline]
+#[inline(always)]
 pub(super) fn suspend(operation: &'static str, wait: Wait) -> Result<Resume, SchedError> {
     if std::thread::panicking() {
-        return Err(SchedError::Unwinding { operation });
+        return Err(unwinding(operation));
     }
     let current = CURRENT.with(Cell::get);
     let Some(task) = current.task else {
-        return Err(if current.in_callback {
-            SchedError::InCallback { operation }
-        } else {
-            SchedError::NotInTask { operation }
-        });
+        return Err(no_task(operation, current.in_callback));
     };
+    if current.context.is_null() {
+        return Err(not_on_task_stack(operation, task));
+    }
+    // SAFETY: `CURRENT` names a task, with its context, only while `step`
+    // resumes that task: `step` sets it through a `CurrentGuard`, which
+    // puts the previous value back on every way out of the step, unwinding
+    // included. The context is a local of the task's `run_body`, at the
+    // bottom of the task's stack, published by it at the start of its first
+    // step; it lives until the body returns, after the task's last step, so
+    // it is alive for the whole of this step.
+    let context = unsafe { &*current.context };
     // A local lives on the stack this code runs on, so its address says
     // whose stack that is (`black_box` keeps it a real stack slot).
     let here = std::hint::black_box(ptr::addr_of!(wait)) as usize;
-    let yielder = current.yielder;
-    if yielder.is_null() || here < current.stack_low || here >= current.stack_high {
+    if here < context.stack_low || here >= context.stack_high {
         return Err(not_on_task_stack(operation, task));
     }
-    // SAFETY: `CURRENT` names a task only while `step` resumes that task:
-    // `step` sets it through a `CurrentGuard`, which puts the previous value
-    // back on every way out of the step, unwinding included, so it never
-    // describes a task that is not in the middle of its step. `yielder` is
-    // the `&Yielder` corosensei handed that task's body (published on its
-    // first step); it lives at the top of the task's stack, and the
-    // coroutine, held by `step` for the whole resume, cannot be dropped
-    // meanwhile. The address check above proves this code runs on that very
-    // stack, not on the stack of a coroutine nested inside the task (nor on
-    // the scheduler's stack: callbacks run with no task in `CURRENT`), so
-    // the coroutine that suspends is the one this yielder belongs to, as
-    // corosensei requires.
-    let yielder = unsafe { &*yielder };
+    // SAFETY: `context.yielder` is the `&Yielder` corosensei handed this
+    // task's body; it lives at the top of the task's stack until the
+    // coroutine is dropped, which cannot happen while the task runs (`step`
+    // holds the coroutine for the whole resume). The address check above
+    // proves this code runs on that very stack, not on the stack of a
+    // coroutine nested inside the task (nor on the scheduler's stack:
+    // callbacks run with no task in `CURRENT`), so the coroutine that
+    // suspends is the one this yielder belongs to, as corosensei requires.
+    let yielder = unsafe { &*context.yielder };
     match yielder.suspend(wait) {
         Resume::Cancelled => Err(SchedError::Cancelled),
         why => Ok(why),
     }
 }
 // ANCHOR_END: suspend
+
+/// The error for a suspension while the thread unwinds.
+#[cold]
+fn unwinding(operation: &'static str) -> SchedError {
+    SchedError::Unwinding { operation }
+}
+
+/// The error for a suspension where no task runs.
+#[cold]
+fn no_task(operation: &'static str, in_callback: bool) -> SchedError {
+    if in_callback {
+        SchedError::InCallback { operation }
+    } else {
+        SchedError::NotInTask { operation }
+    }
+}
 
 /// The error for a suspension from the wrong stack, naming the task.
 #[cold]

@@ -35,7 +35,7 @@ use corosensei::CoroutineResult;
 use super::clock::{Callback, CallbackHandle};
 use super::current::{self, CURRENT, Current, CurrentGuard};
 use super::error::SchedError;
-use super::task::{OnDone, current_of};
+use super::task::OnDone;
 use super::trace::{Cause, EventKind};
 use super::{Resume, Shared, TaskId, Wait};
 use crate::ch04_future_task::Status;
@@ -62,7 +62,7 @@ impl Shared {
     /// One iteration of the loop, as asyncio's `_run_once`.
     pub(super) fn run_once(&self) -> Result<(), SchedError> {
         self.tidy_timers();
-        if self.ready.borrow().is_empty() {
+        if self.core.borrow().ready.is_empty() {
             let Some(deadline) = self.earliest_deadline() else {
                 // Nothing is ready and nothing ever will be: report who is
                 // stuck on whom, then cancel them (their destructors run).
@@ -73,9 +73,9 @@ impl Shared {
             self.idle_until(deadline);
         }
         self.fire_due_timers(self.now());
-        let ntodo = self.ready.borrow().len();
+        let ntodo = self.core.borrow().ready.len();
         for _ in 0..ntodo {
-            let next = self.ready.borrow_mut().pop_front();
+            let next = self.core.borrow_mut().ready.pop_front();
             match next {
                 Some(Ready::Step { slot, token, why }) => self.step(slot, token, why),
                 Some(Ready::TimerFired { slot, token }) => self.timer_hop(slot, token),
@@ -92,36 +92,30 @@ impl Shared {
     /// files it where its answer says.
     ///
     /// Inlined into `run_once`: left to itself the compiler keeps it out of
-    /// line, which costs the switch about fifty instructions.
+    /// line, which costs the switch about fifty instructions. The common
+    /// case, a task that yielded and yields again, touches the table and the
+    /// queue once each side of the resume.
     #[inline(always)]
     pub(super) fn step(&self, slot: u32, token: u64, why: Resume) {
-        let (mut coroutine, current, input, stale_timer) = {
-            let mut tasks = self.tasks.borrow_mut();
-            let Some(task) = tasks.by_token(slot, token) else {
+        let (mut coroutine, current, input, token, leftovers) = {
+            let mut core = self.core.borrow_mut();
+            let super::Core { tasks, timers, .. } = &mut *core;
+            let Some((task, token)) = tasks.for_step(slot, token) else {
                 return; // woken some other way since, or gone
             };
-            let Some(coroutine) = task.coroutine.take() else {
-                return; // it is running: this entry is a leftover
-            };
-            task.started = true;
+            let coroutine = task.coroutine.take().expect("for_step found it");
             task.waiting = None;
-            task.notified = false;
-            task.on_cancel = None;
-            let stale_timer = std::mem::take(&mut task.timer_pending);
-            let input = if std::mem::take(&mut task.must_cancel) {
-                Resume::Cancelled
+            let (input, leftovers) = if task.unusual() {
+                task.prepare_unusual_step(why, timers)
             } else {
-                why
+                (why, None)
             };
-            let current = current_of(task);
-            tasks.next_token(slot);
-            (coroutine, current, input, stale_timer)
+            (coroutine, task.current, input, token, leftovers)
         };
-        if stale_timer {
-            // It leaves a timed wait before its timer fired: asyncio's
-            // `TimerHandle.cancel()`, counted for `tidy_timers`.
-            self.timers.borrow_mut().one_more_stale();
-        }
+        // What the last wait left behind (an `on_cancel` it no longer
+        // needs) is dropped with the table let go: its destructors may use
+        // the scheduler.
+        drop(leftovers);
         self.resumes.set(self.resumes.get() + 1);
         self.record(current.task, || EventKind::Resumed);
 
@@ -130,23 +124,28 @@ impl Shared {
         // guard puts `CURRENT` back even if something else unwinds.
         let guard = CurrentGuard::set(current);
         let outcome = coroutine.resume(input);
-        let yielder = CURRENT.with(Cell::get).yielder;
+        let context = CURRENT.with(Cell::get).context;
         drop(guard);
 
         match outcome {
             CoroutineResult::Yield(wait) => {
                 self.record(current.task, || EventKind::Suspended(wait));
-                let token = {
-                    let mut tasks = self.tasks.borrow_mut();
-                    let token = tasks.token(slot);
-                    let task = tasks
-                        .by_token(slot, token)
-                        .expect("a suspended task is in the table");
-                    task.coroutine = Some(coroutine);
-                    task.yielder = yielder;
-                    token
-                };
-                self.file(slot, token, wait);
+                let mut core = self.core.borrow_mut();
+                let super::Core { tasks, ready, .. } = &mut *core;
+                let task = tasks.running(slot);
+                task.coroutine = Some(coroutine);
+                task.current.context = context;
+                if wait == Wait::Turn && !task.unusual() {
+                    // The hot path: a yield goes to the back of the queue.
+                    ready.push_back(Ready::Step {
+                        slot,
+                        token,
+                        why: Resume::Ready,
+                    });
+                } else {
+                    drop(core);
+                    self.file(slot, token, wait);
+                }
             }
             CoroutineResult::Return(ending) => self.finish(slot, *coroutine, ending),
         }
@@ -156,7 +155,12 @@ impl Shared {
     // ANCHOR: file
     /// Puts the task in `slot`, just suspended with `token`, where it waits.
     pub(super) fn file(&self, slot: u32, token: u64, wait: Wait) {
-        let mut tasks = self.tasks.borrow_mut();
+        let mut core = self.core.borrow_mut();
+        let super::Core {
+            tasks,
+            timers,
+            ready,
+        } = &mut *core;
         // Joining: find the joined task first, and join its list.
         let joined = match wait {
             Wait::Task(target) => tasks.by_id(target).is_some_and(|target| {
@@ -178,16 +182,16 @@ impl Shared {
         let waits = match wait {
             Wait::Turn => false,
             Wait::Until(deadline) => {
-                task.timer_pending = true;
-                self.set_wake_timer(slot, token, deadline);
+                task.set_timer_pending(true);
+                timers.set_wake(slot, token, deadline);
                 true
             }
             // Its waker was called before it parked: nothing to wait for.
-            Wait::Park(_) if std::mem::take(&mut task.notified) => false,
+            Wait::Park(_) if task.take_notified() => false,
             Wait::Park(deadline) => {
                 if let Some(deadline) = deadline {
-                    task.timer_pending = true;
-                    self.set_wake_timer(slot, token, deadline);
+                    task.set_timer_pending(true);
+                    timers.set_wake(slot, token, deadline);
                 }
                 true
             }
@@ -196,14 +200,18 @@ impl Shared {
             Wait::Task(_) => joined,
         };
         task.waiting = waits.then_some(wait);
-        let cancel_now = waits && task.must_cancel;
-        drop(tasks);
+        let cancel_now = waits && task.must_cancel();
         if !waits {
-            self.push_step(slot, token, Resume::Ready);
+            ready.push_back(Ready::Step {
+                slot,
+                token,
+                why: Resume::Ready,
+            });
         } else if cancel_now {
             // It asked for its own cancellation, then suspended: the wait it
             // just began is cancelled at once, as asyncio's task cancels the
             // future it yields when `_must_cancel` is set.
+            drop(core);
             self.cancel_waiting(slot, token);
         }
     }
@@ -212,33 +220,18 @@ impl Shared {
     /// Puts a step of the task in `slot` at the back of the ready queue.
     #[inline]
     pub(super) fn push_step(&self, slot: u32, token: u64, why: Resume) {
-        self.ready
+        self.core
             .borrow_mut()
+            .ready
             .push_back(Ready::Step { slot, token, why });
-    }
-
-    /// Whether the task in `slot` is alive and still waits with `token`.
-    pub(super) fn token_matches(&self, slot: u32, token: u64) -> bool {
-        self.tasks.borrow_mut().by_token(slot, token).is_some()
-    }
-
-    /// A wake timer of the task in `slot` is due: whether it is still
-    /// wanted (and, if so, it is no longer pending).
-    pub(super) fn timer_fired(&self, slot: u32, token: u64) -> bool {
-        match self.tasks.borrow_mut().by_token(slot, token) {
-            Some(task) => {
-                task.timer_pending = false;
-                true
-            }
-            None => false,
-        }
     }
 
     /// A [`Ready::TimerFired`] entry: the sleep (or the park's deadline) is
     /// over; the task's step goes to the back of the queue.
     fn timer_hop(&self, slot: u32, token: u64) {
         let id = {
-            let mut tasks = self.tasks.borrow_mut();
+            let mut core = self.core.borrow_mut();
+            let tasks = &mut core.tasks;
             let Some(task) = tasks.by_token(slot, token) else {
                 return; // woken some other way meanwhile
             };
@@ -256,7 +249,8 @@ impl Shared {
     /// waits for that.
     pub(super) fn wake_joiner(&self, slot: u32, token: u64, ended: TaskId) {
         let id = {
-            let mut tasks = self.tasks.borrow_mut();
+            let mut core = self.core.borrow_mut();
+            let tasks = &mut core.tasks;
             let Some(task) = tasks.by_token(slot, token) else {
                 return;
             };
@@ -275,13 +269,14 @@ impl Shared {
     /// with `token`. Returns whether the wake-up counted.
     pub(super) fn wake(&self, slot: u32, token: u64) -> bool {
         let id = {
-            let mut tasks = self.tasks.borrow_mut();
+            let mut core = self.core.borrow_mut();
+            let tasks = &mut core.tasks;
             let Some(task) = tasks.by_token(slot, token) else {
                 return false;
             };
             if task.coroutine.is_none() {
                 // It is running right now: its next park returns at once.
-                task.notified = true;
+                task.notify();
                 return true;
             }
             if !matches!(task.waiting, Some(Wait::Park(_))) {
@@ -300,8 +295,9 @@ impl Shared {
     /// `call_soon`.
     pub(super) fn call_soon(&self, function: Box<dyn FnOnce()>) -> Rc<Callback> {
         let callback = Callback::new(function);
-        self.ready
+        self.core
             .borrow_mut()
+            .ready
             .push_back(Ready::Callback(Rc::clone(&callback)));
         callback
     }
@@ -331,7 +327,7 @@ impl Shared {
 
     /// The name of task `id`, or `T<number>` once it is gone.
     pub(super) fn name_of(&self, id: TaskId) -> String {
-        self.tasks.borrow().by_id(id).map_or_else(
+        self.core.borrow().tasks.by_id(id).map_or_else(
             || id.to_string(),
             |task| task.cell.header().name.to_string(),
         )
@@ -388,7 +384,7 @@ pub fn waker() -> Result<Waker, SchedError> {
     let shared = current::running("waker")?;
     let task = current::task().ok_or(SchedError::NotInTask { operation: "waker" })?;
     let slot = task.slot();
-    let token = shared.tasks.borrow().token(slot);
+    let token = shared.core.borrow().tasks.token(slot);
     Ok(Waker {
         task,
         slot,
@@ -431,9 +427,9 @@ pub fn park_with_cancel(
 ) -> Result<Resume, SchedError> {
     let shared = current::running("park")?;
     if let Some(task) = current::task()
-        && let Some(entry) = shared.tasks.borrow_mut().by_id_mut(task)
+        && let Some(entry) = shared.core.borrow_mut().tasks.by_id_mut(task)
     {
-        entry.on_cancel = Some(Box::new(on_cancel));
+        entry.set_on_cancel(Box::new(on_cancel));
     }
     drop(shared);
     current::suspend("park", Wait::Park(deadline))

@@ -167,12 +167,10 @@ struct Shared {
     virtual_now: Cell<Duration>,
     /// The size of the stacks new tasks get.
     stack_size: Cell<usize>,
-    /// What runs next, front first: steps of tasks, timer hops, callbacks.
-    ready: RefCell<VecDeque<Ready>>,
-    /// Timers by deadline: sleeping tasks, and callbacks for later.
-    timers: RefCell<Timers>,
-    /// Every live task, in a slab.
-    tasks: RefCell<Tasks>,
+    /// The ready queue, the timer heap and the task table, behind one
+    /// `RefCell`: the loop borrows it twice per step, once before the resume
+    /// and once after, never across it.
+    core: RefCell<Core>,
     /// The number the next spawned task gets.
     next_number: Cell<u64>,
     /// Tasks that failed, until someone retrieves their failure or
@@ -197,6 +195,16 @@ struct Shared {
     tracing: Cell<bool>,
 }
 // ANCHOR_END: shared
+
+/// What the loop changes on every step, together (see `Shared::core`).
+struct Core {
+    /// What runs next, front first: steps of tasks, timer hops, callbacks.
+    ready: VecDeque<Ready>,
+    /// Timers by deadline: sleeping tasks, and callbacks for later.
+    timers: Timers,
+    /// Every live task, in a slab.
+    tasks: Tasks,
+}
 
 // ANCHOR: scheduler
 /// A scheduler with a ready queue, a timer heap and a clock.
@@ -245,9 +253,11 @@ impl Scheduler {
                 created: Instant::now(),
                 virtual_now: Cell::new(Duration::ZERO),
                 stack_size: Cell::new(DEFAULT_STACK_SIZE),
-                ready: RefCell::new(VecDeque::new()),
-                timers: RefCell::new(Timers::default()),
-                tasks: RefCell::new(Tasks::default()),
+                core: RefCell::new(Core {
+                    ready: VecDeque::new(),
+                    timers: Timers::default(),
+                    tasks: Tasks::default(),
+                }),
                 next_number: Cell::new(0),
                 failed: RefCell::new(Vec::new()),
                 stop_requested: Cell::new(false),
@@ -312,7 +322,7 @@ impl Scheduler {
     /// not yet thrown away (see `clock.rs`: the heap never holds more than
     /// about twice the timers still wanted, or 100).
     pub fn pending_timers(&self) -> usize {
-        self.shared.timers.borrow().len()
+        self.shared.core.borrow().timers.len()
     }
 
     /// Takes the failures of tasks that nobody has joined (nor asked for
@@ -469,7 +479,7 @@ impl Shared {
     /// Whether an iteration would find something to do without waiting:
     /// something is ready, or a timer is due.
     fn has_work_now(&self) -> bool {
-        !self.ready.borrow().is_empty()
+        !self.core.borrow().ready.is_empty()
             || self
                 .earliest_deadline()
                 .is_some_and(|deadline| deadline <= self.now())
@@ -477,7 +487,8 @@ impl Shared {
 
     /// A handle to every live task, in spawn order.
     fn live_handles(&self) -> Vec<TaskHandle> {
-        let tasks = self.tasks.borrow();
+        let core = self.core.borrow();
+        let tasks = &core.tasks;
         tasks
             .ids()
             .into_iter()
@@ -600,8 +611,8 @@ pub fn current_task() -> Result<TaskHandle, SchedError> {
     };
     let shared = current::running("current_task")?;
     let id = current::task().ok_or(not_in_task.clone())?;
-    let tasks = shared.tasks.borrow();
-    let task = tasks.by_id(id).ok_or(not_in_task)?;
+    let core = shared.core.borrow();
+    let task = core.tasks.by_id(id).ok_or(not_in_task)?;
     Ok(TaskHandle::new(Rc::clone(&task.cell)))
 }
 

@@ -51,7 +51,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Once, OnceLock};
 
-use super::current::{CURRENT, Current};
+use super::current::{CURRENT, TaskContext};
 
 thread_local! {
     /// Whether the handler is installed and this thread's alternate signal
@@ -205,11 +205,18 @@ extern "C" fn on_fault(
     let current = CURRENT.try_with(Cell::get).ok();
     if let Some(current) = current
         && current.task.is_some()
+        && !current.context.is_null()
     {
+        // SAFETY: a task's context is in `CURRENT` only while that task is
+        // being stepped and its body has not returned (see `current.rs`:
+        // the body withdraws it as it ends): it sits in the task's bottom
+        // frame, far from the guard page at the other end of the stack, so
+        // it is intact whatever the fault was.
+        let context = unsafe { &*current.context };
         // corosensei's limit, the stack's lowest address, is the guard page.
-        let guard = current.stack_low..current.stack_low + PAGE_SIZE.load(Ordering::Relaxed);
+        let guard = context.stack_low..context.stack_low + PAGE_SIZE.load(Ordering::Relaxed);
         if guard.contains(&address) {
-            report(&current, guard.end);
+            report(context, guard.end);
             // SAFETY: abort is async-signal-safe and never returns.
             unsafe { libc::abort() };
         }
@@ -219,12 +226,12 @@ extern "C" fn on_fault(
 
 /// Prints the overflow message on stderr with one `write`, formatting into a
 /// buffer on the signal stack (no allocation).
-fn report(current: &Current, usable_low: usize) {
+fn report(current: &TaskContext, usable_low: usize) {
     let mut message = Buffer::default();
     message.push(b"\ntask '");
-    // SAFETY: `current.name` points into the `Rc<str>` of the running
-    // task's slot, which lives until the task finishes, after its last
-    // step; the fault happened during a step.
+    // SAFETY: `current.name` points into the name in the running task's
+    // shared half, which its table entry keeps alive until the task ends,
+    // after its last step; the fault happened during a step.
     message.push(unsafe { &*current.name }.as_bytes());
     message.push(b"' has overflowed its stack of ");
     message.push_number(current.stack_high.saturating_sub(usable_low) / 1024);

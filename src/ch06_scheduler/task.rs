@@ -27,7 +27,6 @@
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
 use std::ptr;
 use std::rc::{Rc, Weak};
@@ -35,7 +34,7 @@ use std::rc::{Rc, Weak};
 use corosensei::stack::{DefaultStack, Stack};
 use corosensei::{Coroutine, Yielder};
 
-use super::current::{self, Current};
+use super::current::{self, Current, TaskContext};
 use super::error::{BoxError, Failure, SchedError, Unretrieved};
 use super::stacks::{POOL_LIMIT, new_stack};
 use super::trace::EventKind;
@@ -99,6 +98,31 @@ pub(super) enum OnDone {
     Call(Box<dyn FnOnce(&TaskHandle)>),
 }
 
+/// A task's [`OnDone`] actions, in the order they were added. The first is
+/// kept in place: a task usually has one joiner or none, and spawning and
+/// joining a task then allocates nothing for it.
+#[derive(Default)]
+pub(super) struct OnDoneList {
+    first: Option<OnDone>,
+    rest: Vec<OnDone>,
+}
+
+impl OnDoneList {
+    /// Adds `action` at the end.
+    pub(super) fn push(&mut self, action: OnDone) {
+        if self.first.is_none() {
+            self.first = Some(action);
+        } else {
+            self.rest.push(action);
+        }
+    }
+
+    /// Every action, in order.
+    fn into_iter(self) -> impl Iterator<Item = OnDone> {
+        self.first.into_iter().chain(self.rest)
+    }
+}
+
 // ANCHOR: header
 /// The part of a task's shared half that does not depend on its value type.
 pub(super) struct Header {
@@ -116,7 +140,7 @@ pub(super) struct Header {
     /// it): a failure nobody retrieved is reported.
     pub(super) retrieved: Cell<bool>,
     /// Joiners to wake and callbacks to run when it ends.
-    pub(super) on_done: RefCell<Vec<OnDone>>,
+    pub(super) on_done: RefCell<OnDoneList>,
 }
 // ANCHOR_END: header
 
@@ -161,9 +185,7 @@ fn ended_outcome(header: &Header) -> Result<(), SchedError> {
 /// only a task (not a callback) of the same scheduler, and not the task
 /// itself.
 fn check_awaitable(header: &Header, operation: &'static str) -> Result<(), SchedError> {
-    super::check_in_task(operation)?;
-    let shared = current::running(operation)?;
-    if !ptr::eq(header.scheduler.as_ptr(), Rc::as_ptr(&shared)) {
+    if !current::in_task_of(header.scheduler.as_ptr(), operation)? {
         return Err(SchedError::ForeignTask {
             task: header.name.to_string(),
         });
@@ -465,31 +487,138 @@ pub(super) struct TaskEntry {
     /// The coroutine, boxed so that taking it out for a step and putting it
     /// back moves one pointer; `None` while the task is being stepped.
     pub(super) coroutine: Option<Box<TaskCoroutine>>,
-    /// The addresses of the task's stack, and the size it was asked with.
-    pub(super) stack: Range<usize>,
+    /// The size its stack was asked with (the addresses are in `current`).
     pub(super) stack_size: usize,
-    /// Where the task's body published its yielder (null before its first
-    /// step).
-    pub(super) yielder: *const Yielder<Resume, Wait>,
     /// What it waits for, while it is suspended and nothing has woken it
     /// yet; `None` while it runs or is in the ready queue.
     pub(super) waiting: Option<Wait>,
-    /// Whether it has been resumed at least once.
-    pub(super) started: bool,
-    /// A cancellation to deliver at its next resume: asyncio's
-    /// `_must_cancel`.
-    pub(super) must_cancel: bool,
-    /// Whether its timed wait still has a timer in the heap.
-    pub(super) timer_pending: bool,
-    /// A [`Waker`](super::Waker) was called while it ran, before it parked:
-    /// its next `park` returns at once.
-    pub(super) notified: bool,
+    /// What makes its next step more than a plain resume: see [`Flags`].
+    flags: Flags,
+    /// The `CURRENT` its steps run under: its identity, and its context
+    /// once its body has made it.
+    pub(super) current: Current,
     /// What cancelling it does while it is parked, if not the usual (chapter
     /// 7's `gather` cancels the tasks it gathers instead): asyncio's
-    /// `_fut_waiter.cancel()`.
+    /// `_fut_waiter.cancel()`. Set only with [`Flags::ON_CANCEL`].
     pub(super) on_cancel: Option<Box<dyn FnOnce() -> bool>>,
 }
 // ANCHOR_END: task_entry
+
+/// What makes a task's next step more than a plain resume, one bit each.
+/// All clear for a task that yielded and has nothing else going on, so
+/// `step` decides with one look at one byte.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Flags(u8);
+
+impl Flags {
+    /// It has not been resumed yet.
+    const NOT_STARTED: u8 = 1 << 0;
+    /// A cancellation to deliver at its next resume: asyncio's
+    /// `_must_cancel`.
+    const MUST_CANCEL: u8 = 1 << 1;
+    /// Its timed wait still has a timer in the heap.
+    const TIMER_PENDING: u8 = 1 << 2;
+    /// A [`Waker`](super::Waker) was called while it ran, before it parked:
+    /// its next `park` returns at once.
+    const NOTIFIED: u8 = 1 << 3;
+    /// It has an `on_cancel` for the wait it is in.
+    const ON_CANCEL: u8 = 1 << 4;
+
+    fn get(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
+
+    fn set(&mut self, bit: u8, on: bool) {
+        if on {
+            self.0 |= bit;
+        } else {
+            self.0 &= !bit;
+        }
+    }
+}
+
+impl TaskEntry {
+    /// Whether anything but a plain resume is due at its next step.
+    #[inline(always)]
+    pub(super) fn unusual(&self) -> bool {
+        self.flags != Flags::default()
+    }
+
+    /// Whether it has been resumed at least once.
+    pub(super) fn started(&self) -> bool {
+        !self.flags.get(Flags::NOT_STARTED)
+    }
+
+    /// Whether a cancellation waits to be delivered at its next resume.
+    pub(super) fn must_cancel(&self) -> bool {
+        self.flags.get(Flags::MUST_CANCEL)
+    }
+
+    /// Asks for (or, passed on, drops) the delivery of a cancellation.
+    pub(super) fn set_must_cancel(&mut self, on: bool) {
+        self.flags.set(Flags::MUST_CANCEL, on);
+    }
+
+    /// Notes whether its timed wait has a timer in the heap.
+    pub(super) fn set_timer_pending(&mut self, on: bool) {
+        self.flags.set(Flags::TIMER_PENDING, on);
+    }
+
+    /// Its waker was called while it ran.
+    pub(super) fn notify(&mut self) {
+        self.flags.set(Flags::NOTIFIED, true);
+    }
+
+    /// Takes the note that its waker was called while it ran.
+    pub(super) fn take_notified(&mut self) -> bool {
+        let notified = self.flags.get(Flags::NOTIFIED);
+        self.flags.set(Flags::NOTIFIED, false);
+        notified
+    }
+
+    /// Gives its current wait an `on_cancel`.
+    pub(super) fn set_on_cancel(&mut self, on_cancel: Box<dyn FnOnce() -> bool>) {
+        self.on_cancel = Some(on_cancel);
+        self.flags.set(Flags::ON_CANCEL, true);
+    }
+
+    /// Takes its `on_cancel`, if its wait has one.
+    pub(super) fn take_on_cancel(&mut self) -> Option<Box<dyn FnOnce() -> bool>> {
+        self.flags.set(Flags::ON_CANCEL, false);
+        self.on_cancel.take()
+    }
+
+    /// Whether it waits in a park with an `on_cancel`.
+    pub(super) fn has_on_cancel(&self) -> bool {
+        self.flags.get(Flags::ON_CANCEL)
+    }
+
+    /// The part of `step` for a task with [`unusual`](Self::unusual) set:
+    /// clears what a resume ends, counts a timer left behind as stale, and
+    /// turns a pending cancellation into the resume's reason. Returns that
+    /// reason, and the `on_cancel` the resume ends (for the caller to drop
+    /// once the table is let go).
+    #[cold]
+    pub(super) fn prepare_unusual_step(
+        &mut self,
+        why: Resume,
+        timers: &mut super::clock::Timers,
+    ) -> (Resume, Option<Box<dyn FnOnce() -> bool>>) {
+        if self.flags.get(Flags::TIMER_PENDING) {
+            // It leaves a timed wait before its timer fired: asyncio's
+            // `TimerHandle.cancel()`, counted for `tidy_timers`.
+            timers.one_more_stale();
+        }
+        let input = if self.must_cancel() {
+            Resume::Cancelled
+        } else {
+            why
+        };
+        let on_cancel = self.on_cancel.take();
+        self.flags = Flags::default();
+        (input, on_cancel)
+    }
+}
 
 /// One place in the table.
 pub(super) struct Slot {
@@ -519,6 +648,33 @@ impl Tasks {
         place.task.as_mut()
     }
 
+    /// [`by_token`](Self::by_token) for a step: the task, with its token
+    /// moved on to the new one (returned too), since it is about to be
+    /// resumed.
+    #[inline(always)]
+    pub(super) fn for_step(&mut self, slot: u32, token: u64) -> Option<(&mut TaskEntry, u64)> {
+        let place = self.slots.get_mut(slot as usize)?;
+        if place.token != token {
+            return None;
+        }
+        let task = place.task.as_mut()?;
+        // A task being stepped has no coroutine in its entry: this entry is
+        // a leftover.
+        task.coroutine.as_ref()?;
+        place.token += 1;
+        Some((task, place.token))
+    }
+
+    /// The task being stepped, in `slot`: its place cannot be given up
+    /// while it runs.
+    #[inline]
+    pub(super) fn running(&mut self, slot: u32) -> &mut TaskEntry {
+        self.slots[slot as usize]
+            .task
+            .as_mut()
+            .expect("the task being stepped is in the table")
+    }
+
     /// The live task `id`.
     pub(super) fn by_id(&self, id: TaskId) -> Option<&TaskEntry> {
         self.slots
@@ -541,14 +697,6 @@ impl Tasks {
     #[inline]
     pub(super) fn token(&self, slot: u32) -> u64 {
         self.slots[slot as usize].token
-    }
-
-    /// One more resume of the task in `slot`: its token moves on.
-    #[inline]
-    pub(super) fn next_token(&mut self, slot: u32) -> u64 {
-        let place = &mut self.slots[slot as usize];
-        place.token += 1;
-        place.token
     }
 
     /// A free place for a new task.
@@ -634,10 +782,10 @@ impl Shared {
         E: Into<BoxError> + 'static,
     {
         let (stack, stack_size) = self.take_stack()?;
-        let stack_range = stack.limit().get()..stack.base().get();
+        let (stack_low, stack_high) = (stack.limit().get(), stack.base().get());
         let number = self.next_number.get();
         self.next_number.set(number + 1);
-        let slot = self.tasks.borrow_mut().reserve();
+        let slot = self.core.borrow_mut().tasks.reserve();
         let id = TaskId { number, slot };
         let cell = Rc::new(TaskCell {
             header: Header {
@@ -647,37 +795,37 @@ impl Shared {
                 status: Cell::new(Status::Pending),
                 failure: RefCell::new(None),
                 retrieved: Cell::new(false),
-                on_done: RefCell::new(Vec::new()),
+                on_done: RefCell::new(OnDoneList::default()),
             },
             value: RefCell::new(None),
         });
         let value_cell = Rc::clone(&cell);
+        let name_ptr = &*cell.header.name as *const str;
         let coroutine =
             Coroutine::with_stack(stack, move |yielder: &Yielder<Resume, Wait>, first| {
-                run_body(yielder, first, body, &value_cell)
+                current::with_context(yielder, (stack_low, stack_high), name_ptr, |context| {
+                    run_body(context, first, body, &value_cell)
+                })
             });
         let token = {
-            let mut tasks = self.tasks.borrow_mut();
+            let mut core = self.core.borrow_mut();
+            let tasks = &mut core.tasks;
             tasks.fill(
                 slot,
                 TaskEntry {
                     id,
                     cell: Rc::clone(&cell) as Rc<dyn AnyTask>,
                     coroutine: Some(Box::new(coroutine)),
-                    stack: stack_range,
                     stack_size,
-                    yielder: ptr::null(),
                     waiting: None,
-                    started: false,
-                    must_cancel: false,
-                    timer_pending: false,
-                    notified: false,
+                    flags: Flags(Flags::NOT_STARTED),
+                    current: Current::of_task(id, ptr::null()),
                     on_cancel: None,
                 },
             );
             tasks.token(slot)
         };
-        self.ready.borrow_mut().push_back(Ready::Step {
+        self.core.borrow_mut().ready.push_back(Ready::Step {
             slot,
             token,
             why: Resume::Ready,
@@ -703,7 +851,7 @@ impl Shared {
 
     /// How many tasks are alive.
     pub(super) fn live_tasks(&self) -> usize {
-        self.tasks.borrow().live()
+        self.core.borrow().tasks.live()
     }
 
     // ANCHOR: finish
@@ -712,8 +860,9 @@ impl Shared {
     /// (in the order they were added), and put its stack back in the pool.
     pub(super) fn finish(&self, slot: u32, coroutine: TaskCoroutine, ending: Ending) {
         let task = self
-            .tasks
+            .core
             .borrow_mut()
+            .tasks
             .remove(slot)
             .expect("a finishing task is in the table");
         self.settle(&task, ending);
@@ -766,11 +915,11 @@ impl Shared {
             }
         }
         let on_done = std::mem::take(&mut *header.on_done.borrow_mut());
-        if on_done.is_empty() {
+        if on_done.first.is_none() {
             return;
         }
         let handle = TaskHandle::new(Rc::clone(&task.cell));
-        for action in on_done {
+        for action in on_done.into_iter() {
             match action {
                 OnDone::Wake { slot, token } => {
                     self.wake_joiner(slot, token, task.id);
@@ -824,12 +973,11 @@ impl Shared {
 ///   the value is dropped here), as asyncio's task does when `_must_cancel`
 ///   is set as its coroutine returns.
 fn run_body<T, E: Into<BoxError>>(
-    yielder: &Yielder<Resume, Wait>,
+    context: &TaskContext,
     first: Resume,
     body: impl FnOnce() -> Result<T, E>,
     cell: &TaskCell<T>,
 ) -> Ending {
-    current::publish_yielder(yielder);
     // Whatever runs here may panic (a destructor, the body): every panic is
     // caught and becomes this task's failure.
     let ran = panic::catch_unwind(AssertUnwindSafe(|| {
@@ -853,7 +1001,7 @@ fn run_body<T, E: Into<BoxError>>(
         Ok(ending) => ending,
         // The scheduler is dropping this suspended task by force: let the
         // unwinding go on to corosensei, which started it.
-        Err(payload) if !current::is_stepping(yielder) => panic::resume_unwind(payload),
+        Err(payload) if !current::is_stepping(context) => panic::resume_unwind(payload),
         Err(payload) => Ending::Panicked(payload),
     }
 }
@@ -870,18 +1018,5 @@ fn classify(error: BoxError) -> Ending {
             other => Ending::Error(Box::new(other)),
         },
         Err(other) => Ending::Error(other),
-    }
-}
-
-/// What `Current` needs from a task's entry for one step.
-pub(super) fn current_of(task: &TaskEntry) -> Current {
-    Current {
-        task: Some(task.id),
-        yielder: task.yielder,
-        stack_low: task.stack.start,
-        stack_high: task.stack.end,
-        cancel_requested: false,
-        in_callback: false,
-        name: &*task.cell.header().name as *const str,
     }
 }
