@@ -47,20 +47,8 @@ pub mod ch04_future_task;
 
 pub mod ch05_event_loop;
 
-#[cfg(not(feature = "exercise-ch06"))]
-pub mod ch06_scheduler;
-#[cfg(feature = "exercise-ch06")]
-#[path = "../exercises/ch06_scheduler.rs"]
 pub mod ch06_scheduler;
 
-#[cfg(not(feature = "exercise-ch07"))]
-pub mod ch07_combinators;
-#[cfg(feature = "exercise-ch07")]
-#[path = "../exercises/ch07_combinators.rs"]
 pub mod ch07_combinators;
 
-#[cfg(not(feature = "exercise-ch08"))]
-pub mod ch08_cost_of_a_switch;
-#[cfg(feature = "exercise-ch08")]
-#[path = "../exercises/ch08_cost_of_a_switch.rs"]
 pub mod ch08_cost_of_a_switch;

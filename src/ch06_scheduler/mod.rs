@@ -78,7 +78,8 @@
 //! | `mod.rs` | this essay, the public API, and the scheduler's state |
 //! | `task.rs` | tasks and their slots: the handles, the table, spawning, ending |
 //! | `clock.rs` | the clock, the timer heap, and waiting for the earliest timer |
-//! | `iteration.rs` | one iteration: `run_once`, `step`, `file`, wake-ups, callbacks |
+//! | `iteration.rs` | one iteration: `run_once`, and `file`, where a suspended task waits |
+//! | `step.rs` | resuming a task (`step`), wake-ups, callbacks, the `Waker` |
 //! | `current.rs` | which task is running, and `suspend` (the `unsafe` block) |
 //! | `cancel.rs` | cancellation, and ending every task at shutdown |
 //! | `stacks.rs` | stacks: the pool, and the operating system's ceiling |
@@ -100,22 +101,27 @@ mod cancel;
 mod clock;
 mod current;
 mod error;
+#[cfg_attr(
+    feature = "exercise-ch06",
+    path = "../../exercises/ch06_scheduler/6_rebuild.rs"
+)]
 mod iteration;
 mod overflow;
 mod stacks;
+mod step;
 mod task;
 pub mod trace;
 
 pub use clock::{CallbackHandle, Clock};
 pub use error::{BoxError, Failure, SchedError, StuckTask, Unretrieved};
-pub use iteration::{Waker, call_at, call_later, call_soon, park, park_with_cancel, waker};
 pub use stacks::POOL_LIMIT;
+pub use step::{Waker, call_at, call_later, call_soon, park, park_with_cancel, waker};
 pub use task::{JoinHandle, TaskHandle, TaskId};
 pub use trace::{Cause, Event, EventKind, Trace};
 
 use clock::Timers;
 use current::RunningGuard;
-use iteration::Ready;
+use step::Ready;
 use task::{AnyTask, Tasks};
 
 /// The default stack size of a task: 256 KiB of address space, of which the
