@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use yieldpoint::ch02_coroutines::{Generator, GeneratorState};
 use yieldpoint::ch06_scheduler::{
-    Cause, Clock, EventKind, JoinHandle, POOL_LIMIT, SchedError, Scheduler, StuckTask, Wait, now,
-    sleep, spawn, stop, yield_now,
+    Cause, Clock, EventKind, JoinHandle, POOL_LIMIT, Resume, SchedError, Scheduler, StuckTask,
+    Wait, call_soon, now, park, sleep, spawn, stop, waker, yield_now,
 };
 use yieldpoint::output::capture;
 use yieldpoint::say;
@@ -513,6 +513,39 @@ fn an_hour_of_virtual_sleep_ends_at_once_and_an_endless_one_does_not_overflow() 
         sleep(Duration::MAX) // now + MAX saturates instead of panicking
     });
     assert_eq!(end, Duration::MAX);
+}
+
+#[test]
+fn timers_left_behind_by_early_wake_ups_are_thrown_away_so_the_heap_stays_small() {
+    // Each round parks with an hour's deadline and is woken at once by a
+    // callback: its timer is left in the heap, no longer wanted. Without
+    // asyncio's housekeeping the heap would hold 10,000 of them; with it, a
+    // heap of over 100 timers that is more than half stale is rebuilt.
+    let scheduler = Rc::new(virtual_scheduler());
+    let watched = Rc::clone(&scheduler);
+    let outcome = scheduler.run_until_complete(move || {
+        let mut sizes = Vec::new();
+        for _ in 0..10_000 {
+            let waker = waker()?;
+            call_soon(move || {
+                waker.wake();
+            })?;
+            let deadline = now()? + 3600 * SECOND;
+            assert_eq!(park(Some(deadline))?, Resume::Ready);
+            sizes.push(watched.pending_timers());
+        }
+        Ok::<_, SchedError>(sizes)
+    });
+    let sizes = outcome.expect("main parks and returns");
+    // The heap grows by one stale timer a round; once it holds 101 timers,
+    // 100 of them stale, the next iteration rebuilds it with only the one
+    // still wanted (the round's own), which is then left behind in turn.
+    assert_eq!(sizes[..3], [1, 2, 3]);
+    assert_eq!(sizes[98..102], [99, 100, 1, 2]);
+    assert_eq!(sizes.iter().max(), Some(&100));
+    assert_eq!(sizes.iter().filter(|&&size| size == 1).count(), 100);
+    // Nobody slept: the clock never moved.
+    assert_eq!(scheduler.now(), Duration::ZERO);
 }
 
 // ---- joins ----

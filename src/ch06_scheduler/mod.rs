@@ -202,6 +202,7 @@ struct Shared {
 }
 // ANCHOR_END: shared
 
+// ANCHOR: core
 /// What the loop changes on every step, together (see `Shared::core`).
 struct Core {
     /// What runs next, front first: steps of tasks, timer hops, callbacks.
@@ -211,6 +212,7 @@ struct Core {
     /// Every live task, in a slab.
     tasks: Tasks,
 }
+// ANCHOR_END: core
 
 // ANCHOR: scheduler
 /// A scheduler with a ready queue, a timer heap and a clock.
