@@ -257,8 +257,8 @@ pub fn parse_info(text: &str, file: &str, chapter: &Chapter) -> Result<Vec<Exerc
             return Err(fields.error_at(
                 "name",
                 format!(
-                    "`name` must be lowercase letters, digits and _, since it names the file \
-                     {number}_NAME.rs and the test module e{number}_NAME; {name:?} is not"
+                    "{at}: `name` must be lowercase letters, digits and _, since it names the \
+                     file {number}_NAME.rs and the test module e{number}_NAME; {name:?} is not"
                 ),
             ));
         }

@@ -13,6 +13,7 @@
 //! | [`watch`] | noticing a change under `exercises/` (and why it polls) |
 //! | [`cli`] | the runner's command line, with an error for every misuse |
 //! | [`runner`] | what each command does |
+//! | [`links`] | the links of the markdown pages, and whether each leads somewhere |
 //! | `costs` | the bench report (with the feature `costs`) |
 //!
 //! and two binaries: `course`, the runner (`cargo run` from the repository's
@@ -63,5 +64,6 @@ pub mod course;
 pub mod exercises;
 pub mod hints;
 pub mod libtest;
+pub mod links;
 pub mod runner;
 pub mod watch;
