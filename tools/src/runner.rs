@@ -209,9 +209,9 @@ impl Runner {
         };
         let notice = format!(
             "[course] Building the course, once: the `yieldpoint` library (one module per \
-             chapter) with corosensei,\n[course] whose stack switch is assembly compiled by cc, \
+             chapter, on corosensei,\n[course] whose stack switch is a few lines of assembly) \
              and {what}, which also link tokio\n[course] (chapter 8 measures against it). \
-             This takes a minute or less; later runs start at once."
+             Seconds on a fast machine, under a minute on most; later runs start at once."
         );
         let (built, _) = self.cargo(&args, Output::Kept, Some(&notice))?;
         if built {
