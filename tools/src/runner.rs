@@ -392,10 +392,10 @@ impl Runner {
             }
             Verdict::Fail { failed, ran } => {
                 println!(
-                    "[course] FAIL: exercise {} is not solved yet: {} of its {ran} tests fail \
-                     (above).\n[course] For a hint: cargo run -- hint {}   (the chapter: {})",
+                    "[course] FAIL: exercise {} is not solved yet: {} (above).\n[course] For a \
+                     hint: cargo run -- hint {}   (the chapter: {})",
                     exercise.label(),
-                    failed.len().max(1),
+                    failing(failed.len(), ran),
                     exercise.id(),
                     exercise.chapter.page()
                 );
@@ -750,9 +750,9 @@ impl Runner {
                 exercise.check_args().join(" ")
             ),
             Verdict::Fail { failed, ran } => format!(
-                "ok: the reference passes {tests} test{}; the stub compiles and fails {} of {ran}",
+                "ok: the reference passes {tests} test{}; the stub compiles, and {}",
                 if tests == 1 { "" } else { "s" },
-                failed.len().max(1)
+                failing(failed.len(), ran)
             ),
             Verdict::Broken => format!(
                 "ok: the reference passes {tests} test{}; the stub compiles, and its tests \
@@ -803,8 +803,8 @@ fn line_of(exercise: &Exercise, verdict: &Verdict) -> String {
     match verdict {
         Verdict::Pass { .. } => format!("PASS  {}", exercise.summary),
         Verdict::Fail { failed, ran } => format!(
-            "FAIL  {} of {ran} tests fail; for a hint: cargo run -- hint {}",
-            failed.len().max(1),
+            "FAIL  {}; for a hint: cargo run -- hint {}",
+            failing(failed.len(), *ran),
             exercise.id()
         ),
         Verdict::Broken => format!(
@@ -812,6 +812,18 @@ fn line_of(exercise: &Exercise, verdict: &Verdict) -> String {
             exercise.id()
         ),
         Verdict::NoTests => "no test ran".to_string(),
+    }
+}
+
+/// `2 of its 5 tests fail`, `all 31 of its tests fail`, `its one test fails`.
+fn failing(failed: usize, ran: usize) -> String {
+    let failed = failed.max(1);
+    if ran <= 1 {
+        "its one test fails".to_string()
+    } else if failed >= ran {
+        format!("all {ran} of its tests fail")
+    } else {
+        format!("{failed} of its {ran} tests fail")
     }
 }
 
