@@ -60,6 +60,8 @@
 //! benchmark, fewer and longer samples where a thread is involved or the
 //! setup is large, and about 15 s of Python.
 
+#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+
 use std::hint::black_box;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};

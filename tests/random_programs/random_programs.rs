@@ -80,6 +80,8 @@
 //! built for every example a learner runs. The commands above work from the
 //! repository root all the same.
 
+#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+
 mod harness;
 #[path = "../asyncio/interpreter.rs"]
 mod interpreter;
