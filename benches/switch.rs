@@ -60,6 +60,8 @@
 //! benchmark, fewer and longer samples where a thread is involved or the
 //! setup is large, and about 15 s of Python.
 
+#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+
 use std::hint::black_box;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -724,17 +726,17 @@ fn python_run(args: &[String]) -> PythonRun {
 }
 
 /// Where criterion keeps its results' parent: `$CARGO_TARGET_DIR`, else the
-/// crate's `target/`.
+/// workspace's `target/` (this bench's package is `benches/`, one level down).
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
 }
 
 /// Runs `benches/python_costs.py` as `run` says. A failing script fails the
 /// whole bench run (so CI notices); a missing `python3` does not.
 fn python_costs(run: PythonRun) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/python_costs.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python_costs.py");
     let mut command = Command::new("python3");
     command.arg(&script);
     match run {

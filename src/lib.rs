@@ -13,16 +13,17 @@
 //! | 7 | [`ch07_combinators`] | [`gather`](ch07_combinators::gather), [`as_completed`](ch07_combinators::as_completed), [`wait_for`](ch07_combinators::wait_for) and cancellation |
 //! | 8 | [`ch08_cost_of_a_switch`] | what a switch costs: a stackless [`Counter`](ch08_cost_of_a_switch::Counter), `async fn`s polled by hand, and memory per paused unit |
 //!
-//! Three support modules serve the chapters: [`output`] prints the role-tagged
-//! lines the examples show (and lets tests read them back), [`course`]
-//! lists the chapters for the course runner (`cargo run`), and [`costs`]
-//! turns a bench run into chapter 8's table and chart.
+//! One support module serves the chapters: [`output`] prints the role-tagged
+//! lines the examples show (and lets tests read them back). The tools around
+//! the course (the runner behind `cargo run`, the bench report) are the
+//! workspace's `tools/` crate, not part of this library.
 //!
 //! ## Exercises
 //!
-//! Every chapter module has a twin in `exercises/` with the key functions left
-//! as `todo!()`. The cargo feature `exercise-chNN` compiles the twin in place of
-//! the reference module, so the chapter's own tests judge the learner's work:
+//! Every chapter has exercises in `exercises/` (`exercises/README.md` is the
+//! layout). The cargo features `exercise-chNN` and `learner` compile the
+//! learner's files in place of the reference code, so the chapter's own
+//! tests judge the learner's work:
 //!
 //! ```text
 //! cargo test --features exercise-ch02 --test ch02_coroutines
@@ -31,8 +32,6 @@
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
-pub mod costs;
-pub mod course;
 pub mod output;
 
 // Chapters 1 to 5 are always their module in src/; the feature

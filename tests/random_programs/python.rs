@@ -13,14 +13,14 @@ use crate::program::{OnCancel, Op, Program, name};
 
 /// `run.py`.
 fn runner() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/random_programs/run.py")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("run.py")
 }
 
 /// The program as an asyncio script (run it with
 /// `python3 tests/random_programs/run.py FILE`).
 pub fn render(program: &Program) -> String {
     let mut script = String::from(
-        "# A random task program from tests/random_programs.rs, rendered for asyncio.\n#\n",
+        "# A random task program from tests/random_programs/, rendered for asyncio.\n#\n",
     );
     for line in program.to_string().lines() {
         let _ = writeln!(script, "#   {line}");

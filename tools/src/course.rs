@@ -1,8 +1,10 @@
-//! The course's table of contents, read by the course runner (`cargo run`) and
-//! by the test that checks every chapter is whole.
+//! The course's table of contents, read by the course runner (`cargo run`)
+//! and by the test that checks every chapter is whole
+//! (`tools/tests/wholeness.rs`).
 //!
 //! The core operations are:
-//! - [`CHAPTERS`] lists the chapters in reading order.
+//! - [`CHAPTERS`] lists the chapters in reading order; a new chapter is one
+//!   more row here.
 //! - [`chapter`] finds one by number.
 //! - The methods of [`Chapter`] derive every file name and command from the
 //!   chapter's one name, so that a learner who knows `ch02_coroutines` can
@@ -10,12 +12,16 @@
 //!
 //! ```text
 //!   ch02_coroutines
-//!     ├── src/ch02_coroutines.rs        the reference module
+//!     ├── src/ch02_coroutines.rs (or src/ch02_coroutines/)   the reference module
 //!     ├── examples/ch02_coroutines.rs   cargo run --example ch02_coroutines
 //!     ├── tests/ch02_coroutines.rs      cargo test --test ch02_coroutines
-//!     ├── exercises/ch02_coroutines.rs  cargo test --features exercise-ch02 --test ch02_coroutines
+//!     ├── exercises/ch02_coroutines/    info.toml and one file per exercise
+//!     │                                 (until converted: exercises/ch02_coroutines.rs)
 //!     └── chapters/02-coroutines.md     the prose
 //! ```
+//!
+//! The exercises themselves are read from the files by
+//! [`exercises`](crate::exercises), not listed here.
 
 /// One chapter of the course.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +33,9 @@ pub struct Chapter {
     pub name: &'static str,
     /// The chapter's title, as in the README's course table.
     pub title: &'static str,
-    /// Where to look first when the exercise fails.
+    /// The one hint of the chapter's legacy exercise (the whole-module stub
+    /// `exercises/chNN_name.rs`), for as long as the chapter has no
+    /// `info.toml`; a converted chapter's hints are in its `info.toml`.
     pub hint: &'static str,
 }
 
@@ -53,20 +61,47 @@ impl Chapter {
         )
     }
 
-    /// The cargo feature that swaps in the exercise stub, such as `exercise-ch02`.
+    /// The cargo feature that swaps the rebuild exercise's stub into the
+    /// chapter's module, such as `exercise-ch02`.
     pub fn feature(&self) -> String {
         format!("exercise-ch{}", self.nn())
     }
 
-    /// The files that make the chapter whole, relative to the crate root.
-    pub fn files(&self) -> [String; 5] {
+    /// The two places the reference module may live: one file, or a folder
+    /// once it passes about 500 lines (`src/ch02_coroutines/mod.rs`).
+    pub fn module_files(&self) -> [String; 2] {
         [
             format!("src/{}.rs", self.name),
-            format!("examples/{}.rs", self.name),
-            format!("tests/{}.rs", self.name),
-            format!("exercises/{}.rs", self.name),
-            self.page(),
+            format!("src/{}/mod.rs", self.name),
         ]
+    }
+
+    /// The example, such as `examples/ch02_coroutines.rs`.
+    pub fn example_file(&self) -> String {
+        format!("examples/{}.rs", self.name)
+    }
+
+    /// The chapter's tests, such as `tests/ch02_coroutines.rs`.
+    pub fn test_file(&self) -> String {
+        format!("tests/{}.rs", self.name)
+    }
+
+    /// The folder of the chapter's exercises, such as
+    /// `exercises/ch02_coroutines`.
+    pub fn exercise_dir(&self) -> String {
+        format!("exercises/{}", self.name)
+    }
+
+    /// The list of the chapter's exercises, such as
+    /// `exercises/ch02_coroutines/info.toml`.
+    pub fn info_file(&self) -> String {
+        format!("exercises/{}/info.toml", self.name)
+    }
+
+    /// The legacy whole-module stub, such as `exercises/ch02_coroutines.rs`:
+    /// the chapter's one exercise until it has an `info.toml`.
+    pub fn legacy_stub(&self) -> String {
+        format!("exercises/{}.rs", self.name)
     }
 
     /// The arguments to `cargo` that run the chapter's example.
@@ -77,14 +112,9 @@ impl Chapter {
     }
 
     /// The arguments to `cargo` that run the chapter's tests against the
-    /// reference module, or against the exercise stub when `exercise` is set.
-    pub fn test_args(&self, exercise: bool) -> Vec<String> {
-        let mut args = vec!["test".to_string()];
-        if exercise {
-            args.extend(["--features".to_string(), self.feature()]);
-        }
-        args.extend(["--test".to_string(), self.name.to_string()]);
-        args
+    /// reference code.
+    pub fn test_args(&self) -> Vec<String> {
+        ["test", "--test", self.name].map(String::from).to_vec()
     }
 }
 
@@ -158,4 +188,12 @@ pub const CHAPTERS: &[Chapter] = &[
 /// The chapter with this number, if there is one.
 pub fn chapter(number: u8) -> Option<&'static Chapter> {
     CHAPTERS.iter().find(|chapter| chapter.number == number)
+}
+
+/// The chapters' numbers, as a learner would read them: `1 to 8`.
+pub fn numbers() -> String {
+    match (CHAPTERS.first(), CHAPTERS.last()) {
+        (Some(first), Some(last)) => format!("{} to {}", first.number, last.number),
+        _ => "none".to_string(),
+    }
 }

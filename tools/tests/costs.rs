@@ -5,7 +5,7 @@ use std::fs;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use yieldpoint::costs::{
+use yieldpoint_tools::costs::{
     self, BASELINE, Goal, Measurement, chart_svg, goals, goals_markdown, human, keep_one_run,
     parse_python, ratio, read_criterion, table,
 };
@@ -217,6 +217,48 @@ fn criterion_results_are_found_at_any_depth_with_their_ids() {
 }
 
 #[test]
+fn the_median_is_read_from_the_json_not_searched_for_in_the_text() {
+    // A "median" inside a string, before the real one, and keys in another
+    // order than criterion writes them.
+    let json = r#"{"mean":{"point_estimate":99.0,"note":"\"median\":{\"point_estimate\":1}"},
+                  "median":{"standard_error":0.1,"point_estimate":3.5e0}}"#;
+    assert_eq!(costs::median_ns(json), Ok(3.5));
+    assert_eq!(
+        costs::median_ns(r#"{"mean":{"point_estimate":2.0}}"#),
+        Err("has no median point estimate (`median.point_estimate`)".to_string())
+    );
+    assert_eq!(
+        costs::median_ns(r#"{"median":{"point_estimate":"fast"}}"#),
+        Err("has a median point estimate that is not a positive number: \"fast\"".to_string())
+    );
+    assert_eq!(
+        costs::median_ns(r#"{"median":{"point_estimate":0}}"#),
+        Err("has a median point estimate that is not a positive number: 0".to_string())
+    );
+    let damaged = costs::median_ns(r#"{"median":{"point_estimate":3.5"#).unwrap_err();
+    assert!(
+        damaged.starts_with("is not JSON (EOF while parsing"),
+        "{damaged}"
+    );
+}
+
+#[test]
+fn a_damaged_estimates_file_is_named_with_what_is_wrong() {
+    let dir = scratch("costs-damaged");
+    let path = dir.join("round_trip/raw_corosensei/new");
+    fs::create_dir_all(&path).unwrap();
+    fs::write(path.join("estimates.json"), "{\"median\":").unwrap();
+    let error = read_criterion(&dir).unwrap_err().to_string();
+    assert!(
+        error.starts_with(&format!(
+            "{} is not JSON (",
+            path.join("estimates.json").display()
+        )),
+        "{error}"
+    );
+}
+
+#[test]
 fn an_empty_or_missing_results_folder_says_to_run_cargo_bench() {
     let dir = scratch("costs-empty");
     let error = read_criterion(&dir).unwrap_err().to_string();
@@ -316,7 +358,7 @@ fn a_block_between_markers_is_found_and_replaced() {
 /// chart must be exactly what those figures render to.
 #[test]
 fn chapter_8_shows_its_committed_run_exactly() {
-    let chapters = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("chapters");
+    let chapters = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../chapters");
     let text = fs::read_to_string(chapters.join(costs::PUBLISHED_RUN)).unwrap();
     let run = costs::Run::parse(&text).unwrap();
     let page = fs::read_to_string(chapters.join("08-cost-of-a-switch.md")).unwrap();

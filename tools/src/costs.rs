@@ -3,8 +3,8 @@
 //!
 //! The core operations are:
 //! - [`read_criterion`] finds every `estimates.json` under `target/criterion`
-//!   and reads its median; [`read_python`] reads the lines that
-//!   `benches/python_costs.py` writes.
+//!   and reads its median with `serde_json` ([`median_ns`]); [`read_python`]
+//!   reads the lines that `benches/python_costs.py` writes.
 //! - [`keep_one_run`] drops results left over from an earlier run, so that
 //!   every ratio compares figures measured side by side.
 //! - [`table`] renders the medians, each with its ratio to the baseline
@@ -18,7 +18,8 @@
 //!   cargo bench ──▶ target/criterion/<group>/<name>/new/estimates.json ─┐
 //!       └─ runs benches/python_costs.py ──▶ target/python-costs.tsv ────┤
 //!                                                                      ▼
-//!   cargo run -- costs:  read_criterion + read_python ─▶ keep_one_run
+//!   cargo run -- costs (tools/src/bin/costs.rs):
+//!                        read_criterion + read_python ─▶ keep_one_run
 //!                        ─▶ table (stdout, target/costs.md) + goals
 //!                        ─▶ chart_svg (target/costs.svg)
 //!                        ─▶ Run::to_tsv (target/costs.tsv)
@@ -261,10 +262,10 @@ fn walk(root: &Path, dir: &Path, found: &mut Vec<Measurement>) -> io::Result<()>
         }
         let estimates = path.join("new/estimates.json");
         if let Ok(json) = fs::read_to_string(&estimates) {
-            let median_ns = median_ns(&json).ok_or_else(|| {
+            let median_ns = median_ns(&json).map_err(|problem| {
                 io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("{} has no median point estimate", estimates.display()),
+                    format!("{} {problem}", estimates.display()),
                 )
             })?;
             let id = path.strip_prefix(root).unwrap_or(&path);
@@ -287,14 +288,27 @@ fn walk(root: &Path, dir: &Path, found: &mut Vec<Measurement>) -> io::Result<()>
     Ok(())
 }
 
-/// The median's point estimate from criterion's `estimates.json`:
+/// The median's point estimate, in nanoseconds, from the text of
+/// criterion's `estimates.json`:
 /// `{"mean":{…},"median":{"confidence_interval":{…},"point_estimate":3.7,…},…}`.
-fn median_ns(json: &str) -> Option<f64> {
-    let median = &json[json.find("\"median\"")?..];
-    let key = "\"point_estimate\":";
-    let value = &median[median.find(key)? + key.len()..];
-    let end = value.find([',', '}'])?;
-    value[..end].trim().parse().ok()
+///
+/// # Errors
+///
+/// A message saying what is missing: the text is not JSON, or has no
+/// `median.point_estimate`, or it is not a positive number.
+pub fn median_ns(json: &str) -> Result<f64, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("is not JSON ({e})"))?;
+    let estimate = value
+        .get("median")
+        .and_then(|median| median.get("point_estimate"))
+        .ok_or("has no median point estimate (`median.point_estimate`)")?;
+    match estimate.as_f64() {
+        Some(ns) if ns.is_finite() && ns > 0.0 => Ok(ns),
+        _ => Err(format!(
+            "has a median point estimate that is not a positive number: {estimate}"
+        )),
+    }
 }
 
 /// Reads `benches/python_costs.py`'s output: `#` comment lines, then one

@@ -71,18 +71,22 @@
 //! Without python3 3.11+ the CPython side is skipped with a note on stderr;
 //! `PARITY_REQUIRE_PYTHON=1` makes that a failure, as for
 //! `tests/asyncio_parity.rs`. proptest saves the seeds of failures in
-//! `proptest-regressions/random_programs.txt`; every failure found also
-//! becomes a named test below, with its program written out.
+//! `tests/random_programs/proptest-regressions/random_programs.txt`; every
+//! failure found also becomes a named test below, with its program written
+//! out.
+//!
+//! This suite is a package of its own (`tests/random_programs/Cargo.toml`),
+//! the one user of proptest: as a dev-dependency of `yieldpoint` it would be
+//! built for every example a learner runs. The commands above work from the
+//! repository root all the same.
 
-#[path = "random_programs/harness.rs"]
+#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+
 mod harness;
-#[path = "asyncio/interpreter.rs"]
+#[path = "../asyncio/interpreter.rs"]
 mod interpreter;
-#[path = "random_programs/model.rs"]
 mod model;
-#[path = "random_programs/program.rs"]
 mod program;
-#[path = "random_programs/python.rs"]
 mod python;
 
 use std::fmt::Write as _;
