@@ -33,7 +33,7 @@
 use std::fmt;
 use std::fs;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
@@ -684,7 +684,7 @@ pub fn layout_problems(chapter: &Chapter, exercises: &[Exercise]) -> Vec<String>
 pub fn file_problems(root: &Path, chapter: &Chapter, exercises: &[Exercise]) -> Vec<String> {
     let mut problems = Vec::new();
     let test_file = chapter.test_file();
-    let tests = fs::read_to_string(root.join(&test_file)).unwrap_or_default();
+    let tests = test_sources(root, chapter);
     for exercise in exercises {
         let label = exercise.label();
         for (field, path) in [("file", &exercise.file), ("solution", &exercise.solution)] {
@@ -749,6 +749,28 @@ pub fn file_problems(root: &Path, chapter: &Chapter, exercises: &[Exercise]) -> 
         ));
     }
     problems
+}
+
+/// The text of the chapter's test file and of the files beside it in
+/// `tests/chNN_name/`, which it may include with `#[path]` (a chapter whose
+/// exercises' tests are long keeps them in `tests/chNN_name/exercises.rs`).
+fn test_sources(root: &Path, chapter: &Chapter) -> String {
+    let mut text = fs::read_to_string(root.join(chapter.test_file())).unwrap_or_default();
+    let folder = root.join("tests").join(chapter.name);
+    let mut beside: Vec<PathBuf> = fs::read_dir(&folder)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+                .collect()
+        })
+        .unwrap_or_default();
+    beside.sort();
+    for path in beside {
+        text.push('\n');
+        text.push_str(&fs::read_to_string(&path).unwrap_or_default());
+    }
+    text
 }
 
 /// Whether Rust source `text` declares a module `name` (`mod name {` or
