@@ -1064,3 +1064,32 @@ pub fn within<T: Send + 'static>(
         }
     }
 }
+
+/// Runs `program` through `ch06_scheduler::run` itself (asyncio.run: main,
+/// then the shutdown, then the drop) instead of `run_until_complete` and
+/// `shutdown`, and returns every line its tasks and callbacks say, in order
+/// (there is no scheduler left to ask for `loop:` and `end:` lines). The
+/// stack size is the default one.
+pub fn lines_through_run(program: &Program) -> Vec<String> {
+    let owned = program.clone();
+    within(HANG_LIMIT, &format!("{program:?}"), move || {
+        let n = owned.tasks.len();
+        let run = Rc::new(Run {
+            program: owned.clone(),
+            lines: RefCell::default(),
+            shutdown_lines: RefCell::default(),
+            phase: Cell::new(Phase::Run),
+            last_now: Cell::new(Duration::ZERO),
+            unasked_cancel: Cell::new(false),
+            failures: RefCell::default(),
+            handles: RefCell::new(vec![None; n]),
+            tasks: RefCell::new(vec![TaskState::default(); n]),
+            violations: RefCell::default(),
+        });
+        let _ = yieldpoint::ch06_scheduler::run(Clock::Virtual, task_closure(&run, 0));
+        run.handles.borrow_mut().clear();
+        let mut lines = run.lines.take();
+        lines.extend(run.shutdown_lines.take());
+        lines
+    })
+}
