@@ -1,48 +1,86 @@
-//! Runs a program on chapter 6's scheduler (`Scheduler::new(Clock::Virtual)`)
-//! and records what happened, checking the invariants as it goes.
+//! Runs a program on chapter 6's scheduler (`Scheduler::new(Clock::Virtual)`,
+//! with the program's stack size) and records what happened, checking the
+//! invariants as it goes.
 //!
 //! Every op says a line `<time> <who>: <what>` (the time in whole units of
 //! [`UNIT`] since the run began), in the words the model and the asyncio
 //! rendering use too:
 //!
 //! ```text
-//! start                       the task's first step
+//! start                       the task's first step (none if cancelled before it)
 //! spawn tK
 //! sleep D   ─▶ woke from sleep D  | sleep D interrupted by cancel
 //! yield     ─▶ back from yield    | yield interrupted by cancel
-//! join tK   ─▶ joined tK: V | joined tK: panicked (boom tK)
+//! join tK   ─▶ joined tK: V | joined tK: panicked (boom tJ)
 //!              | joined tK: cancelled | join tK interrupted by cancel
-//! join tK: not spawned            cancel tK: not spawned
+//! join? tK  ─▶ the same, with ", passes it on" when the task ends with it
+//! join tK: not spawned            cancel tK: not spawned   on_done tK: not spawned
 //! cancel tK -> True|False
-//! return V | panic | stops        (stops: after a cancellation, see OnCancel)
+//! on_done tK                  and later, from the callback (who: `callback`):
+//!                             tK done V|panicked (boom tJ)|cancelled (added by tJ)
+//!                             spawn tJ
+//! return V | panic | stops    (stops: after a cancellation, see OnCancel)
+//! drop: sleep D ─▶ drop: woke from sleep D | drop: sleep D interrupted by cancel
+//!                  | drop: sleep D refused (unwinding)
 //! ```
 //!
-//! After the run, `loop:` says how `run_until_complete` ended (`main returned
-//! V`, `main panicked (boom main)`, `deadlock: main t1 ...`), and `end:` gives
-//! every spawned task's state (`tK done V`, `tK panicked (boom tK)`, `tK
-//! cancelled`, `tK pending`; the tasks a deadlock names are left out).
+//! After `run_until_complete`, `loop:` says how it ended (`main returned V`,
+//! `main panicked (boom tJ)`, `main cancelled`, `deadlock: main t1 ...`); in
+//! an `asyncio.run` program, `Scheduler::shutdown` then cancels what is left
+//! and its cleanup's lines follow (`loop: shutdown deadlock: ...` if it
+//! gets stuck); `end:` gives every task's state (`tK done V`, `tK panicked
+//! (boom tJ)`, `tK cancelled`, `tK pending`; the tasks a deadlock names and
+//! those spawned during a shutdown are left out).
 //!
-//! **Shutdown.** The tasks a deadlock leaves stuck, and those still alive
+//! **Cleanup.** The tasks a deadlock leaves stuck, and those still alive
 //! when the scheduler is dropped, are cancelled by the scheduler itself, and
-//! their cleanup runs (each is resumed with its cancellation, as asyncio's
-//! `Runner.close` cancels what is left). Neither the model nor CPython's side
-//! (whose loop is abandoned as it stands) covers that shutdown, so what tasks
-//! say during it goes to [`Outcome::shutdown_lines`], kept apart; the
-//! invariants hold there too. The shutdown begins at the first cancellation
-//! no `cancel` op asked for, which is only allowed when `run_until_complete`
-//! returns the deadlock, or when the scheduler is dropped.
+//! their cleanup runs. Neither the model nor CPython's side covers that, so
+//! what is said then goes to [`Outcome::shutdown_lines`], kept apart; the
+//! invariants hold there too. That cleanup begins at the first cancellation
+//! handed to a task that nobody asked to cancel (a `cancel` op, or the
+//! shutdown of `asyncio.run`, on it or on a task that joins it), which is
+//! only allowed when `run_until_complete` or `shutdown` returns the
+//! deadlock, or when the scheduler is dropped.
+//!
+//! **Invariants** (each breach is a line in [`Outcome::violations`]):
+//!
+//! - every spawned task ends exactly once (its done callback runs once) and
+//!   its closure is dropped exactly once, by the time the scheduler is gone;
+//! - a join returns only once its task has ended, with what that task ended
+//!   with: the value it returned, its failure (naming the task that
+//!   panicked), `TaskCancelled` only if it ended cancelled; `Cancelled` only
+//!   if the joiner was asked to be cancelled, and only from a join that
+//!   suspended;
+//! - a sleep never returns before its deadline; `cancel()` is false exactly
+//!   for ended tasks;
+//! - a task's final state agrees with what its body returned: `Ok(V)` is
+//!   done V (or cancelled, only if it cancelled something in that last
+//!   step: itself, or a task that joins it); a cancellation is cancelled; a
+//!   failure, the same failure; a task cancelled before it started is
+//!   cancelled;
+//! - `take_unretrieved()` lists exactly the failures nobody was handed (by a
+//!   join, a done callback's `failure()`, or the loop for main's), in the
+//!   order the tasks failed;
+//! - a done callback's `sleep` and the destructor of a value it owns say
+//!   `InCallback`; a drop guard's sleep during a panic says `Unwinding`;
+//! - the run ends, or is `SchedError::Deadlock` naming main, within
+//!   [`HANG_LIMIT`] of real time (each run is on a thread of its own);
+//! - when the run is over, no task is alive (after an `asyncio.run`
+//!   shutdown, but those its cleanup spawned) and no timer is left once the
+//!   scheduler has nothing alive; the pool keeps at most `POOL_LIMIT` stacks.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use yieldpoint::ch04_future_task::{FutureError, Status};
+use yieldpoint::ch04_future_task::Status;
 use yieldpoint::ch06_scheduler::{
-    Clock, JoinHandle, SchedError, Scheduler, now, sleep, spawn, yield_now,
+    Clock, JoinHandle, POOL_LIMIT, SchedError, Scheduler, TaskHandle, now, sleep, spawn, yield_now,
 };
 
-use crate::program::{OnCancel, Op, Program, name};
+use crate::model::Divergence;
+use crate::program::{Ending, OnCancel, Op, Program, name};
 
 /// One unit of virtual time.
 pub const UNIT: Duration = Duration::from_millis(100);
@@ -51,48 +89,34 @@ pub const UNIT: Duration = Duration::from_millis(100);
 /// program runs in well under a millisecond.
 pub const HANG_LIMIT: Duration = Duration::from_secs(20);
 
-/// A known difference from CPython's asyncio that a run went into (two
-/// documented ones, and one reported bug): from that op on, CPython's lines
-/// may differ, so the comparison with CPython stops there (the model and the
-/// invariants still check everything).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Divergence {
-    /// A task was cancelled before it ever ran. Here it settles at once;
-    /// asyncio settles it when its first step comes up in the ready queue.
-    /// `chapters/07-combinators.md`, "Cancellation: an error returned by the
-    /// suspension point": "One visible difference from asyncio: here the
-    /// task is settled at once".
-    CancelledBeforeStart,
-    /// A task was cancelled while it joined an unfinished task (or joined
-    /// one with a cancellation pending). Here only the joiner is cancelled;
-    /// asyncio passes the cancellation on to the joined task. Same section:
-    /// "One difference from asyncio is deliberate. In asyncio, a task paused
-    /// at `await other_task` that is cancelled passes the cancellation *on*";
-    /// and "What can go wrong": "Cancelling a joiner does not cancel what it
-    /// joins".
-    JoinerCancelled,
-}
-
 /// What a run produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
-    /// Every line said, in order, up to the shutdown.
+    /// Every line said, in order, up to the cleanup.
     pub lines: Vec<String>,
-    /// What tasks said while the scheduler cancelled the tasks left by a
+    /// What was said while the scheduler cleaned up the tasks left by a
     /// deadlock or by the end of the run.
     pub shutdown_lines: Vec<String>,
-    /// Where the run meets a documented difference from CPython: how many
-    /// lines, those before the op that meets it, CPython must match. (Not
-    /// the op's own line: asyncio's side of a difference can begin inside
-    /// the op, e.g. `cancel()` passing the cancellation on along a cycle of
-    /// joins until Python's recursion limit.)
-    pub diverges: Option<(usize, Divergence)>,
-    /// The panics nobody had been handed when the run ended (before the
-    /// shutdown; `take_unretrieved()` itself is checked against what the
-    /// tasks did), as `tK: message`, in the order the tasks panicked.
+    /// The failures nobody had been handed when the run ended (before the
+    /// cleanup; `take_unretrieved()` itself is checked against what the
+    /// tasks did), as `tK: message`, in the order the tasks failed.
     pub unretrieved: Vec<String>,
     /// Invariants that did not hold; empty when all is well.
     pub violations: Vec<String>,
+    /// Where the run meets a known difference from CPython: how many lines
+    /// come before it, and which. The harness leaves it `None`; the test's
+    /// `check` fills it in from the model, which knows the state that
+    /// decides it.
+    pub diverges: Option<(usize, Divergence)>,
+}
+
+/// What a task's body ended with, as its closure saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Closed {
+    Value(u32),
+    Cancelled,
+    /// Failed with the panic of this task.
+    Failed(usize),
 }
 
 /// What the harness knows about one task of the run.
@@ -102,29 +126,45 @@ struct TaskState {
     started: bool,
     /// The task it is joining right now.
     joining: Option<usize>,
-    /// Someone cancelled it (it had started) and no op has returned the
-    /// cancellation yet.
-    cancel_pending: bool,
-    /// An op has returned its cancellation.
+    /// Someone asked for it to be cancelled (a `cancel` op, the shutdown),
+    /// on it or on a task that joins it, and no cancellation has been
+    /// handed to it since.
+    pending_ask: bool,
+    /// It was asked in a cycle of joins (see `Run::ask`).
+    cycle_ask: bool,
+    /// An op has handed it its cancellation.
     interrupted: bool,
-    /// It stopped after its cancellation.
-    stopped: bool,
-    /// What its `return` op returned.
-    returned: Option<u32>,
+    /// How many `cancel` ops returned true in its current step.
+    cancels_in_step: u32,
+    /// How many in its last step, once its body is over.
+    cancels_in_last_step: u32,
+    /// What its body ended with.
+    closed: Option<Closed>,
     /// It ran its `panic` op.
     panicked: bool,
-    /// ... during the shutdown.
-    panicked_in_shutdown: bool,
-    /// It was spawned during the shutdown (by a task's cleanup).
+    /// It failed (the panic of which task), and when.
+    failed: Option<usize>,
+    failed_in_cleanup: bool,
+    /// Someone was handed its failure, and when.
+    retrieved: bool,
+    retrieved_in_run: bool,
+    /// It was spawned during a shutdown (asyncio.run's, or the cleanup).
     spawned_in_shutdown: bool,
-    /// A join handed its panic to the joiner.
-    panic_handed_over: bool,
-    /// ... before the shutdown.
-    panic_handed_over_in_run: bool,
-    /// How many times its future settled (its done callback ran).
+    /// How many times its future settled (the harness's done callback ran).
     ends: u32,
     /// How many times its closure, with everything it owns, was dropped.
     drops: u32,
+}
+
+/// Where the run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// The run, and the closing lines.
+    Run,
+    /// asyncio.run's shutdown (modelled, compared).
+    Shutdown,
+    /// The scheduler's own cleanup after a deadlock, or its drop.
+    Cleanup,
 }
 
 /// The run's shared state; every task holds an `Rc` of it.
@@ -132,17 +172,18 @@ struct Run {
     program: Program,
     lines: RefCell<Vec<String>>,
     shutdown_lines: RefCell<Vec<String>>,
-    /// The shutdown has begun (see the module docs).
-    shutdown: Cell<bool>,
+    phase: Cell<Phase>,
+    /// The time of the last line, for lines said where `now()` cannot be
+    /// read (a forced drop in the cleanup).
+    last_now: Cell<Duration>,
     /// A cancellation nobody asked for came before the drop: only a
     /// deadlock may do that.
     unasked_cancel: Cell<bool>,
-    /// The tasks that ran their `panic` op, in that order.
-    panics: RefCell<Vec<usize>>,
+    /// The tasks that failed, in that order.
+    failures: RefCell<Vec<usize>>,
     handles: RefCell<Vec<Option<JoinHandle<u32>>>>,
     tasks: RefCell<Vec<TaskState>>,
     violations: RefCell<Vec<String>>,
-    diverges: Cell<Option<(usize, Divergence)>>,
 }
 
 /// Counts the drop of a task's closure: it owns one of these.
@@ -153,6 +194,60 @@ impl Drop for DropCounter {
         if let Some(run) = self.0.upgrade() {
             run.tasks.borrow_mut()[self.1].drops += 1;
         }
+    }
+}
+
+/// A value a task owns whose destructor sleeps (`(drop sleeps D)`).
+struct DropGuard {
+    run: Weak<Run>,
+    k: usize,
+    d: u32,
+}
+
+impl Drop for DropGuard {
+    fn drop(&mut self) {
+        let Some(run) = self.run.upgrade() else {
+            return;
+        };
+        let (k, d) = (self.k, self.d);
+        run.say(k, format!("drop: sleep {d}"));
+        let deadline = now().unwrap_or_default() + UNIT * d;
+        let result = sleep(UNIT * d);
+        run.resumed(k);
+        match result {
+            Ok(()) => {
+                run.check_deadline(k, d, deadline);
+                run.say(k, format!("drop: woke from sleep {d}"));
+            }
+            Err(SchedError::Cancelled) => {
+                run.handed_cancellation(k);
+                run.say(k, format!("drop: sleep {d} interrupted by cancel"));
+            }
+            Err(SchedError::Unwinding { .. }) => {
+                if !std::thread::panicking() {
+                    run.violation(format!("{}: drop: Unwinding, but no panic", name(k)));
+                }
+                run.say(k, format!("drop: sleep {d} refused (unwinding)"));
+            }
+            Err(error) if run.phase.get() == Phase::Cleanup => {
+                // A task that never started, dropped by force: no task
+                // runs then.
+                run.say(k, format!("drop: sleep {d} refused ({error})"));
+            }
+            Err(error) => run.violation(format!("{}: drop: sleep {d}: {error}", name(k))),
+        }
+    }
+}
+
+/// A value a done callback owns: its destructor tries to sleep, and must be
+/// refused. It leaves what it got in `got`.
+struct CallbackGuard {
+    got: Rc<Cell<Option<Result<(), SchedError>>>>,
+}
+
+impl Drop for CallbackGuard {
+    fn drop(&mut self) {
+        self.got.set(Some(sleep(UNIT)));
     }
 }
 
@@ -167,35 +262,35 @@ impl Run {
 
     fn say_at(&self, at: Duration, who: &str, what: impl AsRef<str>) {
         let line = format!("{} {who}: {}", self.units(at), what.as_ref());
-        if self.shutdown.get() {
+        if self.phase.get() == Phase::Cleanup {
             self.shutdown_lines.borrow_mut().push(line);
         } else {
             self.lines.borrow_mut().push(line);
         }
     }
 
+    fn say_as(&self, who: &str, what: impl AsRef<str>) {
+        let at = match now() {
+            Ok(at) => {
+                self.last_now.set(at);
+                at
+            }
+            Err(error) => {
+                if self.phase.get() != Phase::Cleanup {
+                    self.violation(format!("now() inside {who}: {error}"));
+                }
+                self.last_now.get()
+            }
+        };
+        self.say_at(at, who, what);
+    }
+
     fn say(&self, k: usize, what: impl AsRef<str>) {
-        match now() {
-            Ok(at) => self.say_at(at, &name(k), what),
-            Err(error) => self.violation(format!("now() inside {}: {error}", name(k))),
-        }
+        self.say_as(&name(k), what);
     }
 
     fn violation(&self, what: String) {
         self.violations.borrow_mut().push(what);
-    }
-
-    /// How many lines the run has said so far.
-    fn said(&self) -> usize {
-        self.lines.borrow().len()
-    }
-
-    /// Marks the first documented difference from CPython, met by the op
-    /// whose first line is line number `at` (counting from 0).
-    fn diverge(&self, at: usize, why: Divergence) {
-        if self.diverges.get().is_none() && !self.shutdown.get() {
-            self.diverges.set(Some((at, why)));
-        }
     }
 
     fn handle(&self, k: usize) -> Option<JoinHandle<u32>> {
@@ -210,28 +305,132 @@ impl Run {
         change(&mut self.tasks.borrow_mut()[k]);
     }
 
-    /// An op of task `k` has returned its cancellation: if no `cancel` op
-    /// asked for one, the scheduler's shutdown has begun.
+    fn check_deadline(&self, k: usize, d: u32, deadline: Duration) {
+        let woke = now().unwrap_or_default();
+        if woke < deadline {
+            self.violation(format!(
+                "{}: sleep {d} returned at {woke:?}, before its deadline {deadline:?}",
+                name(k)
+            ));
+        }
+    }
+
+    /// A suspension point of task `k` has returned: a new step.
+    fn resumed(&self, k: usize) {
+        self.update(k, |t| t.cancels_in_step = 0);
+    }
+
+    /// Someone asks for task `k` to be cancelled: it, and the tasks it
+    /// joins (to which it may pass the cancellation on), may be handed one.
+    fn ask(&self, k: usize) {
+        let mut at = Some(k);
+        let mut seen = Vec::new();
+        while let Some(j) = at {
+            if seen.contains(&j) {
+                // A cycle of joins: the task met again keeps the
+                // cancellation, while the task it joins is still pending.
+                self.update(j, |t| t.cycle_ask = true);
+                break;
+            }
+            seen.push(j);
+            self.update(j, |t| t.pending_ask = true);
+            at = self
+                .state(j)
+                .joining
+                .filter(|&target| self.handle(target).is_some_and(|h| !h.done()));
+        }
+    }
+
+    /// An op of task `k` has been handed its cancellation: if nobody asked
+    /// for one, the scheduler's cleanup has begun.
     fn handed_cancellation(&self, k: usize) {
-        if !self.state(k).cancel_pending && !self.shutdown.get() {
-            self.shutdown.set(true);
+        if !self.state(k).pending_ask && self.phase.get() != Phase::Cleanup {
+            self.phase.set(Phase::Cleanup);
             self.unasked_cancel.set(true);
         }
+        self.update(k, |t| t.pending_ask = false);
+    }
+
+    /// Task `k` failed with the panic of task `origin`.
+    fn failed(&self, k: usize, origin: usize) {
+        let cleanup = self.phase.get() == Phase::Cleanup;
+        self.update(k, |t| {
+            t.failed = Some(origin);
+            t.failed_in_cleanup = cleanup;
+        });
+        self.failures.borrow_mut().push(k);
+    }
+
+    /// Someone was handed the failure of task `k`.
+    fn retrieved(&self, k: usize) {
+        let cleanup = self.phase.get() == Phase::Cleanup;
+        self.update(k, |t| {
+            t.retrieved = true;
+            t.retrieved_in_run |= !cleanup;
+        });
+    }
+
+    /// Task `k`'s body is over (not by a panic), its drop guard included.
+    fn closed(&self, k: usize, result: &Result<u32, SchedError>) {
+        let closed = match result {
+            Ok(value) => Closed::Value(*value),
+            Err(error) if error.is_cancellation() => Closed::Cancelled,
+            Err(SchedError::TaskFailed(failure)) => {
+                let origin = self.index_of(failure.task());
+                self.failed(k, origin);
+                Closed::Failed(origin)
+            }
+            Err(error) => {
+                self.violation(format!("{} returned {error}", name(k)));
+                Closed::Cancelled
+            }
+        };
+        self.update(k, |t| {
+            t.closed = Some(closed);
+            t.cancels_in_last_step = t.cancels_in_step;
+        });
+    }
+
+    fn index_of(&self, task: &str) -> usize {
+        (0..self.program.tasks.len())
+            .find(|&k| name(k) == task)
+            .unwrap_or_else(|| {
+                self.violation(format!("a failure names an unknown task {task:?}"));
+                0
+            })
     }
 }
 
-/// Task `k`'s closure: it owns a drop counter and runs the body.
-fn task_closure(run: &Rc<Run>, k: usize) -> impl FnOnce() -> u32 + 'static {
+/// Task `k`'s closure: it owns a drop counter, maybe a drop guard, and runs
+/// the body.
+fn task_closure(run: &Rc<Run>, k: usize) -> impl FnOnce() -> Result<u32, SchedError> + 'static {
     let counter = DropCounter(Rc::downgrade(run), k);
+    let guard = run.program.tasks[k].drop_sleep.map(|d| DropGuard {
+        run: Rc::downgrade(run),
+        k,
+        d,
+    });
     let run = Rc::clone(run);
     move || {
         let _counter = counter;
-        body(&run, k)
+        let result = body(&run, k);
+        drop(guard);
+        run.closed(k, &result);
+        result
     }
 }
 
+/// What an op leaves the task to do next.
+enum Flow {
+    Next,
+    /// It was handed its cancellation, and swallows it.
+    Interrupted,
+    /// Its body returns this.
+    End(Result<u32, SchedError>),
+}
+
 /// Runs task `k`'s ops.
-fn body(run: &Rc<Run>, k: usize) -> u32 {
+fn body(run: &Rc<Run>, k: usize) -> Result<u32, SchedError> {
     run.update(k, |t| t.started = true);
     run.say(k, "start");
     let spec = run.program.tasks[k].clone();
@@ -240,182 +439,228 @@ fn body(run: &Rc<Run>, k: usize) -> u32 {
     for op in spec.ops {
         if budget == Some(0) {
             run.say(k, "stops");
-            run.update(k, |t| t.stopped = true);
-            return 0;
+            return Err(SchedError::Cancelled);
         }
         if let Some(left) = &mut budget {
             *left -= 1;
         }
-        let interrupted = match op {
+        let flow = match op {
             Op::Spawn(j) => {
-                do_spawn(run, k, j);
-                false
+                do_spawn(run, &name(k), j);
+                Flow::Next
             }
             Op::Sleep(d) => do_sleep(run, k, d),
             Op::Yield => do_yield(run, k),
-            Op::Join(j) => do_join(run, k, j),
+            Op::Join(j) => do_join(run, k, j, false),
+            Op::TryJoin(j) => do_join(run, k, j, true),
             Op::Cancel(j) => {
                 do_cancel(run, k, j);
-                false
+                Flow::Next
+            }
+            Op::OnDone(j, child) => {
+                do_on_done(run, k, j, child);
+                Flow::Next
             }
             Op::Return(v) => {
                 run.say(k, format!("return {v}"));
-                run.update(k, |t| t.returned = Some(v));
-                return v;
+                return Ok(v);
             }
             Op::Panic => {
                 run.say(k, "panic");
-                let shutdown = run.shutdown.get();
-                run.update(k, |t| {
-                    t.panicked = true;
-                    t.panicked_in_shutdown = shutdown;
-                });
-                run.panics.borrow_mut().push(k);
+                run.update(k, |t| t.panicked = true);
+                run.failed(k, k);
                 panic!("boom {}", name(k));
             }
         };
-        if interrupted {
-            let first = !run.state(k).interrupted;
-            run.update(k, |t| {
-                t.interrupted = true;
-                t.cancel_pending = false;
-            });
-            budget = Some(u32::from(spec.on_cancel == OnCancel::GoOn && first));
+        match flow {
+            Flow::Next => {}
+            Flow::Interrupted => {
+                let first = !run.state(k).interrupted;
+                run.update(k, |t| t.interrupted = true);
+                budget = Some(u32::from(spec.on_cancel == OnCancel::GoOn && first));
+            }
+            Flow::End(result) => return result,
         }
     }
     run.violation(format!("{} ran past its last op", name(k)));
-    0
+    Ok(0)
 }
 
-fn do_spawn(run: &Rc<Run>, k: usize, j: usize) {
+/// Spawns task `j` (`who` says the line: a task, or `callback`).
+fn do_spawn(run: &Rc<Run>, who: &str, j: usize) {
     match spawn(&name(j), task_closure(run, j)) {
         Ok(handle) => {
             let weak = Rc::downgrade(run);
-            handle.future().add_done_callback(move |_| {
+            handle.add_done_callback(move |_| {
                 if let Some(run) = weak.upgrade() {
                     run.update(j, |t| t.ends += 1);
                 }
             });
             run.handles.borrow_mut()[j] = Some(handle);
-            let shutdown = run.shutdown.get();
+            let shutdown = run.phase.get() != Phase::Run;
             run.update(j, |t| t.spawned_in_shutdown = shutdown);
-            run.say(k, format!("spawn {}", name(j)));
+            run.say_as(who, format!("spawn {}", name(j)));
         }
-        Err(error) => run.violation(format!("{} could not spawn {}: {error}", name(k), name(j))),
+        Err(error) => run.violation(format!("{who} could not spawn {}: {error}", name(j))),
     }
 }
 
-/// Returns whether the sleep returned the task's cancellation.
-fn do_sleep(run: &Rc<Run>, k: usize, d: u32) -> bool {
+fn do_sleep(run: &Rc<Run>, k: usize, d: u32) -> Flow {
     run.say(k, format!("sleep {d}"));
     let deadline = now().unwrap_or_default() + UNIT * d;
-    match sleep(UNIT * d) {
+    let result = sleep(UNIT * d);
+    run.resumed(k);
+    match result {
         Ok(()) => {
-            let woke = now().unwrap_or_default();
-            if woke < deadline {
-                run.violation(format!(
-                    "{}: sleep {d} returned at {woke:?}, before its deadline {deadline:?}",
-                    name(k)
-                ));
-            }
+            run.check_deadline(k, d, deadline);
             run.say(k, format!("woke from sleep {d}"));
-            false
+            Flow::Next
         }
         Err(SchedError::Cancelled) => {
             run.handed_cancellation(k);
             run.say(k, format!("sleep {d} interrupted by cancel"));
-            true
+            Flow::Interrupted
         }
         Err(error) => {
             run.violation(format!("{}: sleep {d}: {error}", name(k)));
-            false
+            Flow::Next
         }
     }
 }
 
-fn do_yield(run: &Rc<Run>, k: usize) -> bool {
+fn do_yield(run: &Rc<Run>, k: usize) -> Flow {
     run.say(k, "yield");
-    match yield_now() {
+    let result = yield_now();
+    run.resumed(k);
+    match result {
         Ok(()) => {
             run.say(k, "back from yield");
-            false
+            Flow::Next
         }
         Err(SchedError::Cancelled) => {
             run.handed_cancellation(k);
             run.say(k, "yield interrupted by cancel");
-            true
+            Flow::Interrupted
         }
         Err(error) => {
             run.violation(format!("{}: yield: {error}", name(k)));
-            false
+            Flow::Next
         }
     }
 }
 
-fn do_join(run: &Rc<Run>, k: usize, j: usize) -> bool {
+/// `join tK` (`pass_on` false) or `join? tK`, with the join rule: a
+/// cancellation from a join reads `joined tK: cancelled` if tK has ended
+/// cancelled (the joiner carries on), else `join tK interrupted by cancel`.
+fn do_join(run: &Rc<Run>, k: usize, j: usize, pass_on: bool) -> Flow {
     let target = name(j);
+    let op = if pass_on { "join?" } else { "join" };
     let Some(handle) = run.handle(j) else {
-        run.say(k, format!("join {target}: not spawned"));
-        return false;
+        run.say(k, format!("{op} {target}: not spawned"));
+        return Flow::Next;
     };
-    if run.state(k).cancel_pending && !handle.is_finished() {
-        run.diverge(run.said(), Divergence::JoinerCancelled);
-    }
-    run.say(k, format!("join {target}"));
+    run.say(k, format!("{op} {target}"));
+    let suspends = !handle.done();
     run.update(k, |t| t.joining = Some(j));
+    if suspends && run.state(k).pending_ask {
+        // A cancellation pending as it begins to wait goes on to the task
+        // it joins (and, around a cycle, back to it).
+        run.ask(k);
+    }
     let result = handle.join();
     run.update(k, |t| t.joining = None);
-    let ended = |run: &Rc<Run>| {
-        let ends = run.state(j).ends;
-        if ends != 1 || !handle.is_finished() {
-            run.violation(format!(
-                "{}: join {target} returned, but {target} has ended {ends} times",
-                name(k)
-            ));
+    if suspends {
+        run.resumed(k);
+    }
+    let who = name(k);
+    if !handle.done() && result != Err(SchedError::Cancelled) {
+        run.violation(format!(
+            "{who}: {op} {target} returned {result:?} before it ended"
+        ));
+    }
+    let suffix = if pass_on { ", passes it on" } else { "" };
+    let pass = |error: SchedError| {
+        if pass_on {
+            Flow::End(Err(error))
+        } else {
+            Flow::Next
         }
     };
     match result {
         Ok(value) => {
-            ended(run);
             let state = run.state(j);
-            if state.returned != Some(value) || state.interrupted || state.cancel_pending {
+            if state.closed != Some(Closed::Value(value)) {
                 run.violation(format!(
-                    "{}: join {target} returned {value}, but {target} returned {:?} \
-                     (interrupted: {})",
-                    name(k),
-                    state.returned,
-                    state.interrupted
+                    "{who}: {op} {target} returned {value}, but {target}'s body ended {:?}",
+                    state.closed
                 ));
             }
-            run.say(k, format!("joined {target}: {value}"));
-            false
-        }
-        Err(SchedError::Task(FutureError::Panicked(message))) => {
-            ended(run);
-            if !run.state(j).panicked {
-                run.violation(format!("{}: {target} never ran its panic", name(k)));
+            if suspends {
+                run.update(k, |t| t.pending_ask = false);
             }
-            let shutdown = run.shutdown.get();
-            run.update(j, |t| {
-                t.panic_handed_over = true;
-                t.panic_handed_over_in_run |= !shutdown;
-            });
-            run.say(k, format!("joined {target}: panicked ({message})"));
-            false
+            run.say(k, format!("joined {target}: {value}"));
+            Flow::Next
         }
-        Err(SchedError::Task(FutureError::Cancelled)) => {
-            ended(run);
-            run.say(k, format!("joined {target}: cancelled"));
-            false
+        Err(SchedError::TaskFailed(failure)) => {
+            let origin = run.index_of(failure.task());
+            if run.state(j).failed != Some(origin) || handle.status() != Status::Failed {
+                run.violation(format!(
+                    "{who}: {op} {target} failed with {failure}, but {target} failed {:?}",
+                    run.state(j).failed
+                ));
+            }
+            if run.state(origin).panicked && failure.message() != format!("boom {}", name(origin)) {
+                run.violation(format!("{who}: {op} {target}: the failure says {failure}"));
+            }
+            run.retrieved(j);
+            if suspends {
+                run.update(k, |t| t.pending_ask = false);
+            }
+            run.say(
+                k,
+                format!("joined {target}: panicked ({}){suffix}", failure.message()),
+            );
+            pass(SchedError::TaskFailed(failure))
         }
-        Err(SchedError::Cancelled) => {
-            run.handed_cancellation(k);
-            run.say(k, format!("join {target} interrupted by cancel"));
-            true
+        Err(error) if error.is_cancellation() => {
+            if error == SchedError::Cancelled {
+                if !suspends {
+                    run.violation(format!(
+                        "{who}: {op} {target} of an ended task delivered a cancellation"
+                    ));
+                }
+                // A joiner's cancellation goes on to the task it joins, so
+                // it comes back while that task is pending only in a cycle
+                // of joins, or in the scheduler's cleanup after a deadlock
+                // (which hands every stuck task its cancellation directly).
+                if !handle.done() && !run.state(k).cycle_ask {
+                    run.update(k, |t| t.pending_ask = false);
+                }
+                run.handed_cancellation(k);
+            } else if !handle.cancelled() {
+                run.violation(format!(
+                    "{who}: {op} {target} says {error}, but {target} is {:?}",
+                    handle.status()
+                ));
+            }
+            if suspends {
+                run.update(k, |t| t.pending_ask = false);
+            }
+            if handle.cancelled() {
+                run.say(k, format!("joined {target}: cancelled{suffix}"));
+                pass(error)
+            } else {
+                run.say(k, format!("join {target} interrupted by cancel{suffix}"));
+                if pass_on {
+                    Flow::End(Err(error))
+                } else {
+                    Flow::Interrupted
+                }
+            }
         }
         Err(error) => {
-            run.violation(format!("{}: join {target}: {error}", name(k)));
-            false
+            run.violation(format!("{who}: {op} {target}: {error}"));
+            Flow::Next
         }
     }
 }
@@ -426,13 +671,7 @@ fn do_cancel(run: &Rc<Run>, k: usize, j: usize) {
         run.say(k, format!("cancel {target}: not spawned"));
         return;
     };
-    let state = run.state(j);
-    let joins_unfinished = state
-        .joining
-        .and_then(|joined| run.handle(joined))
-        .is_some_and(|joined| !joined.is_finished());
-    let was_finished = handle.is_finished();
-    let at = run.said();
+    let was_done = handle.done();
     let cancelled = handle.cancel();
     run.say(
         k,
@@ -441,70 +680,155 @@ fn do_cancel(run: &Rc<Run>, k: usize, j: usize) {
             if cancelled { "True" } else { "False" }
         ),
     );
-    if cancelled == was_finished {
+    if cancelled == was_done {
         run.violation(format!(
-            "{}: cancel {target} returned {cancelled} on a task that had finished: {was_finished}",
+            "{}: cancel {target} returned {cancelled} on a task that had ended: {was_done}",
             name(k)
         ));
     }
-    if !cancelled {
-        return;
-    }
-    if state.started {
-        run.update(j, |t| t.cancel_pending = true);
-        if joins_unfinished {
-            run.diverge(at, Divergence::JoinerCancelled);
-        }
-    } else {
-        run.diverge(at, Divergence::CancelledBeforeStart);
-        if handle.future().status() != Status::Cancelled || run.state(j).ends != 1 {
+    if cancelled {
+        run.ask(j);
+        run.update(k, |t| t.cancels_in_step += 1);
+        if handle.done() {
             run.violation(format!(
-                "{target} was cancelled before it started but has not ended cancelled"
+                "{}: cancel {target} ended it at once (it must end at its next step)",
+                name(k)
             ));
         }
     }
 }
 
+fn do_on_done(run: &Rc<Run>, k: usize, j: usize, child: Option<usize>) {
+    let target = name(j);
+    let Some(handle) = run.handle(j) else {
+        run.say(k, format!("on_done {target}: not spawned"));
+        return;
+    };
+    run.say(k, format!("on_done {target}"));
+    let weak = Rc::downgrade(run);
+    let got = Rc::new(Cell::new(None));
+    let guard = CallbackGuard {
+        got: Rc::clone(&got),
+    };
+    handle.add_done_callback(move |task| {
+        let Some(run) = weak.upgrade() else { return };
+        run.callback(j, k, child, task);
+        drop(guard);
+        match got.take() {
+            Some(Err(SchedError::InCallback { .. })) => {}
+            other => run.violation(format!(
+                "the destructor of a value a callback owns tried to sleep: {other:?}"
+            )),
+        }
+    });
+}
+
+impl Run {
+    /// A done callback of task `j`, added by task `adder`, runs.
+    fn callback(self: &Rc<Self>, j: usize, adder: usize, child: Option<usize>, task: &TaskHandle) {
+        match sleep(UNIT) {
+            Err(SchedError::InCallback { .. }) => {}
+            other => self.violation(format!("sleep in a done callback: {other:?}")),
+        }
+        let state = match task.status() {
+            Status::Done => match self.handle(j).map(|h| h.join()) {
+                Some(Ok(value)) => format!("done {value}"),
+                other => {
+                    self.violation(format!("join in a callback of {}: {other:?}", name(j)));
+                    "done ???".to_string()
+                }
+            },
+            Status::Failed => match task.failure() {
+                Some(failure) => {
+                    self.retrieved(j);
+                    format!("panicked ({})", failure.message())
+                }
+                None => {
+                    self.violation(format!("{} failed without a failure", name(j)));
+                    "panicked ???".to_string()
+                }
+            },
+            Status::Cancelled => "cancelled".to_string(),
+            Status::Pending => {
+                self.violation(format!(
+                    "a done callback of {} ran before it ended",
+                    name(j)
+                ));
+                "pending".to_string()
+            }
+        };
+        self.say_as(
+            "callback",
+            format!("{} {state} (added by {})", name(j), name(adder)),
+        );
+        if let Some(child) = child {
+            do_spawn(self, "callback", child);
+        }
+    }
+}
+
 /// The state line of task `j` after the run, and checks that it agrees
-/// with what the harness saw the task do.
+/// with what its body ended with.
 fn end_line(run: &Run, j: usize, handle: &JoinHandle<u32>) -> String {
     let target = name(j);
     let state = run.state(j);
-    let status = handle.future().status();
-    let result = handle.future().result();
-    // What the state must be, from what the task did.
-    let expected = if state.ends == 0 {
-        Status::Pending
-    } else if state.panicked {
-        Status::Failed
-    } else if state.returned.is_some() && !state.interrupted && !state.cancel_pending {
-        Status::Done
-    } else {
-        Status::Cancelled
+    let status = handle.status();
+    let fits = match (state.closed, status) {
+        (_, Status::Pending) => true,
+        (None, Status::Cancelled) => !state.started || state.panicked,
+        (None, Status::Failed) => state.panicked,
+        (Some(Closed::Value(_)), Status::Done | Status::Cancelled) => {
+            status == Status::Done || state.cancels_in_last_step > 0
+        }
+        (Some(Closed::Cancelled), Status::Cancelled) => true,
+        (Some(Closed::Failed(_)), Status::Failed) => true,
+        _ => false,
     };
-    if status != expected {
+    if !fits {
         run.violation(format!(
-            "{target} ended {status:?}, but from what it did it should be {expected:?}: {state:?}"
+            "{target} ended {status:?}, but its body ended {:?}: {state:?}",
+            state.closed
         ));
     }
-    match result {
-        Ok(value) => {
-            if state.returned != Some(value) {
-                run.violation(format!(
-                    "{target} holds {value}, but returned {:?}",
-                    state.returned
-                ));
+    match status {
+        Status::Done => match handle.join() {
+            Ok(value) => {
+                if state.closed != Some(Closed::Value(value)) {
+                    run.violation(format!("{target} holds {value}: {state:?}"));
+                }
+                format!("{target} done {value}")
             }
-            format!("{target} done {value}")
-        }
-        Err(FutureError::Panicked(message)) => format!("{target} panicked ({message})"),
-        Err(FutureError::Cancelled) => format!("{target} cancelled"),
-        Err(FutureError::NotReady) => format!("{target} pending"),
-        Err(error) => {
-            run.violation(format!("{target}: result {error}"));
-            format!("{target} ???")
-        }
+            Err(error) => {
+                run.violation(format!("{target} is done, but join says {error}"));
+                format!("{target} ???")
+            }
+        },
+        Status::Failed => match handle.failure() {
+            Some(failure) => {
+                if Some(run.index_of(failure.task())) != state.failed {
+                    run.violation(format!("{target} failed with {failure}: {state:?}"));
+                }
+                format!("{target} panicked ({})", failure.message())
+            }
+            None => {
+                run.violation(format!("{target} failed without a failure"));
+                format!("{target} ???")
+            }
+        },
+        Status::Cancelled => format!("{target} cancelled"),
+        Status::Pending => format!("{target} pending"),
     }
+}
+
+/// The indices of the tasks a deadlock names, sorted.
+fn stuck_indices(run: &Run, tasks: &[yieldpoint::ch06_scheduler::StuckTask]) -> Vec<usize> {
+    let mut stuck: Vec<usize> = tasks.iter().map(|task| run.index_of(&task.name)).collect();
+    stuck.sort_unstable();
+    stuck
+}
+
+fn names(tasks: &[usize]) -> String {
+    tasks.iter().map(|&k| name(k)).collect::<Vec<_>>().join(" ")
 }
 
 /// Runs `program` on a fresh scheduler with a virtual clock.
@@ -514,17 +838,19 @@ pub fn run_program(program: &Program) -> Outcome {
         program: program.clone(),
         lines: RefCell::default(),
         shutdown_lines: RefCell::default(),
-        shutdown: Cell::new(false),
+        phase: Cell::new(Phase::Run),
+        last_now: Cell::new(Duration::ZERO),
         unasked_cancel: Cell::new(false),
-        panics: RefCell::default(),
+        failures: RefCell::default(),
         handles: RefCell::new(vec![None; n]),
         tasks: RefCell::new(vec![TaskState::default(); n]),
         violations: RefCell::default(),
-        diverges: Cell::new(None),
     });
-    let scheduler = Scheduler::new(Clock::Virtual);
+    let mut scheduler = Scheduler::new(Clock::Virtual);
+    if let Some(kib) = program.stack_kib {
+        scheduler = scheduler.with_stack_size(kib * 1024);
+    }
     let result = scheduler.run_until_complete(task_closure(&run, 0));
-    let at = scheduler.now();
 
     let deadlock = matches!(result, Err(SchedError::Deadlock(_)));
     if run.unasked_cancel.get() && !deadlock {
@@ -533,36 +859,32 @@ pub fn run_program(program: &Program) -> Outcome {
         ));
     }
     // The closing lines belong with the run's.
-    run.shutdown.set(false);
+    run.phase.set(Phase::Run);
+    let at = scheduler.now();
     let mut stuck: Vec<usize> = Vec::new();
     match result {
         Ok(value) => {
-            if run.state(0).returned != Some(value) {
+            if run.state(0).closed != Some(Closed::Value(value)) {
                 run.violation(format!(
-                    "run_until_complete returned {value}, main returned {:?}",
-                    run.state(0).returned
+                    "run_until_complete returned {value}, main's body ended {:?}",
+                    run.state(0).closed
                 ));
             }
             run.say_at(at, "loop", format!("main returned {value}"));
         }
-        Err(SchedError::Task(FutureError::Panicked(message))) => {
-            run.say_at(at, "loop", format!("main panicked ({message})"));
-            run.update(0, |t| {
-                t.panic_handed_over = true;
-                t.panic_handed_over_in_run = true;
-            });
+        Err(SchedError::TaskFailed(failure)) => {
+            run.say_at(at, "loop", format!("main panicked ({})", failure.message()));
+            run.retrieved(0);
+        }
+        Err(SchedError::TaskCancelled { task }) => {
+            if task != "main" {
+                run.violation(format!("run_until_complete: {task} cancelled"));
+            }
+            run.say_at(at, "loop", "main cancelled");
         }
         Err(SchedError::Deadlock(tasks)) => {
-            for task in &tasks {
-                let index = (0..n).find(|&k| name(k) == task.name);
-                match index {
-                    Some(k) => stuck.push(k),
-                    None => run.violation(format!("deadlock names an unknown task {task}")),
-                }
-            }
-            stuck.sort_unstable();
-            let names: Vec<String> = stuck.iter().map(|&k| name(k)).collect();
-            run.say_at(at, "loop", format!("deadlock: {}", names.join(" ")));
+            stuck = stuck_indices(&run, &tasks);
+            run.say_at(at, "loop", format!("deadlock: {}", names(&stuck)));
             if !stuck.contains(&0) {
                 run.violation("a deadlock that does not name main".to_string());
             }
@@ -570,19 +892,86 @@ pub fn run_program(program: &Program) -> Outcome {
         Err(error) => run.violation(format!("run_until_complete: {error}")),
     }
 
+    if program.ending == Ending::Run && !deadlock {
+        // asyncio.run: cancel what is left, run its cleanup to its end.
+        run.phase.set(Phase::Shutdown);
+        run.unasked_cancel.set(false);
+        let handles: Vec<Option<JoinHandle<u32>>> = run.handles.borrow().clone();
+        for (j, handle) in handles.iter().enumerate() {
+            if handle.as_ref().is_some_and(|h| !h.done()) {
+                run.ask(j);
+            }
+        }
+        let shutdown = scheduler.shutdown();
+        let shutdown_deadlock = matches!(shutdown, Err(SchedError::Deadlock(_)));
+        if run.unasked_cancel.get() && !shutdown_deadlock {
+            run.violation(format!(
+                "a task was handed a cancellation nobody asked for, and the shutdown ended \
+                 {shutdown:?}"
+            ));
+        }
+        run.phase.set(Phase::Shutdown);
+        match shutdown {
+            Ok(()) => {
+                let alive = handles.iter().flatten().filter(|h| !h.done()).count();
+                if alive > 0 {
+                    run.violation(format!("{alive} tasks still alive after the shutdown"));
+                }
+            }
+            Err(SchedError::Deadlock(tasks)) => {
+                stuck = stuck_indices(&run, &tasks);
+                let at = scheduler.now();
+                run.say_at(at, "loop", format!("shutdown deadlock: {}", names(&stuck)));
+            }
+            Err(error) => run.violation(format!("shutdown: {error}")),
+        }
+        run.phase.set(Phase::Run);
+    }
+    let at = scheduler.now();
+
+    // No failure lost: every failure nobody was handed (by a join, a
+    // callback, or run_until_complete for main's) is reported, and only
+    // those, in the order the tasks failed. A deadlock's cleanup may add
+    // failures, and hand some over: the model is shown the list as it
+    // stood when the run ended.
+    let failures = run.failures.borrow().clone();
+    let describe = |k: &usize| {
+        let origin = run.state(*k).failed.unwrap_or(*k);
+        format!("{}: boom {}", name(*k), name(origin))
+    };
+    let got: Vec<String> = scheduler
+        .take_unretrieved()
+        .iter()
+        .map(|u| format!("{}: {}", u.task, u.failure.message()))
+        .collect();
+    let expected: Vec<String> = failures
+        .iter()
+        .filter(|&&k| !run.state(k).retrieved)
+        .map(describe)
+        .collect();
+    if expected != got {
+        run.violation(format!(
+            "take_unretrieved() gave {got:?}, but the failures nobody was handed are {expected:?}"
+        ));
+    }
+    let unretrieved: Vec<String> = failures
+        .iter()
+        .filter(|&&k| {
+            let t = run.state(k);
+            k != 0 && !t.failed_in_cleanup && !t.retrieved_in_run
+        })
+        .map(describe)
+        .collect();
+
     let handles: Vec<Option<JoinHandle<u32>>> = run.handles.borrow().clone();
     for (j, handle) in handles.iter().enumerate() {
         let Some(handle) = handle else { continue };
         if stuck.contains(&j) {
-            // A deadlock cancels the tasks it names; one may panic in its
-            // cleanup.
-            let status = handle.future().status();
-            let panicked = run.state(j).panicked_in_shutdown;
-            if !(status == Status::Cancelled || (status == Status::Failed && panicked)) {
-                run.violation(format!(
-                    "{} is stuck but ended {status:?} after the deadlock",
-                    name(j)
-                ));
+            // A deadlock cancels the tasks it names; their cleanup may end
+            // them any way (a join of a task that ended cancelled meanwhile
+            // reads as that task's cancellation, and the task goes on).
+            if handle.status() == Status::Pending {
+                run.violation(format!("{} is stuck and still pending", name(j)));
             }
             continue;
         }
@@ -592,55 +981,21 @@ pub fn run_program(program: &Program) -> Outcome {
         let line = end_line(&run, j, handle);
         run.say_at(at, "end", line);
     }
-
-    // No result lost: every panic nobody was handed (by a join, or by
-    // run_until_complete for main's) is reported, and only those, in the
-    // order the tasks panicked. The shutdown of a deadlock may add panics,
-    // and hand some over: the model is shown the list as it stood when the
-    // run ended.
-    let describe = |k: &usize| format!("{}: boom {}", name(*k), name(*k));
-    let got: Vec<String> = scheduler
-        .take_unretrieved()
-        .iter()
-        .map(|failure| format!("{}: {}", failure.task, failure.message))
-        .collect();
-    let panics = run.panics.borrow().clone();
-    let expected: Vec<String> = panics
-        .iter()
-        .filter(|&&k| !run.state(k).panic_handed_over)
-        .map(describe)
-        .collect();
-    if expected != got {
+    if scheduler.pooled_stacks() > POOL_LIMIT {
+        run.violation(format!("{} pooled stacks", scheduler.pooled_stacks()));
+    }
+    if scheduler.live_tasks() == 0 && scheduler.pending_timers() > 100 {
         run.violation(format!(
-            "take_unretrieved() gave {got:?}, but the panics nobody was handed are {expected:?}"
+            "{} timers kept with no task alive",
+            scheduler.pending_timers()
         ));
     }
-    let unretrieved: Vec<String> = panics
-        .iter()
-        .filter(|&&k| {
-            let t = run.state(k);
-            !t.panicked_in_shutdown && !t.panic_handed_over_in_run
-        })
-        .map(describe)
-        .collect();
 
-    // Every task ends exactly once: those that ended have, the others end
-    // when the scheduler is dropped, and nothing ends twice.
-    for (j, handle) in handles.iter().enumerate().skip(1) {
-        let t = run.state(j);
-        let finished = handle.as_ref().is_some_and(JoinHandle::is_finished);
-        if t.ends != u32::from(finished) || (finished && t.drops != 1) || t.drops > 1 {
-            run.violation(format!(
-                "{}: finished {finished}, ended {} times, its closure dropped {} times",
-                name(j),
-                t.ends,
-                t.drops
-            ));
-        }
-    }
-    run.shutdown.set(true);
+    run.phase.set(Phase::Cleanup);
     drop(scheduler);
-    // (Cleanup during the drop may have spawned more tasks.)
+    // Every task ends exactly once, and its closure is dropped once, by the
+    // time the scheduler is gone. (Cleanup during the drop may have spawned
+    // more tasks.)
     let spawned_at_all: Vec<bool> = run.handles.borrow().iter().map(Option::is_some).collect();
     for (j, &spawned) in spawned_at_all.iter().enumerate() {
         let t = run.state(j);
@@ -662,9 +1017,9 @@ pub fn run_program(program: &Program) -> Outcome {
     Outcome {
         lines: run.lines.take(),
         shutdown_lines: run.shutdown_lines.take(),
-        diverges: run.diverges.get(),
         unretrieved,
         violations: run.violations.take(),
+        diverges: None,
     }
 }
 
@@ -708,4 +1063,33 @@ pub fn within<T: Send + 'static>(
             panic!("the run panicked outside its tasks (see above). The program:\n{what}")
         }
     }
+}
+
+/// Runs `program` through `ch06_scheduler::run` itself (asyncio.run: main,
+/// then the shutdown, then the drop) instead of `run_until_complete` and
+/// `shutdown`, and returns every line its tasks and callbacks say, in order
+/// (there is no scheduler left to ask for `loop:` and `end:` lines). The
+/// stack size is the default one.
+pub fn lines_through_run(program: &Program) -> Vec<String> {
+    let owned = program.clone();
+    within(HANG_LIMIT, &format!("{program:?}"), move || {
+        let n = owned.tasks.len();
+        let run = Rc::new(Run {
+            program: owned.clone(),
+            lines: RefCell::default(),
+            shutdown_lines: RefCell::default(),
+            phase: Cell::new(Phase::Run),
+            last_now: Cell::new(Duration::ZERO),
+            unasked_cancel: Cell::new(false),
+            failures: RefCell::default(),
+            handles: RefCell::new(vec![None; n]),
+            tasks: RefCell::new(vec![TaskState::default(); n]),
+            violations: RefCell::default(),
+        });
+        let _ = yieldpoint::ch06_scheduler::run(Clock::Virtual, task_closure(&run, 0));
+        run.handles.borrow_mut().clear();
+        let mut lines = run.lines.take();
+        lines.extend(run.shutdown_lines.take());
+        lines
+    })
 }

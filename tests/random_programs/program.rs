@@ -2,23 +2,36 @@
 //!
 //! A program is a list of tasks. Task 0 is `main`, the others are `t1`,
 //! `t2`, ... Each task is a short list of ops that ends with `return V` or
-//! `panic`. Task `tK` is spawned by exactly one `spawn tK` op, in a task
-//! listed before it, so the spawns form a tree under `main`; a task whose
-//! spawner stops early is never spawned.
+//! `panic`. Task `tK` is spawned by exactly one op (`spawn tK`, or a done
+//! callback's `on_done tJ spawn tK`) of a task listed before it, so the
+//! spawns form a tree under `main`; a task whose spawner stops early (or
+//! whose callback never runs) is never spawned.
 //!
-//! The text form is what failures print and regression tests are written in,
-//! one task a line:
+//! The text form is what failures print and regression tests are written in:
+//! an optional line of options, then one task a line:
 //!
 //! ```text
+//! options: asyncio.run; stack 16 KiB
 //! main: spawn t1; spawn t2; sleep 1; join t1; return 7
-//! t1: yield; cancel t2; return 3
-//! t2 (goes on): sleep 2; sleep 0; panic
+//! t1: yield; cancel t2; on_done t2 spawn t3; join? t2; return 3
+//! t2 (goes on; drop sleeps 1): sleep 2; sleep 0; panic
+//! t3: return 4
 //! ```
 //!
-//! `(goes on)`: when an op of the task returns its cancellation, the task
-//! does one more op and then stops; without it, the task stops at once.
-//! Stopping is returning, and a task that has been handed its cancellation
-//! ends cancelled whatever it returns (chapter 7).
+//! - `(goes on)`: when an op hands the task its cancellation, the task does
+//!   one more op and then stops; without it, it stops at once. Stopping
+//!   passes the cancellation on (`Err(Cancelled)`, `raise`): the task ends
+//!   cancelled. A task that swallows its cancellation and reaches `return V`
+//!   ends done with V, as in asyncio.
+//! - `(drop sleeps D)`: the task owns a value whose destructor sleeps D
+//!   units (on the Python side, an `async with` whose exit does).
+//! - `join? tK` joins and passes a failure or a cancellation on (Rust's `?`,
+//!   Python's bare `await`): the task ends with it. `join tK` catches.
+//! - `on_done tK` adds a done callback to tK that says tK's state when it
+//!   runs; `on_done tK spawn tJ` also spawns tJ from it.
+//! - Options: `asyncio.run` ends the run as `ch06_scheduler::run` and
+//!   `asyncio.Runner` do (cancel what is left, run its cleanup to its end);
+//!   `stack N KiB` gives the tasks stacks of N KiB.
 
 use std::fmt;
 
@@ -33,10 +46,16 @@ pub enum Op {
     Sleep(u32),
     /// `yield`: `yield_now()`.
     Yield,
-    /// `join tK`: join task K (never the task itself, never `main`).
+    /// `join tK`: join task K (never the task itself, never `main`),
+    /// catching what it ended with.
     Join(usize),
+    /// `join? tK`: join task K and pass its failure or cancellation on.
+    TryJoin(usize),
     /// `cancel tK`: cancel task K (may be the task itself, never `main`).
     Cancel(usize),
+    /// `on_done tK`, `on_done tK spawn tJ`: add a done callback to task K
+    /// (may be the task itself, never `main`), which may spawn task J.
+    OnDone(usize, Option<usize>),
     /// `return V`: the task's last op.
     Return(u32),
     /// `panic`: the task's last op; panics with `boom <name>`.
@@ -46,11 +65,22 @@ pub enum Op {
 /// What a task does when an op hands it its cancellation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnCancel {
-    /// Stop at once: the task returns, and ends cancelled.
+    /// Stop at once: the task passes the cancellation on, and ends cancelled.
     Stop,
     /// Do one more op (which may sleep, join, spawn, return, panic...), then
     /// stop.
     GoOn,
+}
+
+/// How the run ends once `main` has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// `Scheduler::run_until_complete`: the tasks left stay pending (and the
+    /// drop of the scheduler cleans them up, outside what is compared).
+    Loop,
+    /// `asyncio.run`: `Scheduler::shutdown` cancels the tasks left and runs
+    /// their cleanup to its end, inside what is compared.
+    Run,
 }
 
 /// One task of a program.
@@ -60,6 +90,8 @@ pub struct TaskSpec {
     pub ops: Vec<Op>,
     /// What it does with its cancellation.
     pub on_cancel: OnCancel,
+    /// The destructor of a value it owns sleeps this long, if any.
+    pub drop_sleep: Option<u32>,
 }
 
 /// A program: `tasks[0]` is `main`.
@@ -67,6 +99,10 @@ pub struct TaskSpec {
 pub struct Program {
     /// The tasks, `main` first.
     pub tasks: Vec<TaskSpec>,
+    /// How the run ends.
+    pub ending: Ending,
+    /// The tasks' stack size in KiB, if not the default.
+    pub stack_kib: Option<usize>,
 }
 
 /// The name of task `k`: `main` or `tK`.
@@ -85,7 +121,10 @@ impl fmt::Display for Op {
             Op::Sleep(d) => write!(f, "sleep {d}"),
             Op::Yield => f.write_str("yield"),
             Op::Join(k) => write!(f, "join {}", name(k)),
+            Op::TryJoin(k) => write!(f, "join? {}", name(k)),
             Op::Cancel(k) => write!(f, "cancel {}", name(k)),
+            Op::OnDone(k, None) => write!(f, "on_done {}", name(k)),
+            Op::OnDone(k, Some(j)) => write!(f, "on_done {} spawn {}", name(k), name(j)),
             Op::Return(v) => write!(f, "return {v}"),
             Op::Panic => f.write_str("panic"),
         }
@@ -94,13 +133,30 @@ impl fmt::Display for Op {
 
 impl fmt::Display for Program {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut options = Vec::new();
+        if self.ending == Ending::Run {
+            options.push("asyncio.run".to_string());
+        }
+        if let Some(kib) = self.stack_kib {
+            options.push(format!("stack {kib} KiB"));
+        }
+        if !options.is_empty() {
+            writeln!(f, "options: {}", options.join("; "))?;
+        }
         for (k, task) in self.tasks.iter().enumerate() {
             if k > 0 {
                 f.write_str("\n")?;
             }
             f.write_str(&name(k))?;
+            let mut flags = Vec::new();
             if task.on_cancel == OnCancel::GoOn {
-                f.write_str(" (goes on)")?;
+                flags.push("goes on".to_string());
+            }
+            if let Some(d) = task.drop_sleep {
+                flags.push(format!("drop sleeps {d}"));
+            }
+            if !flags.is_empty() {
+                write!(f, " ({})", flags.join("; "))?;
             }
             f.write_str(":")?;
             for (i, op) in task.ops.iter().enumerate() {
@@ -128,31 +184,66 @@ impl Program {
     /// On text that is not a well-formed program, saying what is wrong.
     pub fn parse(text: &str) -> Program {
         let mut tasks = Vec::new();
-        for (k, line) in text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .enumerate()
-        {
+        let mut ending = Ending::Loop;
+        let mut stack_kib = None;
+        let lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        for line in lines {
+            if let Some(options) = line.strip_prefix("options:") {
+                for option in options.split(';').map(str::trim) {
+                    match option.split(' ').collect::<Vec<_>>()[..] {
+                        ["asyncio.run"] => ending = Ending::Run,
+                        ["stack", kib, "KiB"] => {
+                            stack_kib = Some(kib.parse().expect("a stack size in KiB"));
+                        }
+                        _ => panic!("unknown option {option:?}"),
+                    }
+                }
+                continue;
+            }
             let (head, body) = line
                 .split_once(':')
                 .unwrap_or_else(|| panic!("line {line:?}: expected `name: ops`"));
-            let (task_name, on_cancel) = match head.trim().strip_suffix("(goes on)") {
-                Some(task_name) => (task_name.trim(), OnCancel::GoOn),
-                None => (head.trim(), OnCancel::Stop),
+            let (task_name, flags) = match head.split_once('(') {
+                Some((task_name, flags)) => (
+                    task_name.trim(),
+                    flags
+                        .trim_end()
+                        .strip_suffix(')')
+                        .unwrap_or_else(|| panic!("line {line:?}: unclosed flags")),
+                ),
+                None => (head.trim(), ""),
             };
+            let mut on_cancel = OnCancel::Stop;
+            let mut drop_sleep = None;
+            for flag in flags.split(';').map(str::trim).filter(|f| !f.is_empty()) {
+                if flag == "goes on" {
+                    on_cancel = OnCancel::GoOn;
+                } else if let Some(d) = flag.strip_prefix("drop sleeps ") {
+                    drop_sleep = Some(d.parse().expect("drop sleeps D"));
+                } else {
+                    panic!("line {line:?}: unknown flag {flag:?}");
+                }
+            }
             assert_eq!(
                 task_name,
-                name(k),
+                name(tasks.len()),
                 "line {line:?}: tasks go main, t1, t2, ..."
             );
             let ops = body
                 .split(';')
                 .map(|op| parse_op(op.trim()))
                 .collect::<Vec<Op>>();
-            tasks.push(TaskSpec { ops, on_cancel });
+            tasks.push(TaskSpec {
+                ops,
+                on_cancel,
+                drop_sleep,
+            });
         }
-        let program = Program { tasks };
+        let program = Program {
+            tasks,
+            ending,
+            stack_kib,
+        };
         if let Err(problem) = program.check() {
             panic!("not a well-formed program: {problem}\n{program}");
         }
@@ -161,8 +252,8 @@ impl Program {
 
     /// Whether the program is well formed: every task ends with its only
     /// `return` or `panic`; every task but `main` is spawned exactly once, by
-    /// a task before it; joins and cancels name tasks of the program other
-    /// than `main`, and a task never joins itself.
+    /// a task before it; joins, cancels and done callbacks name tasks of the
+    /// program other than `main`, and a task never joins itself.
     pub fn check(&self) -> Result<(), String> {
         let n = self.tasks.len();
         if n == 0 {
@@ -178,27 +269,31 @@ impl Program {
                 return Err(format!("{who} does not end with return or panic"));
             }
             for op in rest {
+                let spawns = match *op {
+                    Op::Spawn(j) | Op::OnDone(_, Some(j)) => Some(j),
+                    _ => None,
+                };
+                if let Some(j) = spawns {
+                    if j <= k || j >= n {
+                        return Err(format!("{who}: `{op}` spawns no task after {who}"));
+                    }
+                    if let Some(other) = spawned_by[j].replace(k) {
+                        return Err(format!("{} is spawned twice ({})", name(j), name(other)));
+                    }
+                }
                 match *op {
                     Op::Return(_) | Op::Panic => {
                         return Err(format!("{who}: `{op}` before the last op"));
                     }
-                    Op::Spawn(j) => {
-                        if j <= k || j >= n {
-                            return Err(format!("{who}: `{op}` names no task after {who}"));
-                        }
-                        if let Some(other) = spawned_by[j].replace(k) {
-                            return Err(format!("{} is spawned twice ({})", name(j), name(other)));
-                        }
-                    }
-                    Op::Join(j) | Op::Cancel(j) => {
+                    Op::Join(j) | Op::TryJoin(j) | Op::Cancel(j) | Op::OnDone(j, _) => {
                         if j == 0 || j >= n {
                             return Err(format!("{who}: `{op}` names no task (or main)"));
                         }
-                        if j == k && matches!(op, Op::Join(_)) {
+                        if j == k && matches!(op, Op::Join(_) | Op::TryJoin(_)) {
                             return Err(format!("{who} joins itself"));
                         }
                     }
-                    Op::Sleep(_) | Op::Yield => {}
+                    Op::Spawn(_) | Op::Sleep(_) | Op::Yield => {}
                 }
             }
         }
@@ -219,14 +314,17 @@ fn parse_op(text: &str) -> Op {
         arg.parse()
             .unwrap_or_else(|_| panic!("op {text:?}: expected a number"))
     };
-    match text.split_once(' ') {
-        None if text == "yield" => Op::Yield,
-        None if text == "panic" => Op::Panic,
-        Some(("spawn", arg)) => Op::Spawn(task(arg)),
-        Some(("sleep", arg)) => Op::Sleep(number(arg)),
-        Some(("join", arg)) => Op::Join(task(arg)),
-        Some(("cancel", arg)) => Op::Cancel(task(arg)),
-        Some(("return", arg)) => Op::Return(number(arg)),
+    match text.split(' ').collect::<Vec<_>>()[..] {
+        ["yield"] => Op::Yield,
+        ["panic"] => Op::Panic,
+        ["spawn", arg] => Op::Spawn(task(arg)),
+        ["sleep", arg] => Op::Sleep(number(arg)),
+        ["join", arg] => Op::Join(task(arg)),
+        ["join?", arg] => Op::TryJoin(task(arg)),
+        ["cancel", arg] => Op::Cancel(task(arg)),
+        ["on_done", arg] => Op::OnDone(task(arg), None),
+        ["on_done", arg, "spawn", child] => Op::OnDone(task(arg), Some(task(child))),
+        ["return", arg] => Op::Return(number(arg)),
         _ => panic!("unknown op {text:?}"),
     }
 }
@@ -237,8 +335,8 @@ fn parse_op(text: &str) -> Op {
 // It draws "raw" tasks whose task references are plain numbers, and `build`
 // turns them into a well-formed program, resolving each number modulo the
 // tasks there are. Whatever proptest shrinks (a task removed, an op removed,
-// a number made smaller) still builds a well-formed program, so shrinking
-// needs no filter.
+// a number made smaller, a flag turned off) still builds a well-formed
+// program, so shrinking needs no filter.
 
 /// An op before its task reference is resolved.
 #[derive(Debug, Clone)]
@@ -246,7 +344,9 @@ enum RawOp {
     Sleep(u32),
     Yield,
     Join(u8),
+    TryJoin(u8),
     Cancel(u8),
+    OnDone(u8),
 }
 
 /// A task before its references are resolved.
@@ -256,21 +356,31 @@ struct RawTask {
     /// `None` for `panic`.
     end: Option<u32>,
     goes_on: bool,
+    drop_sleep: Option<u32>,
     /// Which earlier task spawns this one (modulo its index).
     parent: u8,
     /// Where among the parent's ops the spawn goes (modulo their count + 1).
     position: u8,
+    /// Spawned by a done callback of the parent's, if it adds one.
+    by_callback: bool,
+    /// Cancelled by its spawner right after its spawn (so before it starts).
+    cancelled_at_once: bool,
+}
+
+fn duration() -> impl Strategy<Value = u32> {
+    // Small durations, zero included; with so few values, equal deadlines
+    // (ties) are common.
+    prop_oneof![2 => Just(0u32), 3 => Just(1), 2 => Just(2), 1 => Just(3)]
 }
 
 fn raw_op() -> impl Strategy<Value = RawOp> {
-    // Small durations, zero included; with so few values, equal deadlines
-    // (ties) are common.
-    let duration = prop_oneof![2 => Just(0u32), 3 => Just(1), 2 => Just(2), 1 => Just(3)];
     prop_oneof![
-        3 => duration.prop_map(RawOp::Sleep),
+        3 => duration().prop_map(RawOp::Sleep),
         1 => Just(RawOp::Yield),
         3 => any::<u8>().prop_map(RawOp::Join),
+        1 => any::<u8>().prop_map(RawOp::TryJoin),
         2 => any::<u8>().prop_map(RawOp::Cancel),
+        1 => any::<u8>().prop_map(RawOp::OnDone),
     ]
 }
 
@@ -279,34 +389,50 @@ fn raw_task() -> impl Strategy<Value = RawTask> {
         proptest::collection::vec(raw_op(), 0..=5),
         prop_oneof![4 => (0u32..100).prop_map(Some), 1 => Just(None)],
         any::<bool>(),
+        prop_oneof![5 => Just(None), 1 => duration().prop_map(Some)],
         any::<u8>(),
         // Spawns early in the spawner's ops, half the time: joins and
         // cancels then more often find their task alive, and join cycles
         // (deadlocks) come up.
         prop_oneof![1 => Just(0u8), 1 => any::<u8>()],
+        prop_oneof![3 => Just(false), 1 => Just(true)],
+        prop_oneof![7 => Just(false), 1 => Just(true)],
     )
-        .prop_map(|(ops, end, goes_on, parent, position)| RawTask {
-            ops,
-            end,
-            goes_on,
-            parent,
-            position,
-        })
+        .prop_map(
+            |(ops, end, goes_on, drop_sleep, parent, position, by_callback, cancelled_at_once)| {
+                RawTask {
+                    ops,
+                    end,
+                    goes_on,
+                    drop_sleep,
+                    parent,
+                    position,
+                    by_callback,
+                    cancelled_at_once,
+                }
+            },
+        )
 }
 
-/// Random programs: `main` and up to six more tasks.
+/// Random programs: `main` and up to six more tasks; a quarter of them end
+/// as `asyncio.run` does, an eighth run on 16 KiB stacks.
 pub fn programs() -> impl Strategy<Value = Program> {
-    proptest::collection::vec(raw_task(), 1..=7).prop_map(|raw| build(&raw))
+    (
+        proptest::collection::vec(raw_task(), 1..=7),
+        prop_oneof![3 => Just(Ending::Loop), 1 => Just(Ending::Run)],
+        prop_oneof![7 => Just(None), 1 => Just(Some(16usize))],
+    )
+        .prop_map(|(raw, ending, stack_kib)| build(&raw, ending, stack_kib))
 }
 
-fn build(raw: &[RawTask]) -> Program {
+fn build(raw: &[RawTask], ending: Ending, stack_kib: Option<usize>) -> Program {
     let n = raw.len();
     let mut bodies: Vec<Vec<Op>> = raw
         .iter()
         .enumerate()
         .map(|(k, task)| {
             // Joins name another task than `main` and the task itself;
-            // cancels may name the task itself.
+            // cancels and done callbacks may name the task itself.
             let others: Vec<usize> = (1..n).filter(|&j| j != k).collect();
             let all: Vec<usize> = (1..n).collect();
             task.ops
@@ -317,10 +443,18 @@ fn build(raw: &[RawTask]) -> Program {
                     RawOp::Join(r) if !others.is_empty() => {
                         Op::Join(others[usize::from(r) % others.len()])
                     }
+                    RawOp::TryJoin(r) if !others.is_empty() => {
+                        Op::TryJoin(others[usize::from(r) % others.len()])
+                    }
                     RawOp::Cancel(r) if !all.is_empty() => {
                         Op::Cancel(all[usize::from(r) % all.len()])
                     }
-                    RawOp::Join(_) | RawOp::Cancel(_) => Op::Yield,
+                    RawOp::OnDone(r) if !all.is_empty() => {
+                        Op::OnDone(all[usize::from(r) % all.len()], None)
+                    }
+                    RawOp::Join(_) | RawOp::TryJoin(_) | RawOp::Cancel(_) | RawOp::OnDone(_) => {
+                        Op::Yield
+                    }
                 })
                 .collect()
         })
@@ -328,8 +462,20 @@ fn build(raw: &[RawTask]) -> Program {
     for (k, task) in raw.iter().enumerate().skip(1) {
         let parent = usize::from(task.parent) % k;
         let ops = &mut bodies[parent];
+        // A done callback of the parent's without a spawn yet spawns it, if
+        // asked and there is one.
+        if task.by_callback
+            && let Some(Op::OnDone(_, spawn)) =
+                ops.iter_mut().find(|op| matches!(op, Op::OnDone(_, None)))
+        {
+            *spawn = Some(k);
+            continue;
+        }
         let at = usize::from(task.position) % (ops.len() + 1);
         ops.insert(at, Op::Spawn(k));
+        if task.cancelled_at_once {
+            ops.insert(at + 1, Op::Cancel(k));
+        }
     }
     let tasks = bodies
         .into_iter()
@@ -343,10 +489,15 @@ fn build(raw: &[RawTask]) -> Program {
                 } else {
                     OnCancel::Stop
                 },
+                drop_sleep: task.drop_sleep,
             }
         })
         .collect();
-    let program = Program { tasks };
+    let program = Program {
+        tasks,
+        ending,
+        stack_kib,
+    };
     debug_assert_eq!(program.check(), Ok(()), "{program}");
     program
 }

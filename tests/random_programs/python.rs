@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use crate::interpreter::python_or_skip;
-use crate::program::{OnCancel, Op, Program, name};
+use crate::program::{Ending, OnCancel, Op, Program, name};
 
 /// `run.py`.
 fn runner() -> PathBuf {
@@ -30,6 +30,12 @@ pub fn render(program: &Program) -> String {
         .map(|k| format!("\"{}\"", name(k)))
         .collect();
     let _ = writeln!(script, "TASKS = [{}]", others.join(", "));
+    let asyncio_run = if program.ending == Ending::Run {
+        "True"
+    } else {
+        "False"
+    };
+    let _ = writeln!(script, "ASYNCIO_RUN = {asyncio_run}");
     for (k, task) in program.tasks.iter().enumerate() {
         let goes_on = if task.on_cancel == OnCancel::GoOn {
             "True"
@@ -41,17 +47,29 @@ pub fn render(program: &Program) -> String {
             "\n\nasync def {me}(run):\n    me = run.enter(\"{me}\", goes_on={goes_on})\n",
             me = name(k)
         );
+        let indent = match task.drop_sleep {
+            Some(d) => {
+                let _ = writeln!(script, "    async with me.drop_guard({d}):");
+                "        "
+            }
+            None => "    ",
+        };
         for op in &task.ops {
             let line = match *op {
                 Op::Spawn(j) => format!("me.spawn(\"{0}\", {0})", name(j)),
                 Op::Sleep(d) => format!("await me.sleep({d})"),
                 Op::Yield => "await me.yield_()".to_string(),
                 Op::Join(j) => format!("await me.join(\"{}\")", name(j)),
+                Op::TryJoin(j) => format!("await me.join(\"{}\", pass_on=True)", name(j)),
                 Op::Cancel(j) => format!("me.cancel(\"{}\")", name(j)),
+                Op::OnDone(j, None) => format!("me.on_done(\"{}\")", name(j)),
+                Op::OnDone(j, Some(child)) => {
+                    format!("me.on_done(\"{}\", \"{1}\", {1})", name(j), name(child))
+                }
                 Op::Return(v) => format!("return me.ret({v})"),
                 Op::Panic => "me.panic()".to_string(),
             };
-            let _ = writeln!(script, "    {line}");
+            let _ = writeln!(script, "{indent}{line}");
         }
     }
     script

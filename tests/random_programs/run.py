@@ -104,18 +104,34 @@ class Run:
     def __init__(self, loop):
         self.loop = loop
         self.lines = []
-        self.tasks = {}  # name -> asyncio.Task, in spawn order
-        self.me = {}  # name -> Me
+        self.tasks = {}  # name -> asyncio.Task, in spawn order (main too)
+        self.shutting_down = False  # asyncio.run's shutdown has begun
+        self.spawned_in_shutdown = set()
 
     def say(self, who, what):
         units = self.loop.time() / UNIT
         self.lines.append(f"{round(units)} {who}: {what}")
 
     def enter(self, name, goes_on):
-        me = Me(self, name, goes_on)
-        self.me[name] = me
+        if name == "main":
+            self.tasks[name] = asyncio.current_task()
         self.say(name, "start")
-        return me
+        return Me(self, name, goes_on)
+
+    def spawn(self, who, name, coroutine_function):
+        self.tasks[name] = self.loop.create_task(coroutine_function(self), name=name)
+        if self.shutting_down:
+            self.spawned_in_shutdown.add(name)
+        self.say(who, f"spawn {name}")
+
+
+def state_of(task):
+    """A finished task's state, in the harness's words."""
+    if task.cancelled():
+        return "cancelled"
+    if task.exception() is not None:
+        return f"panicked ({task.exception()})"
+    return f"done {task.result()}"
 
 
 class Me:
@@ -125,9 +141,9 @@ class Me:
         self.run = run
         self.name = name
         self.goes_on = goes_on
-        self.cancel_pending = False  # cancelled, and no op has raised it yet
         self.interrupted = False  # an op has raised its cancellation
         self.budget = None  # ops left before it stops, after a cancellation
+        self.panicking = False  # its `panic` op has raised
 
     def say(self, what):
         self.run.say(self.name, what)
@@ -135,7 +151,7 @@ class Me:
     def before(self):
         """Called at the start of every op: stops the task when its
         cancellation has used up its budget (raising CancelledError ends the
-        task cancelled, as the Rust task's return does)."""
+        task cancelled, as the Rust task's `Err(Cancelled)` does)."""
         if self.budget == 0:
             self.say("stops")
             raise asyncio.CancelledError
@@ -144,14 +160,15 @@ class Me:
 
     def interrupted_at(self, what):
         self.say(f"{what} interrupted by cancel")
-        self.cancel_pending = False
+        self.swallowed()
+
+    def swallowed(self):
         self.budget = 1 if self.goes_on and not self.interrupted else 0
         self.interrupted = True
 
     def spawn(self, name, coroutine_function):
         self.before()
-        self.run.tasks[name] = self.run.loop.create_task(coroutine_function(self.run), name=name)
-        self.say(f"spawn {name}")
+        self.run.spawn(self.name, name, coroutine_function)
 
     async def sleep(self, d):
         self.before()
@@ -173,34 +190,40 @@ class Me:
             return
         self.say("back from yield")
 
-    async def join(self, name):
+    async def join(self, name, pass_on=False):
+        """`join tK`, or `join? tK` (pass_on): a bare `await task` that
+        passes a failure or a cancellation on."""
         self.before()
+        op = "join?" if pass_on else "join"
         task = self.run.tasks.get(name)
         if task is None:
-            self.say(f"join {name}: not spawned")
+            self.say(f"{op} {name}: not spawned")
             return
-        self.say(f"join {name}")
-        # Awaiting a task that is done returns (or raises) at once, without
-        # suspending, so no cancellation of our own can be delivered there.
-        done_before = task.done()
+        self.say(f"{op} {name}")
+        suffix = ", passes it on" if pass_on else ""
         try:
             value = await task
         except asyncio.CancelledError:
-            # Either the joined task was cancelled (awaiting it raises
-            # CancelledError) or our own cancellation was delivered at the
-            # await. When we did suspend with a cancellation of our own
-            # pending, ours is the one delivered: Task.__step turns whatever
-            # the wake-up carries into it.
-            if not done_before and self.cancel_pending:
-                self.interrupted_at(f"join {name}")
+            # The join rule: `await task` raises CancelledError both when the
+            # task was cancelled and when our own cancellation is delivered
+            # here, and nothing tells the two apart. If the task has ended
+            # cancelled, it reads as the task's; otherwise as ours.
+            if task.cancelled():
+                self.say(f"joined {name}: cancelled{suffix}")
+                if pass_on:
+                    raise
                 return
-            if not task.cancelled():
+            self.say(f"join {name} interrupted by cancel{suffix}")
+            if pass_on:
                 raise
-            self.say(f"joined {name}: cancelled")
+            self.swallowed()
+            return
         except Boom as error:
-            self.say(f"joined {name}: panicked ({error})")
-        else:
-            self.say(f"joined {name}: {value}")
+            self.say(f"joined {name}: panicked ({error}){suffix}")
+            if pass_on:
+                raise
+            return
+        self.say(f"joined {name}: {value}")
 
     def cancel(self, name):
         self.before()
@@ -210,81 +233,152 @@ class Me:
             return
         cancelled = task.cancel()
         self.say(f"cancel {name} -> {cancelled}")
-        target = self.run.me.get(name)
-        if cancelled and target is not None:
-            target.cancel_pending = True
+
+    def on_done(self, name, child=None, child_function=None):
+        """`on_done tK [spawn tJ]`: a done callback that says tK's state
+        (asking for its exception retrieves it, as `failure()` does) and
+        may spawn a task."""
+        self.before()
+        task = self.run.tasks.get(name)
+        if task is None:
+            self.say(f"on_done {name}: not spawned")
+            return
+        run, adder = self.run, self.name
+
+        def callback(task):
+            run.say("callback", f"{name} {state_of(task)} (added by {adder})")
+            if child is not None:
+                run.spawn("callback", child, child_function)
+
+        self.say(f"on_done {name}")
+        task.add_done_callback(callback)
+
+    def drop_guard(self, d):
+        """`(drop sleeps D)`: the Rust task owns a value whose destructor
+        sleeps D; here, an `async with` whose exit does."""
+        return DropGuard(self, d)
 
     def ret(self, value):
         self.before()
         self.say(f"return {value}")
-        if self.interrupted:
-            # Chapter 7, "Our one rule on top": a task that has been handed
-            # its cancellation ends cancelled whatever it returns. asyncio
-            # would let it return a value; the Rust side does not, so the
-            # rendering re-raises here.
-            raise asyncio.CancelledError
         return value
 
     def panic(self):
         self.before()
         self.say("panic")
+        self.panicking = True
         raise Boom(f"boom {self.name}")
 
 
-def run_program(main, task_names):
+class DropGuard:
+    """The exit of a task's body: sleeps D, as the Rust destructor does.
+    During a panic, the Rust destructor's sleep is refused (the task is
+    unwinding); Python could sleep there, so this says the same refusal
+    instead, and does not."""
+
+    def __init__(self, me, d):
+        self.me = me
+        self.d = d
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, exc_type, exc, traceback):
+        me, d = self.me, self.d
+        me.say(f"drop: sleep {d}")
+        if me.panicking:
+            me.say(f"drop: sleep {d} refused (unwinding)")
+            return False
+        try:
+            await asyncio.sleep(d * UNIT)
+        except asyncio.CancelledError:
+            me.say(f"drop: sleep {d} interrupted by cancel")
+        else:
+            me.say(f"drop: woke from sleep {d}")
+        return False
+
+
+def stuck_tasks(run, task_names):
+    """Every task still alive, main first: what the scheduler names in a
+    deadlock."""
+    return [n for n in ["main"] + task_names if n in run.tasks and not run.tasks[n].done()]
+
+
+def is_deadlock(error):
+    """Nothing is ready and no timer is set (parity.py's selector says so):
+    on a real clock asyncio would wait forever; the scheduler reports a
+    deadlock naming every task still alive."""
+    return type(error) is RuntimeError and "virtual clock" in str(error)
+
+
+def run_program(main, task_names, asyncio_run):
     """Runs `main(run)` to completion on a fresh loop; returns the lines.
 
     `task_names` lists the program's tasks other than main, in order, for
-    the closing `end:` lines.
+    the closing `end:` lines. With `asyncio_run`, the run is an
+    `asyncio.Runner`'s (asyncio.run's): when main has ended, `close()`
+    cancels the tasks left and runs until their cleanup is over.
+    Otherwise leftover tasks are abandoned with the loop.
     """
-    loop = ExactClockLoop()
-    # Leftover tasks are abandoned with the loop, and panics nobody joined
-    # are the Rust side's business: keep asyncio's reports about both quiet.
+    runner = asyncio.Runner(loop_factory=ExactClockLoop)
+    loop = runner.get_loop()
+    # Panics nobody joined are the Rust side's business: keep asyncio's
+    # reports about them quiet.
     loop.set_exception_handler(lambda loop, context: None)
     run = Run(loop)
-    main_task = loop.create_task(main(run), name="main")
-    stuck = []
+    stuck = None
     try:
-        value = loop.run_until_complete(main_task)
+        value = runner.run(main(run))
         run.say("loop", f"main returned {value}")
     except Boom as error:
         run.say("loop", f"main panicked ({error})")
+    except asyncio.CancelledError:
+        run.say("loop", "main cancelled")
     except Exception as error:  # noqa: BLE001 -- keep the lines said so far
-        if type(error) is RuntimeError and "virtual clock" in str(error):
-            # Nothing is ready and no timer is set (parity.py's selector
-            # says so): on a real clock asyncio would wait forever; the
-            # scheduler reports a deadlock naming every task still alive.
-            stuck = ["main"] + [
-                n for n in task_names if n in run.tasks and not run.tasks[n].done()
-            ]
+        if is_deadlock(error):
+            stuck = stuck_tasks(run, task_names)
             run.say("loop", "deadlock: " + " ".join(stuck))
         else:
             # Not a line the Rust side says: e.g. asyncio's RecursionError
             # when a cancel chases a cycle of joins, after a documented
             # difference.
             run.say("loop", f"main failed ({type(error).__name__}: {error})")
+    if asyncio_run and stuck is None:
+        run.shutting_down = True
+        try:
+            runner.close()
+        except Exception as error:  # noqa: BLE001
+            if is_deadlock(error):
+                stuck = stuck_tasks(run, task_names)
+                run.say("loop", "shutdown deadlock: " + " ".join(stuck))
+            else:
+                run.say("loop", f"shutdown failed ({type(error).__name__}: {error})")
     for n in task_names:
         task = run.tasks.get(n)
-        if task is None or n in stuck:
+        if task is None or n in (stuck or []) or n in run.spawned_in_shutdown:
             continue
-        if not task.done():
-            state = "pending"
-        elif task.cancelled():
-            state = "cancelled"
-        elif task.exception() is not None:
-            state = f"panicked ({task.exception()})"
-        else:
-            state = f"done {task.result()}"
+        state = state_of(task) if task.done() else "pending"
         run.say("end", f"{n} {state}")
-    loop.close()
-    return run.lines
+    lines = list(run.lines)
+    # Close what is left now, with no loop running: a coroutine closed later
+    # by the garbage collector would run its `async with` exit in the middle
+    # of the next program, and set its sleep's timer on that program's loop.
+    for task in run.tasks.values():
+        if not task.done():
+            try:
+                task.get_coro().close()
+            except BaseException:  # noqa: BLE001 -- an exit that tried to sleep
+                pass
+    if not loop.is_closed():
+        loop.close()
+    return lines
 
 
 def run_source(source):
     """Runs one rendered script; returns its lines."""
     namespace = {"__name__": "random_program"}
     exec(compile(source, "<random program>", "exec"), namespace)
-    return run_program(namespace["main"], namespace["TASKS"])
+    return run_program(namespace["main"], namespace["TASKS"], namespace["ASYNCIO_RUN"])
 
 
 def main():
