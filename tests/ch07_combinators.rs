@@ -1271,6 +1271,43 @@ fn cancelling_a_task_that_joins_another_cancels_the_joined_task_as_in_asyncio() 
 }
 
 #[test]
+fn cancelling_a_task_in_a_cycle_of_joins_hands_it_the_cancellation_once_round_the_cycle() {
+    // A joins B and B joins A. Cancelling A passes it on to B, which passes
+    // it back to A: A, met a second time, keeps it (asyncio would pass it
+    // round until Python's recursion limit). A's join returns Cancelled, A
+    // ends cancelled, and B's join of A then says so.
+    let (lines, _) = run_virtual(|| {
+        let slot: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
+        let for_b = Rc::clone(&slot);
+        let b = spawn("B", move || {
+            let a = for_b.borrow().clone().expect("A was spawned");
+            let outcome = a.join();
+            say!("B", "join of A returned {outcome:?}");
+            Ok::<(), SchedError>(())
+        })?;
+        let a = spawn("A", move || {
+            let outcome = b.join();
+            say!("A", "join of B returned {outcome:?}");
+            outcome
+        })?;
+        *slot.borrow_mut() = Some(a.clone());
+        yield_now()?;
+        assert!(a.cancel());
+        let ended = a.join();
+        say!("main", "A ended {ended:?}");
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[A] join of B returned Err(Cancelled)",
+            "[B] join of A returned Err(TaskCancelled { task: \"A\" })",
+            "[main] A ended Err(TaskCancelled { task: \"A\" })",
+        ]
+    );
+}
+
+#[test]
 fn a_cancellation_passed_on_with_question_mark_ends_the_task_cancelled_and_gather_fails_fast() {
     let (lines, _) = run_virtual(|| {
         let inner = spawn("inner", patient("inner"))?;

@@ -117,6 +117,14 @@ impl Shared {
             let Some(task) = tasks.by_token(slot, token) else {
                 return;
             };
+            if task.waiting.is_none() {
+                // Woken while the cancellation was being passed on: by the
+                // end of the task it joined (then it learns of the
+                // cancellation from `join`), or, in a cycle of joins, by
+                // this very cancellation coming back round, which it keeps.
+                // Either way its flags already say what its step delivers.
+                return;
+            }
             // Passed on: the cancellation now travels through what it
             // waits for, as asyncio clears `_must_cancel` then.
             task.set_must_cancel(!passed_on);

@@ -121,11 +121,6 @@ pub struct Prediction {
     /// The first known difference from CPython: how many lines come before
     /// it, and which.
     pub diverges: Option<(usize, Divergence)>,
-    /// Where a cancellation passed on along a cycle of joins first came
-    /// back to a task already passing it on (how many lines come before):
-    /// where the scheduler's open bug begins (see `CYCLE_CANCEL_BUG_OPEN`
-    /// in `random_programs.rs`).
-    pub cycle_cancel_at: Option<usize>,
 }
 
 /// How a task ended.
@@ -223,7 +218,6 @@ struct Model<'p> {
     /// task whose panic it is.
     unretrieved: Vec<(usize, usize)>,
     diverges: Option<(usize, Divergence)>,
-    cycle_cancel_at: Option<usize>,
 }
 
 /// Simulates `program`. `Err` if the model itself finds the program runs
@@ -243,7 +237,6 @@ pub fn predict(program: &Program) -> Result<Prediction, String> {
         lines: Vec::new(),
         unretrieved: Vec::new(),
         diverges: None,
-        cycle_cancel_at: None,
     };
     model.spawn(0);
     let mut stuck = None;
@@ -304,7 +297,6 @@ pub fn predict(program: &Program) -> Result<Prediction, String> {
             .map(|&(k, origin)| format!("{}: boom {}", name(k), name(origin)))
             .collect(),
         diverges: model.diverges,
-        cycle_cancel_at: model.cycle_cancel_at,
     })
 }
 
@@ -755,7 +747,6 @@ impl Model<'_> {
     fn forward(&mut self, joiner: usize, target: usize) -> bool {
         if self.cancelling.contains(&joiner) {
             self.diverge(Divergence::JoinCycleCancel);
-            self.cycle_cancel_at.get_or_insert(self.lines.len());
             return false;
         }
         self.cancelling.push(joiner);

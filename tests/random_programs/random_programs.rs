@@ -86,7 +86,7 @@
 //! `tests/asyncio_parity.rs`. proptest saves the seeds of failures in
 //! `tests/random_programs/proptest-regressions/random_programs.txt`; every
 //! failure found also becomes a named test below, with its program written
-//! out (a scheduler bug not fixed yet: `#[ignore = "scheduler bug: ..."]`).
+//! out (a scheduler bug not fixed yet would be `#[ignore = "scheduler bug: ..."]`).
 //!
 //! This suite is a package of its own (`tests/random_programs/Cargo.toml`),
 //! the one user of proptest: as a dev-dependency of `yieldpoint` it would be
@@ -152,14 +152,6 @@ fn quiet_task_panics() {
     });
 }
 
-/// A scheduler bug (see the ignored test
-/// `cancelling_a_task_in_a_join_cycle_hands_it_the_cancellation`): a
-/// cancellation passed on along a cycle of joins is lost. While it is open,
-/// programs that cancel into a cycle are compared with the model up to that
-/// cancel only (the invariants still check all of it). Set to `false` once
-/// it is fixed.
-const CYCLE_CANCEL_BUG_OPEN: bool = true;
-
 /// Runs `program` on the scheduler and checks the invariants and the model.
 fn check(program: &Program) -> Result<Outcome, String> {
     quiet_task_panics();
@@ -167,14 +159,7 @@ fn check(program: &Program) -> Result<Outcome, String> {
     let mut problems = String::new();
     let prediction = model::predict(program);
     for violation in &outcome.violations {
-        // While the cycle bug is open, the lost cancellation may come back
-        // as one nobody asked for.
-        let cycle_bug = CYCLE_CANCEL_BUG_OPEN
-            && violation.contains("nobody asked for")
-            && matches!(&prediction, Ok(p) if p.cycle_cancel_at.is_some());
-        if !cycle_bug {
-            let _ = writeln!(problems, "invariant broken: {violation}");
-        }
+        let _ = writeln!(problems, "invariant broken: {violation}");
     }
     match prediction {
         Err(error) => {
@@ -182,12 +167,8 @@ fn check(program: &Program) -> Result<Outcome, String> {
         }
         Ok(prediction) => {
             outcome.diverges = prediction.diverges;
-            // While the bug is open, a cancel into a cycle of joins is
-            // compared with the model up to that cancel only.
-            let upto = prediction.cycle_cancel_at.filter(|_| CYCLE_CANCEL_BUG_OPEN);
-            let model_lines = &prediction.lines[..upto.unwrap_or(prediction.lines.len())];
-            let ours =
-                &outcome.lines[..upto.unwrap_or(outcome.lines.len()).min(outcome.lines.len())];
+            let model_lines = &prediction.lines[..];
+            let ours = &outcome.lines[..];
             if model_lines != ours {
                 problems.push_str(&side_by_side(
                     "the model",
@@ -196,7 +177,7 @@ fn check(program: &Program) -> Result<Outcome, String> {
                     ours,
                 ));
             }
-            if upto.is_none() && prediction.unretrieved != outcome.unretrieved {
+            if prediction.unretrieved != outcome.unretrieved {
                 let _ = writeln!(
                     problems,
                     "take_unretrieved(): the model says {:?}, the scheduler gave {:?}",
@@ -872,19 +853,18 @@ fn the_generator_reaches_every_hard_case_often() {
     }
 }
 
-/// Scheduler bug, found by the model comparison: cancelling a task that
-/// waits in a cycle of joins loses the cancellation. `main` cancels t1
-/// (t1 joins t2, t2 joins t1): t1 passes it on to t2, t2 passes it on to
-/// t1, which is already passing it on, so t1 is to keep it ("the task met
-/// a second time keeps it instead", `cancel.rs`): its step is queued with
-/// the cancellation. But the outer `cancel_suspended` of t1, seeing that
-/// its own pass-on "worked", then clears t1's `must_cancel`: t1 resumes
-/// with `Ready`, `join`'s loop finds t2 still pending and waits again, and
-/// nothing is ever cancelled, though `cancel()` said true. (asyncio passes
-/// it on until Python's recursion limit, so CPython's lines count only up
-/// to the cancel.)
+/// Found by the model comparison, and fixed in the scheduler: cancelling a
+/// task that waits in a cycle of joins lost the cancellation. `main`
+/// cancels t1 (t1 joins t2, t2 joins t1): t1 passes it on to t2, t2 passes
+/// it on to t1, which is already passing it on, so t1 keeps it ("the task
+/// met a second time keeps it instead", `cancel.rs`) and its step is queued
+/// with the cancellation. The outer `cancel_suspended` of t1 then used to
+/// clear t1's `must_cancel`, since its own pass-on had "worked": t1 resumed
+/// with `Ready`, went on waiting, and nothing was cancelled, though
+/// `cancel()` said true. Now a task woken while its cancellation is passed
+/// on keeps what that woke it with. (asyncio passes it on until Python's
+/// recursion limit, so CPython's lines count only up to the cancel.)
 #[test]
-#[ignore = "scheduler bug: a cancellation passed on around a cycle of joins is lost (cancel.rs, cancel_suspended overwrites must_cancel)"]
 fn cancelling_a_task_in_a_join_cycle_hands_it_the_cancellation() {
     assert_program(
         "main: spawn t2; spawn t1; sleep 1; cancel t1; sleep 0; return 0
@@ -914,35 +894,6 @@ fn cancelling_a_task_in_a_join_cycle_hands_it_the_cancellation() {
             "1 end: t1 cancelled",
             "1 end: t2 done 2",
         ],
-    );
-}
-
-/// What the scheduler does today with the program above (the bug): `cancel`
-/// says true, and then nothing is cancelled. This test pins the bug's lines,
-/// so that the random programs' allowance for it (`CYCLE_CANCEL_BUG_OPEN`)
-/// is not left behind once it is fixed: then this test fails, and both go
-/// (setting the flag to `false` alone stops this test from compiling).
-#[test]
-fn while_the_cycle_bug_is_open_a_cancel_into_a_join_cycle_is_lost() {
-    const { assert!(CYCLE_CANCEL_BUG_OPEN) };
-    let program = Program::parse(
-        "main: spawn t2; spawn t1; sleep 1; cancel t1; sleep 0; return 0
-         t1: yield; join t2; return 1
-         t2: join t1; return 2",
-    );
-    let outcome = check(&program).unwrap_or_else(|problem| panic!("{problem}"));
-    assert_eq!(
-        outcome.lines[10..],
-        [
-            "1 main: woke from sleep 1",
-            "1 main: cancel t1 -> True",
-            "1 main: sleep 0",
-            "1 main: woke from sleep 0",
-            "1 main: return 0",
-            "1 loop: main returned 0",
-            "1 end: t1 pending",
-            "1 end: t2 pending",
-        ]
     );
 }
 
