@@ -53,6 +53,7 @@ impl Counter {
     // ANCHOR_END: counter_resume
 }
 
+// ANCHOR: stepper_step
 impl<F: Future> Stepper<F> {
     /// Polls the future once, with a waker that does nothing.
     ///
@@ -76,6 +77,7 @@ impl<F: Future> Stepper<F> {
         Ok(poll)
     }
 }
+// ANCHOR_END: stepper_step
 
 // ANCHOR: block_on
 /// Polls `future` until it is ready and returns its output: the smallest
