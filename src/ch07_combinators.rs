@@ -290,7 +290,7 @@ where
     fn spawn_all(self) -> Result<Vec<JoinHandle<T>>, SchedError> {
         self.into_iter()
             .enumerate()
-            .map(|(i, body)| spawn(&format!("gather[{i}]"), body))
+            .map(|(i, body)| spawn(format!("gather[{i}]"), body))
             .collect()
     }
 }

@@ -24,7 +24,7 @@
 
 use std::panic::{self, AssertUnwindSafe};
 
-use super::current::{self, Current, CurrentGuard};
+use super::current::{Current, CurrentGuard};
 use super::error::StuckTask;
 use super::task::Ending;
 use super::trace::EventKind;
@@ -72,11 +72,10 @@ impl Shared {
             (token, task.started(), running)
         };
         self.record(Some(id), || EventKind::Cancelled { started });
-        if running {
-            // It cancels itself: it learns of it when it next waits, or
-            // ends cancelled if it returns before that.
-            current::request_own_cancel();
-        } else {
+        // A running task cancels itself: its `must_cancel` is set, so it
+        // learns of it when it next waits, or ends cancelled if it returns
+        // before that (`finish` looks).
+        if !running {
             self.cancel_suspended(id, token);
         }
         true
@@ -277,11 +276,15 @@ impl Shared {
     fn run_ready_now(&self) {
         let ntodo = self.core.borrow().ready.len();
         for _ in 0..ntodo {
-            let next = self.core.borrow_mut().ready.pop_front();
+            let mut core = self.core.borrow_mut();
+            let next = core.ready.pop_front();
             match next {
-                Some(super::Ready::Step { slot, token, why }) => self.step(slot, token, why),
+                Some(super::Ready::Step { slot, token, why }) => self.step(core, slot, token, why),
                 Some(super::Ready::TimerFired { .. }) => {} // no time passes here
-                Some(super::Ready::Callback(callback)) => self.run_callback(&callback),
+                Some(super::Ready::Callback(callback)) => {
+                    drop(core);
+                    self.run_callback(&callback);
+                }
                 None => break,
             }
         }

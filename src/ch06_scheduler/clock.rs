@@ -113,6 +113,12 @@ impl Timers {
         self.heap.len()
     }
 
+    /// Whether the heap holds no timer at all.
+    #[inline]
+    pub(super) fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+
     /// One more timer is no longer wanted.
     pub(super) fn one_more_stale(&mut self) {
         self.stale += 1;
@@ -235,23 +241,24 @@ impl Shared {
             .timers
             .push(deadline, TimerAction::Call(Rc::clone(callback)));
     }
+}
 
+impl super::Core {
     // ANCHOR: compact
     /// asyncio's housekeeping at the start of `_run_once`: if more than half
     /// of a large heap is stale, rebuild it without the stale timers. (Stale
     /// timers on top are dropped when the loop looks for the earliest one.)
     #[inline]
-    pub(super) fn tidy_timers(&self) {
-        let mut core = self.core.borrow_mut();
-        let len = core.timers.heap.len();
-        if len > MIN_TIMERS_TO_COMPACT && core.timers.stale * 2 > len {
-            let super::Core { timers, tasks, .. } = &mut *core;
-            let heap = std::mem::take(&mut timers.heap);
-            timers.heap = heap
+    pub(super) fn tidy_timers(&mut self) {
+        let len = self.timers.heap.len();
+        if len > MIN_TIMERS_TO_COMPACT && self.timers.stale * 2 > len {
+            let tasks = &mut self.tasks;
+            let heap = std::mem::take(&mut self.timers.heap);
+            self.timers.heap = heap
                 .into_iter()
                 .filter(|Reverse(timer)| timer.wanted(tasks))
                 .collect();
-            timers.stale = 0;
+            self.timers.stale = 0;
         }
     }
     // ANCHOR_END: compact
@@ -259,9 +266,8 @@ impl Shared {
     /// The deadline of the earliest timer still wanted. Stale timers on top
     /// of the heap are dropped on the way, so that an idle wait never waits
     /// for a timer nobody wants any more.
-    pub(super) fn earliest_deadline(&self) -> Option<Duration> {
-        let mut core = self.core.borrow_mut();
-        let super::Core { timers, tasks, .. } = &mut *core;
+    pub(super) fn earliest_deadline(&mut self) -> Option<Duration> {
+        let super::Core { timers, tasks, .. } = self;
         loop {
             let Reverse(top) = timers.heap.peek()?;
             if top.wanted(tasks) {
@@ -277,13 +283,12 @@ impl Shared {
     /// [`Ready::TimerFired`] hop, as in asyncio, where a timer only
     /// completes the sleep's future and the task's wake-up is then queued
     /// behind whatever is ready.
-    pub(super) fn fire_due_timers(&self, now: Duration) {
-        let mut core = self.core.borrow_mut();
+    pub(super) fn fire_due_timers(&mut self, now: Duration) {
         let super::Core {
             timers,
             tasks,
             ready,
-        } = &mut *core;
+        } = self;
         while let Some(Reverse(timer)) = timers.heap.peek() {
             if timer.deadline > now {
                 break;
@@ -311,7 +316,9 @@ impl Shared {
             }
         }
     }
+}
 
+impl Shared {
     // ANCHOR: idle_until
     /// Waits for `deadline`: the thread sleeps (real clock), or the clock
     /// jumps (virtual clock).

@@ -54,35 +54,50 @@ pub(super) struct TaskContext {
     pub(super) name: *const str,
 }
 
-/// What runs on this thread right now. One small `Copy` value in a `Cell`:
-/// a step writes it whole on the way in and puts the old one back on the
-/// way out.
+/// What runs on this thread right now. One small `Copy` value in a `Cell`
+/// (three words): a step writes it whole on the way in and puts the old one
+/// back on the way out.
 #[derive(Clone, Copy)]
 pub(super) struct Current {
-    /// The task being stepped, if any.
-    pub(super) task: Option<TaskId>,
-    /// That task's context, on its stack: null until its body has made it,
-    /// at the start of its first step.
+    /// The context of the task being stepped, on its stack: null when no
+    /// task is, and until a task's body has made its context, at the start
+    /// of its first step.
     pub(super) context: *const TaskContext,
-    /// The task asked for its own cancellation during this step.
-    pub(super) cancel_requested: bool,
-    /// A callback runs, on the scheduler's own stack (`task` is `None`).
-    pub(super) in_callback: bool,
+    /// The spawn number of the task being stepped (when `runs` says a task).
+    number: u64,
+    /// Its slot.
+    slot: u32,
+    /// What runs: a task, a callback, or nothing of a scheduler's. (Four
+    /// bytes, so that the value has no padding and copies in two moves.)
+    runs: Runs,
 }
 // ANCHOR_END: current
+
+/// What kind of code runs on this thread right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+enum Runs {
+    /// Nothing of a scheduler's: outside any run, or the scheduler's own
+    /// bookkeeping.
+    Nothing,
+    /// A step of a task.
+    Task,
+    /// A callback, on the scheduler's own stack.
+    Callback,
+}
 
 impl Current {
     /// Nothing of a scheduler's runs.
     pub(super) const NONE: Current = Current {
-        task: None,
         context: ptr::null(),
-        cancel_requested: false,
-        in_callback: false,
+        number: 0,
+        slot: 0,
+        runs: Runs::Nothing,
     };
 
     /// A callback runs.
     pub(super) const CALLBACK: Current = Current {
-        in_callback: true,
+        runs: Runs::Callback,
         ..Current::NONE
     };
 
@@ -90,10 +105,22 @@ impl Current {
     /// has started) is `context`.
     pub(super) fn of_task(id: TaskId, context: *const TaskContext) -> Current {
         Current {
-            task: Some(id),
             context,
-            ..Current::NONE
+            number: id.number(),
+            slot: id.slot(),
+            runs: Runs::Task,
         }
+    }
+
+    /// The task being stepped, if any.
+    #[inline]
+    pub(super) fn task(self) -> Option<TaskId> {
+        (self.runs == Runs::Task).then(|| TaskId::new(self.number, self.slot))
+    }
+
+    /// Whether a callback runs.
+    fn in_callback(self) -> bool {
+        self.runs == Runs::Callback
     }
 }
 
@@ -162,7 +189,7 @@ pub(super) fn is_running() -> bool {
 /// The task being stepped, if any.
 #[inline]
 pub(super) fn task() -> Option<TaskId> {
-    CURRENT.with(Cell::get).task
+    CURRENT.with(Cell::get).task()
 }
 
 /// The scheduler running this code: a task of it, or a callback of it.
@@ -170,7 +197,7 @@ pub(super) fn running(operation: &'static str) -> Result<Rc<Shared>, SchedError>
     let current = CURRENT.with(Cell::get);
     let shared = RUNNING.with(|running| running.borrow().as_ref().and_then(Weak::upgrade));
     match shared {
-        Some(shared) if current.task.is_some() || current.in_callback => Ok(shared),
+        Some(shared) if current.runs != Runs::Nothing => Ok(shared),
         _ => Err(SchedError::NotInTask { operation }),
     }
 }
@@ -188,8 +215,8 @@ pub(super) fn in_task_of(
     operation: &'static str,
 ) -> Result<bool, SchedError> {
     let current = CURRENT.with(Cell::get);
-    if current.task.is_none() {
-        return Err(no_task(operation, current.in_callback));
+    if current.runs != Runs::Task {
+        return Err(no_task(operation, current.in_callback()));
     }
     Ok(RUNNING.with(|running| {
         running
@@ -246,21 +273,6 @@ pub(super) fn is_stepping(context: &TaskContext) -> bool {
     ptr::eq(CURRENT.with(Cell::get).context, context)
 }
 
-/// Whether the running task asked for its own cancellation in this step.
-pub(super) fn cancel_requested() -> bool {
-    CURRENT.with(Cell::get).cancel_requested
-}
-
-/// The running task asks for its own cancellation.
-pub(super) fn request_own_cancel() {
-    CURRENT.with(|current| {
-        current.set(Current {
-            cancel_requested: true,
-            ..current.get()
-        })
-    });
-}
-
 // ANCHOR: suspend
 /// Suspends the running task, telling the scheduler what it waits for, and
 /// returns why it was resumed.
@@ -277,11 +289,8 @@ pub(super) fn suspend(operation: &'static str, wait: Wait) -> Result<Resume, Sch
         return Err(unwinding(operation));
     }
     let current = CURRENT.with(Cell::get);
-    let Some(task) = current.task else {
-        return Err(no_task(operation, current.in_callback));
-    };
     if current.context.is_null() {
-        return Err(not_on_task_stack(operation, task));
+        return Err(no_context(operation, current));
     }
     // SAFETY: `CURRENT` names a task, with its context, only while `step`
     // resumes that task: `step` sets it through a `CurrentGuard`, which
@@ -293,9 +302,10 @@ pub(super) fn suspend(operation: &'static str, wait: Wait) -> Result<Resume, Sch
     let context = unsafe { &*current.context };
     // A local lives on the stack this code runs on, so its address says
     // whose stack that is (`black_box` keeps it a real stack slot).
-    let here = std::hint::black_box(ptr::addr_of!(wait)) as usize;
+    let marker = 0u8;
+    let here = std::hint::black_box(ptr::addr_of!(marker)) as usize;
     if here < context.stack_low || here >= context.stack_high {
-        return Err(not_on_task_stack(operation, task));
+        return Err(not_on_task_stack(operation, current));
     }
     // SAFETY: `context.yielder` is the `&Yielder` corosensei handed this
     // task's body; it lives at the top of the task's stack until the
@@ -319,6 +329,16 @@ fn unwinding(operation: &'static str) -> SchedError {
     SchedError::Unwinding { operation }
 }
 
+/// The error for a suspension where no task's context is published: no
+/// task runs (or a task's body has not begun, which no code can observe).
+#[cold]
+fn no_context(operation: &'static str, current: Current) -> SchedError {
+    match current.task() {
+        Some(_) => not_on_task_stack(operation, current),
+        None => no_task(operation, current.in_callback()),
+    }
+}
+
 /// The error for a suspension where no task runs.
 #[cold]
 fn no_task(operation: &'static str, in_callback: bool) -> SchedError {
@@ -331,7 +351,8 @@ fn no_task(operation: &'static str, in_callback: bool) -> SchedError {
 
 /// The error for a suspension from the wrong stack, naming the task.
 #[cold]
-fn not_on_task_stack(operation: &'static str, task: TaskId) -> SchedError {
+fn not_on_task_stack(operation: &'static str, current: Current) -> SchedError {
+    let task = current.task().expect("a task runs");
     let name = RUNNING
         .with(|running| running.borrow().as_ref().and_then(Weak::upgrade))
         .map_or_else(|| task.to_string(), |shared| shared.name_of(task));

@@ -47,69 +47,80 @@ pub type BoxError = Box<dyn Error + Send + Sync + 'static>;
 /// object up the chain of awaits.
 #[derive(Clone)]
 pub struct Failure {
+    /// What is known about it, shared: a failure is cloned for every task
+    /// that joins the failed one, and stays one pointer wide, so that every
+    /// `Result` carrying a [`SchedError`] stays small.
+    inner: Arc<FailureInner>,
+}
+// ANCHOR_END: failure
+
+/// The fields of a [`Failure`].
+struct FailureInner {
     /// The name of the task that failed first.
-    task: Arc<str>,
+    task: Box<str>,
     /// Its number.
     id: TaskId,
     /// What happened.
     cause: Cause,
 }
-// ANCHOR_END: failure
 
 /// A panic or an error, kept whole.
-#[derive(Clone)]
 enum Cause {
     /// The body panicked. The payload is behind a mutex only so that a
     /// `Failure` can be sent between threads, as errors usually can.
     Panicked {
         message: String,
-        payload: Arc<Mutex<Box<dyn Any + Send>>>,
+        payload: Mutex<Box<dyn Any + Send>>,
     },
     /// The body returned this error.
-    Error(Arc<dyn Error + Send + Sync + 'static>),
+    Error(BoxError),
 }
 
 impl Failure {
     /// A failure of task `id`, called `task`, by a panic with `payload`.
     pub(super) fn panicked(task: &str, id: TaskId, payload: Box<dyn Any + Send>) -> Self {
         Failure {
-            task: Arc::from(task),
-            id,
-            cause: Cause::Panicked {
-                message: panic_text(payload.as_ref()),
-                payload: Arc::new(Mutex::new(payload)),
-            },
+            inner: Arc::new(FailureInner {
+                task: Box::from(task),
+                id,
+                cause: Cause::Panicked {
+                    message: panic_text(payload.as_ref()),
+                    payload: Mutex::new(payload),
+                },
+            }),
         }
     }
 
     /// A failure of task `id`, called `task`, by an error its body returned.
     pub(super) fn from_error(task: &str, id: TaskId, error: BoxError) -> Self {
         Failure {
-            task: Arc::from(task),
-            id,
-            cause: Cause::Error(Arc::from(error)),
+            inner: Arc::new(FailureInner {
+                task: Box::from(task),
+                id,
+                cause: Cause::Error(error),
+            }),
         }
     }
 
     /// The name of the task that failed.
     pub fn task(&self) -> &str {
-        &self.task
+        &self.inner.task
     }
 
     /// The number of the task that failed.
     pub fn id(&self) -> TaskId {
-        self.id
+        self.inner.id
     }
 
     /// Whether the task panicked (rather than returning an error).
     pub fn is_panic(&self) -> bool {
-        matches!(self.cause, Cause::Panicked { .. })
+        matches!(self.inner.cause, Cause::Panicked { .. })
     }
 
     /// What went wrong, in words: the panic's message, or the error's
     /// `Display`.
     pub fn message(&self) -> String {
-        match &self.cause {
+        match &self.inner.cause {
             Cause::Panicked { message, .. } => message.clone(),
             Cause::Error(error) => error.to_string(),
         }
@@ -117,7 +128,7 @@ impl Failure {
 
     /// The error the task's body returned, if it returned one.
     pub fn error(&self) -> Option<&(dyn Error + Send + Sync + 'static)> {
-        match &self.cause {
+        match &self.inner.cause {
             Cause::Error(error) => Some(error.as_ref()),
             Cause::Panicked { .. } => None,
         }
@@ -133,7 +144,7 @@ impl Failure {
     /// type `P` (`std::panic::panic_any(value)`; `panic!("...")` gives a
     /// `&'static str` or a `String`).
     pub fn panic_payload<P: Any + Clone>(&self) -> Option<P> {
-        match &self.cause {
+        match &self.inner.cause {
             Cause::Panicked { payload, .. } => {
                 let payload = payload.lock().unwrap_or_else(|poison| poison.into_inner());
                 payload.downcast_ref::<P>().cloned()
@@ -145,19 +156,23 @@ impl Failure {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (how, what) = match &self.cause {
+        let (how, what) = match &self.inner.cause {
             Cause::Panicked { message, .. } => ("panicked", message.clone()),
             Cause::Error(error) => ("failed", error.to_string()),
         };
-        write!(f, "task {:?} ({}) {how}: {what}", &*self.task, self.id)
+        write!(
+            f,
+            "task {:?} ({}) {how}: {what}",
+            &*self.inner.task, self.inner.id
+        )
     }
 }
 
 impl fmt::Debug for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Failure")
-            .field("task", &&*self.task)
-            .field("id", &self.id)
+            .field("task", &&*self.inner.task)
+            .field("id", &self.inner.id)
             .field("panicked", &self.is_panic())
             .field("message", &self.message())
             .finish()
@@ -169,8 +184,8 @@ impl fmt::Debug for Failure {
 /// values behind them are not compared.
 impl PartialEq for Failure {
     fn eq(&self, other: &Self) -> bool {
-        self.task == other.task
-            && self.id == other.id
+        self.inner.task == other.inner.task
+            && self.inner.id == other.inner.id
             && self.is_panic() == other.is_panic()
             && self.message() == other.message()
     }

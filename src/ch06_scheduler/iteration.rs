@@ -34,9 +34,12 @@ impl Shared {
     // ANCHOR: run_once
     /// One iteration of the loop, as asyncio's `_run_once`.
     pub(super) fn run_once(&self) -> Result<(), SchedError> {
-        self.tidy_timers();
-        if self.core.borrow().ready.is_empty() {
-            let Some(deadline) = self.earliest_deadline() else {
+        let mut core = self.core.borrow_mut();
+        core.tidy_timers();
+        if core.ready.is_empty() {
+            let earliest = core.earliest_deadline();
+            drop(core);
+            let Some(deadline) = earliest else {
                 // Nothing is ready and nothing ever will be: report who is
                 // stuck on whom, then cancel them (their destructors run).
                 let stuck = self.stuck_tasks();
@@ -44,21 +47,43 @@ impl Shared {
                 return Err(SchedError::Deadlock(stuck));
             };
             self.idle_until(deadline);
+            core = self.core.borrow_mut();
         }
-        self.fire_due_timers(self.now());
-        let ntodo = self.core.borrow().ready.len();
-        for _ in 0..ntodo {
-            let next = self.core.borrow_mut().ready.pop_front();
-            match next {
-                Some(Ready::Step { slot, token, why }) => self.step(slot, token, why),
-                Some(Ready::TimerFired { slot, token }) => self.timer_hop(slot, token),
-                Some(Ready::Callback(callback)) => self.run_callback(&callback),
-                None => break,
-            }
+        if !core.timers.is_empty() {
+            core.fire_due_timers(self.now());
         }
+        let ntodo = core.ready.len();
+        drop(core);
+        self.run_ready(ntodo);
         Ok(())
     }
     // ANCHOR_END: run_once
+
+    // ANCHOR: run_ready
+    /// Runs the first `ntodo` entries of the ready queue, front first: the
+    /// pass of `run_once`. (A function of its own, so that the compiler
+    /// keeps this loop, the switch's hot path, small and fully inlined.)
+    #[inline(never)]
+    fn run_ready(&self, ntodo: usize) {
+        for _ in 0..ntodo {
+            let mut core = self.core.borrow_mut();
+            match core.ready.pop_front() {
+                // `step` goes on with this borrow, and lets it go before
+                // the task runs.
+                Some(Ready::Step { slot, token, why }) => self.step(core, slot, token, why),
+                Some(Ready::TimerFired { slot, token }) => {
+                    drop(core);
+                    self.timer_hop(slot, token);
+                }
+                Some(Ready::Callback(callback)) => {
+                    drop(core);
+                    self.run_callback(&callback);
+                }
+                None => break,
+            }
+        }
+    }
+    // ANCHOR_END: run_ready
 
     // ANCHOR: file
     /// Puts the task in `slot`, just suspended with `token`, where it waits.

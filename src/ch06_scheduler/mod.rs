@@ -88,6 +88,7 @@
 //! | `overflow.rs` | a task that overflows its stack is named |
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
@@ -362,14 +363,14 @@ impl Scheduler {
     /// [`SchedError::StackRefused`] if the OS refuses the task's stack.
     pub fn spawn<T, E>(
         &self,
-        name: &str,
+        name: impl Into<Cow<'static, str>>,
         body: impl FnOnce() -> Result<T, E> + 'static,
     ) -> Result<JoinHandle<T>, SchedError>
     where
         T: 'static,
         E: Into<BoxError> + 'static,
     {
-        self.shared.spawn(&self.shared, name, body)
+        self.shared.spawn(&self.shared, name.into(), body)
     }
 
     // ANCHOR: run_until_complete
@@ -487,8 +488,9 @@ impl Shared {
     /// Whether an iteration would find something to do without waiting:
     /// something is ready, or a timer is due.
     fn has_work_now(&self) -> bool {
-        !self.core.borrow().ready.is_empty()
-            || self
+        let mut core = self.core.borrow_mut();
+        !core.ready.is_empty()
+            || core
                 .earliest_deadline()
                 .is_some_and(|deadline| deadline <= self.now())
     }
@@ -587,7 +589,7 @@ where
 /// [`SchedError::NotInTask`] outside a running scheduler;
 /// [`SchedError::StackRefused`] if the OS refuses the stack.
 pub fn spawn<T, E>(
-    name: &str,
+    name: impl Into<Cow<'static, str>>,
     body: impl FnOnce() -> Result<T, E> + 'static,
 ) -> Result<JoinHandle<T>, SchedError>
 where
@@ -595,7 +597,7 @@ where
     E: Into<BoxError> + 'static,
 {
     let shared = current::running("spawn")?;
-    shared.spawn(&shared, name, body)
+    shared.spawn(&shared, name.into(), body)
 }
 
 /// The running scheduler's time.

@@ -204,7 +204,7 @@ extern "C" fn on_fault(
     // a constant-initialised thread-local: reading it runs no code.
     let current = CURRENT.try_with(Cell::get).ok();
     if let Some(current) = current
-        && current.task.is_some()
+        && current.task().is_some()
         && !current.context.is_null()
     {
         // SAFETY: a task's context is in `CURRENT` only while that task is

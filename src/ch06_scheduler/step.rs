@@ -18,7 +18,7 @@
 //!              call_soon(f)      ──▶ Callback at the back of the queue
 //! ```
 
-use std::cell::Cell;
+use std::cell::{Cell, RefMut};
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::{Rc, Weak};
@@ -30,7 +30,7 @@ use super::clock::{Callback, CallbackHandle};
 use super::current::{self, CURRENT, Current, CurrentGuard};
 use super::error::SchedError;
 use super::trace::{Cause, EventKind};
-use super::{Resume, Shared, TaskId, Wait};
+use super::{Core, Resume, Shared, TaskId, Wait};
 
 // ANCHOR: ready
 /// An entry in the ready queue: something to do in this pass or the next.
@@ -52,16 +52,17 @@ pub(super) enum Ready {
 impl Shared {
     // ANCHOR: step
     /// Resumes the task in `slot` once, if it still waits with `token`, and
-    /// files it where its answer says.
+    /// files it where its answer says. `core` is the loop's borrow of the
+    /// queue and the table, which it took to pop this step: `step` lets it
+    /// go before the task runs, since the task may spawn, sleep or join.
     ///
     /// Inlined into `run_once`: left to itself the compiler keeps it out of
     /// line, which costs the switch about fifty instructions. The common
     /// case, a task that yielded and yields again, touches the table and the
     /// queue once each side of the resume.
     #[inline(always)]
-    pub(super) fn step(&self, slot: u32, token: u64, why: Resume) {
+    pub(super) fn step(&self, mut core: RefMut<'_, Core>, slot: u32, token: u64, why: Resume) {
         let (mut coroutine, current, input, token, leftovers) = {
-            let mut core = self.core.borrow_mut();
             let super::Core { tasks, timers, .. } = &mut *core;
             let Some((task, token)) = tasks.for_step(slot, token) else {
                 return; // woken some other way since, or gone
@@ -73,14 +74,16 @@ impl Shared {
             } else {
                 (why, None)
             };
-            (coroutine, task.current, input, token, leftovers)
+            let step = (coroutine, task.current, input, token, leftovers);
+            drop(core);
+            step
         };
         // What the last wait left behind (an `on_cancel` it no longer
         // needs) is dropped with the table let go: its destructors may use
         // the scheduler.
         drop(leftovers);
         self.resumes.set(self.resumes.get() + 1);
-        self.record(current.task, || EventKind::Resumed);
+        self.record_step(current, || EventKind::Resumed);
 
         // A panic in the body is caught inside the coroutine (see
         // `run_body`), so `resume` returns whatever the body does; the
@@ -92,7 +95,7 @@ impl Shared {
 
         match outcome {
             CoroutineResult::Yield(wait) => {
-                self.record(current.task, || EventKind::Suspended(wait));
+                self.record_step(current, || EventKind::Suspended(wait));
                 let mut core = self.core.borrow_mut();
                 let super::Core { tasks, ready, .. } = &mut *core;
                 let task = tasks.running(slot);

@@ -25,6 +25,7 @@
 //! It may touch: the pool of stacks (to take one for a new task), and the
 //! ready queue (a new task's first step goes to its back).
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
@@ -34,7 +35,7 @@ use std::rc::{Rc, Weak};
 use corosensei::stack::{DefaultStack, Stack};
 use corosensei::{Coroutine, Yielder};
 
-use super::current::{self, Current, TaskContext};
+use super::current::{self, Current, CurrentGuard, TaskContext};
 use super::error::{BoxError, Failure, SchedError, Unretrieved};
 use super::stacks::{POOL_LIMIT, new_stack};
 use super::trace::EventKind;
@@ -53,6 +54,11 @@ pub struct TaskId {
 }
 
 impl TaskId {
+    /// The task spawned `number`th, in `slot`.
+    pub(super) fn new(number: u64, slot: u32) -> Self {
+        TaskId { number, slot }
+    }
+
     /// The spawn number: 0 for the first task spawned, and so on.
     pub fn number(self) -> u64 {
         self.number
@@ -116,11 +122,6 @@ impl OnDoneList {
             self.rest.push(action);
         }
     }
-
-    /// Every action, in order.
-    fn into_iter(self) -> impl Iterator<Item = OnDone> {
-        self.first.into_iter().chain(self.rest)
-    }
 }
 
 // ANCHOR: header
@@ -128,8 +129,10 @@ impl OnDoneList {
 pub(super) struct Header {
     /// Its identity.
     pub(super) id: TaskId,
-    /// Its name, for traces, errors and the overflow report.
-    pub(super) name: Box<str>,
+    /// Its name, for traces, errors and the overflow report: borrowed when
+    /// it is a literal, as it nearly always is, so that spawning does not
+    /// allocate for it.
+    pub(super) name: Cow<'static, str>,
     /// The scheduler it belongs to.
     pub(super) scheduler: Weak<Shared>,
     /// Pending until it ends; then done, failed or cancelled, for good.
@@ -154,11 +157,21 @@ pub(super) struct TaskCell<T> {
 /// The shared half of a task of any value type.
 pub(super) trait AnyTask {
     fn header(&self) -> &Header;
+
+    /// Takes the value out, if the body returned one, for the caller to
+    /// drop: a task that cancelled itself in its last step ends cancelled,
+    /// and its value is never handed out.
+    fn take_value(&self) -> Option<Box<dyn std::any::Any>>;
 }
 
-impl<T> AnyTask for TaskCell<T> {
+impl<T: 'static> AnyTask for TaskCell<T> {
     fn header(&self) -> &Header {
         &self.header
+    }
+
+    fn take_value(&self) -> Option<Box<dyn std::any::Any>> {
+        let value = self.value.borrow_mut().take()?;
+        Some(Box::new(value))
     }
 }
 
@@ -774,7 +787,7 @@ impl Shared {
     pub(super) fn spawn<T, E>(
         &self,
         this: &Rc<Shared>,
-        name: &str,
+        name: Cow<'static, str>,
         body: impl FnOnce() -> Result<T, E> + 'static,
     ) -> Result<JoinHandle<T>, SchedError>
     where
@@ -790,7 +803,7 @@ impl Shared {
         let cell = Rc::new(TaskCell {
             header: Header {
                 id,
-                name: Box::from(name),
+                name,
                 scheduler: Rc::downgrade(this),
                 status: Cell::new(Status::Pending),
                 failure: RefCell::new(None),
@@ -831,7 +844,7 @@ impl Shared {
             why: Resume::Ready,
         });
         self.record(Some(id), || EventKind::Spawned {
-            name: name.to_string(),
+            name: cell.header.name.to_string(),
             by: current::task(),
         });
         Ok(JoinHandle { cell })
@@ -865,6 +878,13 @@ impl Shared {
             .tasks
             .remove(slot)
             .expect("a finishing task is in the table");
+        let ending = match ending {
+            // It cancelled itself in this last step, after its last wait:
+            // it ends cancelled, as asyncio's task does when `_must_cancel`
+            // is set as its coroutine returns, and its value is dropped.
+            Ending::Done if task.must_cancel() => self.drop_value(&task),
+            ending => ending,
+        };
         self.settle(&task, ending);
         let mut pool = self.pool.borrow_mut();
         if task.stack_size == self.stack_size.get() && pool.len() < POOL_LIMIT {
@@ -875,6 +895,19 @@ impl Shared {
         // here with the coroutine.
     }
     // ANCHOR_END: finish
+
+    /// Drops the value of `task`, which cancelled itself in its last step,
+    /// as a callback would: a destructor cannot suspend here. Returns how
+    /// the task ends: cancelled, or failed if the destructor panicked.
+    #[cold]
+    fn drop_value(&self, task: &TaskEntry) -> Ending {
+        let value = task.cell.take_value();
+        let _nothing_runs = CurrentGuard::set(Current::NONE);
+        match panic::catch_unwind(AssertUnwindSafe(move || drop(value))) {
+            Ok(()) => Ending::Cancelled,
+            Err(payload) => Ending::Panicked(payload),
+        }
+    }
 
     /// Settles the shared half of `task` with `ending`, records it, and
     /// hands its joiners and callbacks to the ready queue.
@@ -914,20 +947,24 @@ impl Shared {
                 self.record(Some(task.id), || EventKind::Done { cancelled: false });
             }
         }
-        let on_done = std::mem::take(&mut *header.on_done.borrow_mut());
-        if on_done.first.is_none() {
+        let OnDoneList { first, rest } = header.on_done.take();
+        let Some(first) = first else {
             return;
+        };
+        self.on_done(task, first);
+        for action in rest {
+            self.on_done(task, action);
         }
-        let handle = TaskHandle::new(Rc::clone(&task.cell));
-        for action in on_done.into_iter() {
-            match action {
-                OnDone::Wake { slot, token } => {
-                    self.wake_joiner(slot, token, task.id);
-                }
-                OnDone::Call(callback) => {
-                    let handle = handle.clone();
-                    self.call_soon(Box::new(move || callback(&handle)));
-                }
+    }
+
+    /// Does one thing asked for when `task` ended: wakes a joiner, or
+    /// schedules a done callback.
+    fn on_done(&self, task: &TaskEntry, action: OnDone) {
+        match action {
+            OnDone::Wake { slot, token } => self.wake_joiner(slot, token, task.id),
+            OnDone::Call(callback) => {
+                let handle = TaskHandle::new(Rc::clone(&task.cell));
+                self.call_soon(Box::new(move || callback(&handle)));
             }
         }
     }
@@ -968,10 +1005,9 @@ impl Shared {
 ///   the coroutine, except the unwinding corosensei starts when the
 ///   scheduler drops a suspended task by force: that one arrives while no
 ///   step of this task runs, and is let through.
-/// - `Ok(value)` stores the value in the task's cell, unless the task asked
-///   for its own cancellation in this last step: then it ends cancelled (and
-///   the value is dropped here), as asyncio's task does when `_must_cancel`
-///   is set as its coroutine returns.
+/// - `Ok(value)` stores the value in the task's cell. (If the task asked for
+///   its own cancellation in this last step, `finish` drops it again: the
+///   task ends cancelled.)
 fn run_body<T, E: Into<BoxError>>(
     context: &TaskContext,
     first: Resume,
@@ -986,10 +1022,6 @@ fn run_body<T, E: Into<BoxError>>(
             return Ending::Cancelled;
         }
         match body() {
-            Ok(value) if current::cancel_requested() => {
-                drop(value);
-                Ending::Cancelled
-            }
             Ok(value) => {
                 *cell.value.borrow_mut() = Some(value);
                 Ending::Done

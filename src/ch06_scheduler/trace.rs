@@ -327,6 +327,19 @@ impl Shared {
         }
     }
 
+    /// [`record`](Self::record) for a step of the task `current` names: the
+    /// task's identity is worked out only when tracing.
+    #[inline(always)]
+    pub(super) fn record_step(
+        &self,
+        current: super::current::Current,
+        kind: impl FnOnce() -> EventKind,
+    ) {
+        if self.tracing.get() {
+            self.push_event(current.task(), kind());
+        }
+    }
+
     /// The part of [`record`](Self::record) that runs only when tracing:
     /// kept out of line, so the switch's code stays small.
     #[cold]

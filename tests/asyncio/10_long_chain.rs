@@ -12,7 +12,7 @@ fn link(k: u32) -> Result<u32, SchedError> {
         say(&format!("link {k}"), "is the last link, returns 1");
         return Ok(1);
     }
-    let task = spawn(&format!("link {}", k + 1), move || link(k + 1))?;
+    let task = spawn(format!("link {}", k + 1), move || link(k + 1))?;
     Ok(task.join()? + 1)
 }
 

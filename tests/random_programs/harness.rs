@@ -488,7 +488,7 @@ fn body(run: &Rc<Run>, k: usize) -> Result<u32, SchedError> {
 
 /// Spawns task `j` (`who` says the line: a task, or `callback`).
 fn do_spawn(run: &Rc<Run>, who: &str, j: usize) {
-    match spawn(&name(j), task_closure(run, j)) {
+    match spawn(name(j), task_closure(run, j)) {
         Ok(handle) => {
             let weak = Rc::downgrade(run);
             handle.add_done_callback(move |_| {
