@@ -440,6 +440,7 @@ impl<T> std::fmt::Debug for AsCompleted<T> {
 /// # Errors
 ///
 /// [`SchedError::Cancelled`] if the caller is cancelled meanwhile.
+#[cfg_attr(feature = "exercise-ch07", allow(dead_code))] // used by the rebuild exercise
 fn cancel_and_wait<T: 'static>(task: &JoinHandle<T>) -> Result<(), SchedError> {
     let woken = waker()?;
     task.add_done_callback(move |_| {

@@ -209,6 +209,9 @@ pub fn nested(depth: usize, values: u64) -> Pin<Box<dyn Future<Output = u64>>> {
 }
 // ANCHOR_END: leaf
 
+// `future` is read only by `by_hand.rs`, which the rebuild exercise's stub
+// replaces.
+#[cfg_attr(feature = "exercise-ch08", allow(dead_code))]
 // ANCHOR: stepper
 /// Drives a future one poll at a time, the way a [`Generator`] is resumed one
 /// step at a time.
@@ -248,9 +251,11 @@ impl<F: Future> fmt::Debug for Stepper<F> {
 /// wake-ups, so that `block_on` can tell whether a future that returned
 /// `Pending` asked to be polled again.
 #[derive(Debug, Default)]
+#[cfg_attr(feature = "exercise-ch08", allow(dead_code))] // used by the rebuild exercise
 struct WakeCount(AtomicU64);
 
 impl WakeCount {
+    #[cfg_attr(feature = "exercise-ch08", allow(dead_code))] // used by the rebuild exercise
     fn count(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
     }

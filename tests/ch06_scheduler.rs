@@ -1,5 +1,6 @@
-//! Chapter 6's tests, which are also its exercise: run them against your stub
-//! with `cargo test --features exercise-ch06 --test ch06_scheduler`.
+//! Chapter 6's tests. They also judge the rebuild exercise (6.6):
+//! `cargo test --features exercise-ch06 --test ch06_scheduler -- --skip exercises::`.
+//! The small exercises' tests are in `ch06_scheduler/exercises.rs`.
 //!
 //! Everything about time and order runs on the virtual clock, where time
 //! stands still while tasks run and jumps to the next deadline when none is
@@ -22,6 +23,10 @@ use yieldpoint::say;
 #[allow(dead_code)]
 #[path = "../examples/ch06_scheduler.rs"]
 mod example;
+
+// The small exercises' tests: `cargo test --test ch06_scheduler -- exercises::`.
+#[path = "ch06_scheduler/exercises.rs"]
+mod exercises;
 
 const SECOND: Duration = Duration::from_secs(1);
 

@@ -1,5 +1,6 @@
-//! Chapter 7's tests, which are also its exercise: run them against your stub
-//! with `cargo test --features exercise-ch07 --test ch07_combinators`.
+//! Chapter 7's tests. They also judge the rebuild exercise (7.5):
+//! `cargo test --features exercise-ch07 --test ch07_combinators -- --skip exercises::`.
+//! The small exercises' tests are in `ch07_combinators/exercises.rs`.
 //!
 //! Everything runs on the virtual clock, so every time below is exact: a
 //! line such as `[slow] cancelled at 2` says the task ran at exactly 2 s of
@@ -27,6 +28,10 @@ use yieldpoint::say;
 #[allow(dead_code)]
 #[path = "../examples/ch07_combinators.rs"]
 mod example;
+
+// The small exercises' tests: `cargo test --test ch07_combinators -- exercises::`.
+#[path = "ch07_combinators/exercises.rs"]
+mod exercises;
 
 const SECOND: Duration = Duration::from_secs(1);
 

@@ -2,8 +2,9 @@
 //! `async fn`s polled by hand, the memory figures, and the example's
 //! transcript.
 //!
-//! They double as the chapter's exercise: with `--features exercise-ch08`
-//! they run against `exercises/ch08_cost_of_a_switch.rs`.
+//! They also judge the rebuild exercise (8.4):
+//! `cargo test --features exercise-ch08 --test ch08_cost_of_a_switch -- --skip exercises::`.
+//! The small exercises' tests are in `ch08_cost_of_a_switch/exercises.rs`.
 
 use std::cell::Cell;
 use std::future::{Future, poll_fn};
@@ -25,6 +26,10 @@ use yieldpoint::output::{capture, mask_costs};
 #[allow(dead_code)]
 #[path = "../examples/ch08_cost_of_a_switch.rs"]
 mod example;
+
+// The small exercises' tests: `cargo test --test ch08_cost_of_a_switch -- exercises::`.
+#[path = "ch08_cost_of_a_switch/exercises.rs"]
+mod exercises;
 
 use GeneratorState::{Complete, Yielded};
 
