@@ -8,12 +8,13 @@
 //! task table and its entries (`task.rs`), and cancellation (`cancel.rs`).
 //! Read the diagrams at the top of `mod.rs` and `step.rs` first.
 //!
-//! You write three methods of `Shared`:
+//! You write four methods of `Shared`:
 //!
 //! - `run_once`: one iteration. Wait if nothing is ready (or report a
 //!   deadlock if nothing ever will be), let the timers that are due join
-//!   the ready queue, then run the entries that were in the queue when the
-//!   pass began, front first, and no more.
+//!   the ready queue, then run the pass.
+//! - `run_ready`: the pass: the entries that were in the queue when it
+//!   began, front first, and no more.
 //! - `file`: where a task that has just suspended waits, by what it waits
 //!   for (the four kinds of `Wait`).
 //! - `timer_hop`: what a fired timer does for the task it wakes.
@@ -44,8 +45,24 @@ impl Shared {
     ///
     /// Never hold a borrow of `self.core` while a task or a callback runs:
     /// they spawn, sleep and wake, which borrow it again.
+    ///
+    /// `Core` (in `mod.rs`) has what you need for the timers:
+    /// `tidy_timers`, `earliest_deadline` and `fire_due_timers` (in
+    /// `clock.rs`); `Shared` has `now`, `idle_until`, `stuck_tasks` and
+    /// `cancel_all`.
     pub(super) fn run_once(&self) -> Result<(), SchedError> {
-        todo!("the iteration: idle or deadlock, due timers, then one pass over the ready queue")
+        todo!("the iteration: idle or deadlock, due timers, then run_ready")
+    }
+
+    /// Runs the first `ntodo` entries of the ready queue, front first:
+    /// a task's step (`step.rs`), a fired timer's hop (`timer_hop`), or a
+    /// callback (`run_callback`).
+    ///
+    /// `step` takes the borrow of `self.core` you popped its entry with
+    /// (a `RefMut<'_, Core>`), and lets it go before the task runs; for the
+    /// other two, let it go yourself before you call them.
+    fn run_ready(&self, ntodo: usize) {
+        todo!("one pass over the ready queue")
     }
 
     /// Puts the task in `slot`, which has just suspended with `token`,

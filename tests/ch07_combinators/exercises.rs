@@ -563,7 +563,7 @@ pub mod e4_retry {
             started.set(started.get() + 1);
             let plan = plans[n as usize - 1];
             let name = format!("attempt {n}");
-            spawn(&name.clone(), move || -> Result<u32, BoxError> {
+            spawn(name.clone(), move || -> Result<u32, BoxError> {
                 say!(&name, "starts at {}", at());
                 match plan {
                     Plan::Succeed(ms) => {
