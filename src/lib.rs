@@ -26,16 +26,18 @@
 //! tests judge the learner's work:
 //!
 //! ```text
-//! cargo test --features exercise-ch02 --test ch02_coroutines
-//! cargo run -- check 2          # the same, with a verdict and a hint
+//! cargo run -- check 2          # every exercise of chapter 2, one verdict each
+//! cargo run -- check 2.1        # the first one
+//! cargo test --features learner --test ch02_coroutines -- exercises::e1_fibonacci::
+//! cargo test --features exercise-ch02 --test ch02_coroutines -- --skip exercises::
 //! ```
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 pub mod output;
 
-// Chapters 1 to 5 are always their module in src/; the feature
-// `exercise-chNN` swaps one file inside it (see exercises/README.md).
+// Every chapter is always its module in src/; the feature `exercise-chNN`
+// swaps one file inside it (see exercises/README.md).
 pub mod ch01_polled_lists;
 
 pub mod ch02_coroutines;
