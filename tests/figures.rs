@@ -1,51 +1,88 @@
-//! Every measured figure in the prose comes from one saved bench run.
+//! Every measured figure in the prose comes from one saved run or count.
 //!
-//! Chapter 8 publishes a run of `cargo bench` in
-//! `chapters/08-cost-of-a-switch.run.tsv` (lines `id<TAB>nanoseconds`). A
-//! page that quotes a figure from it marks the figure, and this test checks
-//! that the figure is what that run says:
+//! Chapter 8 publishes three files of figures: a run of `cargo bench` in
+//! `chapters/08-cost-of-a-switch.run.tsv` (`id<TAB>nanoseconds`, by `cargo
+//! run -- costs --publish`), exact counts in
+//! `chapters/08-cost-of-a-switch.counts.tsv` (`instructions/PROBE` per
+//! iteration and `memory/RUNTIME/parked_task` in heap bytes, by `python3
+//! benches/instructions.py --save`), and the instruction counts of chapter
+//! 8's story, one commit at a time, in `chapters/08-cost-of-a-switch.story.tsv`
+//! (`story/STEP/PROBE`, by `python3 benches/story.py --save`). A page that
+//! quotes a figure from them marks the figure, and this test checks that the
+//! figure is what the files say:
 //!
 //! ```text
 //! a raw round trip took <!-- figure: round_trip/raw_corosensei as time -->5.20 ns,
 //! and the Generator <!-- figure: round_trip/generator / round_trip/raw_corosensei as ratio -->1.43x that;
 //! each extra level costs <!-- figure: ( delegation/yield_from/100 - delegation/yield_from/10 ) / 90 as time -->20.9 ns
+//! a switch is <!-- figure: instructions/scheduler_ping_pong as count -->273.5 instructions
 //! ```
 //!
 //! The marker is an HTML comment, so the book shows only the figure. Inside
 //! it comes an expression, then `as` and a format:
 //!
-//! - the expression is made of bench ids (looked up in the run, in
-//!   nanoseconds), plain numbers, `+ - * /` and parentheses, every token
-//!   separated by a space (ids contain `/`);
+//! - the expression is made of ids (looked up in the saved files), plain
+//!   numbers, `+ - * /` and parentheses, every token separated by a space
+//!   (ids contain `/`);
 //! - `time` shows nanoseconds in the unit that reads best, with three
 //!   significant digits (`5.20 ns`, `117 ns`, `2.00 µs`, `3.42 ms`), as
 //!   chapter 8's table does; `ratio` shows a ratio the same way, with an `x`
 //!   (`0.284x`, `1.43x`, `22.5x`, `385x`); `number` shows it without the `x`,
-//!   and with thousands separators from 1,000 up (`120`, `28,031`).
+//!   and with thousands separators from 1,000 up (`120`, `28,031`); `count`
+//!   shows an exact count whole, with one decimal if it has one (`273.5`,
+//!   `2,045`).
 //!
 //! The figure must follow the marker directly. On a page that has at least
 //! one marker, every time in nanoseconds, microseconds or milliseconds
 //! outside code must be marked: a hand-copied figure is what this test is
 //! here to prevent. (Chapter 8's own table, between `<!-- costs: run ... -->`
-//! and `<!-- costs: end -->`, is checked by `tests/costs.rs` instead.)
+//! and `<!-- costs: end -->`, is checked by `tools/tests/costs.rs` instead.)
 //!
-//! After a new run is published (`cargo run -- costs --publish`), rewrite
-//! every marked figure with `BLESS=1 cargo test --test figures`, then read
-//! the diff: the sentences around the figures may need new words.
+//! After a new run or count is saved, rewrite every marked figure with
+//! `BLESS=1 cargo test --test figures`, then read the diff: the sentences
+//! around the figures may need new words.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// The saved run every figure comes from, relative to the crate root.
+/// The saved run every measured time comes from, relative to the crate root.
 const RUN: &str = "chapters/08-cost-of-a-switch.run.tsv";
+
+/// The saved files every figure comes from: the run (times, `cargo run --
+/// costs --publish`), the counts (instructions and heap bytes, `python3
+/// benches/instructions.py --save`), and chapter 8's story (instructions at
+/// each step, `python3 benches/story.py --save`). Their ids do not overlap:
+/// `instructions/...`, `memory/...` and `story/...` are the counts' and the
+/// story's.
+const SAVED: [&str; 3] = [
+    RUN,
+    "chapters/08-cost-of-a-switch.counts.tsv",
+    "chapters/08-cost-of-a-switch.story.tsv",
+];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The run's medians, by bench id, in nanoseconds.
-fn saved_run(text: &str) -> Result<BTreeMap<String, f64>, String> {
+/// Every saved figure, by id: the run's medians in nanoseconds, the counts
+/// and the story.
+fn saved_figures() -> Result<BTreeMap<String, f64>, String> {
+    let mut figures = BTreeMap::new();
+    for file in SAVED {
+        let text = fs::read_to_string(root().join(file))
+            .map_err(|error| format!("cannot read {file}: {error}"))?;
+        for (id, value) in saved_run(file, &text)? {
+            if figures.insert(id.clone(), value).is_some() {
+                return Err(format!("{file}: the id {id} is saved twice"));
+            }
+        }
+    }
+    Ok(figures)
+}
+
+/// The figures of one saved file, by id.
+fn saved_run(file: &str, text: &str) -> Result<BTreeMap<String, f64>, String> {
     let mut run = BTreeMap::new();
     for (number, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -61,7 +98,7 @@ fn saved_run(text: &str) -> Result<BTreeMap<String, f64>, String> {
             }
             _ => {
                 return Err(format!(
-                    "{RUN}:{}: expected `id<TAB>nanoseconds`, found {line:?}",
+                    "{file}:{}: expected `id<TAB>value`, found {line:?}",
                     number + 1
                 ));
             }
@@ -76,6 +113,9 @@ enum Format {
     Time,
     Ratio,
     Number,
+    /// An exact count (instructions, bytes): every digit, with one decimal
+    /// when it has one.
+    Count,
 }
 
 /// Three significant digits: the number of decimals for `value`.
@@ -105,8 +145,12 @@ fn format(value: f64, format: Format) -> String {
             let decimals = decimals(value);
             format!("{value:.decimals$}x")
         }
-        Format::Number => {
-            let decimals = decimals(value);
+        Format::Number | Format::Count => {
+            let decimals = match format {
+                Format::Count if value.fract() == 0.0 => 0,
+                Format::Count => 1,
+                _ => decimals(value),
+            };
             let plain = format!("{value:.decimals$}");
             let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
             let digits: Vec<char> = whole.chars().collect();
@@ -148,7 +192,7 @@ fn shown(rest: &str, format: Format) -> Option<&str> {
             })?
             .len(),
         Format::Ratio => usize::from(after.starts_with('x')),
-        Format::Number => 0,
+        Format::Number | Format::Count => 0,
     };
     if format == Format::Ratio && unit == 0 {
         return None;
@@ -212,7 +256,9 @@ fn evaluate(expression: &str, run: &BTreeMap<String, f64>) -> Result<f64, String
                     self.run
                         .get(token)
                         .copied()
-                        .ok_or_else(|| format!("no benchmark `{token}` in the saved run {RUN}"))
+                        .ok_or_else(|| {
+                            format!("no figure `{token}` in the saved files ({})", SAVED.join(", "))
+                        })
                 }),
                 None => Err("the expression ends too soon".to_string()),
             }
@@ -246,15 +292,18 @@ struct Marker {
 /// The marker's expression and format.
 fn parse_spec(spec: &str) -> Result<(&str, Format), String> {
     let (expression, format) = spec.rsplit_once(" as ").ok_or_else(|| {
-        format!("`{spec}` should read `EXPRESSION as time`, `as ratio` or `as number`")
+        format!(
+            "`{spec}` should read `EXPRESSION as time`, `as ratio`, `as number` or `as count`"
+        )
     })?;
     let format = match format.trim() {
         "time" => Format::Time,
         "ratio" => Format::Ratio,
         "number" => Format::Number,
+        "count" => Format::Count,
         other => {
             return Err(format!(
-                "unknown format `{other}`: use time, ratio or number"
+                "unknown format `{other}`: use time, ratio, number or count"
             ));
         }
     };
@@ -363,8 +412,7 @@ fn relative(path: &Path) -> String {
 
 #[test]
 fn every_marked_figure_is_what_the_saved_run_says() {
-    let run_text = fs::read_to_string(root().join(RUN)).expect("the saved run is readable");
-    let run = saved_run(&run_text).unwrap_or_else(|problem| panic!("{problem}"));
+    let run = saved_figures().unwrap_or_else(|problem| panic!("{problem}"));
     let bless = std::env::var_os("BLESS").is_some();
     let mut problems = Vec::new();
     let mut checked = 0;
@@ -409,8 +457,8 @@ fn every_marked_figure_is_what_the_saved_run_says() {
                     line.replace_range(marker.figure_at..marker.figure_at + shown.len(), &want);
                 } else {
                     problems.push(format!(
-                        "{at}: the figure marked `{}` reads {shown}, but the saved run ({RUN}) \
-                         gives {want}",
+                        "{at}: the figure marked `{}` reads {shown}, but the saved files give \
+                         {want}",
                         marker.spec
                     ));
                 }
@@ -457,6 +505,8 @@ fn figures_are_written_as_chapter_8_writes_them() {
     assert_eq!(format(657_142.0, Format::Number), "657,142");
     assert_eq!(format(120.39, Format::Number), "120");
     assert_eq!(format(23.44, Format::Number), "23.4");
+    assert_eq!(format(273.5, Format::Count), "273.5");
+    assert_eq!(format(2045.0, Format::Count), "2,045");
 }
 
 #[test]
@@ -471,7 +521,10 @@ fn expressions_read_ids_numbers_and_the_four_operations() {
     assert_eq!(evaluate("( a/1 - b/2 ) / 3", &run), Ok(2.0));
     assert_eq!(
         evaluate("a/1 / c/3", &run),
-        Err(format!("no benchmark `c/3` in the saved run {RUN}"))
+        Err(format!(
+            "no figure `c/3` in the saved files ({})",
+            SAVED.join(", ")
+        ))
     );
     assert!(evaluate("( a/1", &run).is_err());
     assert!(evaluate("a/1 b/2", &run).is_err());
