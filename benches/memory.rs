@@ -64,7 +64,10 @@ unsafe impl GlobalAlloc for Counting {
         // caller's promises about `new_size` are `System`'s.
         let moved = unsafe { System.realloc(block, layout, new_size) };
         if !moved.is_null() {
-            HELD.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+            HELD.fetch_add(
+                new_size as isize - layout.size() as isize,
+                Ordering::Relaxed,
+            );
         }
         moved
     }

@@ -36,7 +36,7 @@ STEPS = [
     ("before", "f1942e7", "the scheduler chapter 8 first measured"),
     ("asyncio", "bd40b0f", "chapters 6 and 7 rebuilt on asyncio's model"),
     ("stale", "84bd5d8", "no stale-timer search on every iteration"),
-    ("slab", "968ec25", "a slab with tokens, flags, the context on the task's stack"),
+    ("onecell", "968ec25", "one RefCell for queue, heap and table; the context on the task's stack; a byte of flags"),
     ("lean", "6486e80", "a shared failure, three-word CURRENT, Cow names, one borrow per pop"),
 ]
 

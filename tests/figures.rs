@@ -253,12 +253,12 @@ fn evaluate(expression: &str, run: &BTreeMap<String, f64>) -> Result<f64, String
                     }
                 }
                 Some(token) => token.parse::<f64>().or_else(|_| {
-                    self.run
-                        .get(token)
-                        .copied()
-                        .ok_or_else(|| {
-                            format!("no figure `{token}` in the saved files ({})", SAVED.join(", "))
-                        })
+                    self.run.get(token).copied().ok_or_else(|| {
+                        format!(
+                            "no figure `{token}` in the saved files ({})",
+                            SAVED.join(", ")
+                        )
+                    })
                 }),
                 None => Err("the expression ends too soon".to_string()),
             }
@@ -292,9 +292,7 @@ struct Marker {
 /// The marker's expression and format.
 fn parse_spec(spec: &str) -> Result<(&str, Format), String> {
     let (expression, format) = spec.rsplit_once(" as ").ok_or_else(|| {
-        format!(
-            "`{spec}` should read `EXPRESSION as time`, `as ratio`, `as number` or `as count`"
-        )
+        format!("`{spec}` should read `EXPRESSION as time`, `as ratio`, `as number` or `as count`")
     })?;
     let format = match format.trim() {
         "time" => Format::Time,

@@ -1052,3 +1052,45 @@ fn classify(error: BoxError) -> Ending {
         Err(other) => Ending::Error(other),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::mem::size_of;
+
+    use super::{Ready, Slot, TaskCell, TaskCoroutine};
+
+    /// Chapter 8's "What a parked task holds" names the size of each piece
+    /// of a parked task; they are the compiler's, and this keeps the page
+    /// honest when a field is added or removed.
+    #[test]
+    fn the_sizes_chapter_8_gives_a_parked_task_are_the_real_ones() {
+        let page = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/chapters/08-cost-of-a-switch.md"
+        ))
+        .expect("chapter 8 is readable");
+        // Line breaks in the prose are spaces.
+        let page = page.split_whitespace().collect::<Vec<_>>().join(" ");
+        // An `Rc`'s allocation holds its two counts, then the value.
+        let shared_half = size_of::<TaskCell<()>>() + 2 * size_of::<usize>();
+        let phrases = [
+            format!("every handle holds: {shared_half} bytes"),
+            format!("the boxed coroutine: {} bytes", size_of::<TaskCoroutine>()),
+            format!("its entry in the table: {} bytes", size_of::<Slot>()),
+            format!(
+                "room for 16,384: about {} bytes each",
+                (size_of::<Slot>() * 16_384 / 10_000).next_multiple_of(10)
+            ),
+            format!(
+                "where each task waited once: about {} bytes",
+                size_of::<Ready>() * 16_384 / 10_000
+            ),
+        ];
+        for phrase in phrases {
+            assert!(
+                page.contains(&phrase),
+                "chapters/08-cost-of-a-switch.md should say {phrase:?}"
+            );
+        }
+    }
+}
