@@ -61,7 +61,7 @@ impl<F: Future> Stepper<F> {
     /// output. A future that waits for something real (a socket, a timer)
     /// would return `Pending` again and again until that happens: this waker
     /// never tells anyone, so only futures that pause to yield, such as
-    /// [`leaf`], make progress here.
+    /// [`leaf`](super::leaf), make progress here.
     ///
     /// # Errors
     ///
@@ -85,8 +85,8 @@ impl<F: Future> Stepper<F> {
 /// the future asked to be polled again.
 ///
 /// That is the contract of `Poll::Pending`: a future that returns it has
-/// arranged for its waker to be called once it can make progress. [`leaf`]
-/// wakes it at once (through [`yield_now`]), so `block_on` polls again at
+/// arranged for its waker to be called once it can make progress. [`leaf`](super::leaf)
+/// wakes it at once (through [`yield_now`](super::yield_now)), so `block_on` polls again at
 /// once.
 ///
 /// # Panics
