@@ -357,6 +357,7 @@ pub struct AsCompleted<T> {
     checked: bool,
 }
 
+// ANCHOR: as_completed_watch
 /// Hands out the tasks' outcomes as they end. See [`AsCompleted`].
 pub fn as_completed<T: 'static>(handles: Vec<JoinHandle<T>>) -> AsCompleted<T> {
     let ended: Rc<RefCell<VecDeque<usize>>> = Rc::default();
@@ -380,7 +381,9 @@ pub fn as_completed<T: 'static>(handles: Vec<JoinHandle<T>>) -> AsCompleted<T> {
         checked: false,
     }
 }
+// ANCHOR_END: as_completed_watch
 
+// ANCHOR: as_completed_next
 impl<T: Clone + 'static> AsCompleted<T> {
     /// The index of the next task to end: at once if one has, otherwise
     /// after parking until its done callback runs.
@@ -422,6 +425,7 @@ impl<T: Clone + 'static> Iterator for AsCompleted<T> {
         })
     }
 }
+// ANCHOR_END: as_completed_next
 // ANCHOR_END: as_completed
 
 impl<T> std::fmt::Debug for AsCompleted<T> {

@@ -82,6 +82,7 @@ impl Shared {
     }
     // ANCHOR_END: cancel
 
+    // ANCHOR: cancel_suspended
     /// Cancels the suspended task `id`, waiting with `token`, by what it
     /// waits for.
     fn cancel_suspended(&self, id: TaskId, token: u64) {
@@ -133,6 +134,7 @@ impl Shared {
             self.push_step(slot, token, Resume::Ready);
         }
     }
+    // ANCHOR_END: cancel_suspended
 
     /// A task that `file` finds cancelled as it begins to wait: cancel that
     /// wait (see [`cancel_suspended`](Self::cancel_suspended)).
@@ -148,6 +150,7 @@ impl Shared {
         }
     }
 
+    // ANCHOR: forward_cancel
     /// Task `joiner` waits for `target`, and is being cancelled: cancel
     /// `target` instead. Returns whether that happened. A cycle of joins
     /// (A joins B, B joins A) would pass it on forever (asyncio's own
@@ -161,6 +164,7 @@ impl Shared {
         self.cancelling.borrow_mut().retain(|id| *id != joiner);
         cancelled
     }
+    // ANCHOR_END: forward_cancel
 
     /// Every live task, with what it waits for.
     pub(super) fn stuck_tasks(&self) -> Vec<StuckTask> {

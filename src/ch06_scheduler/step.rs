@@ -275,6 +275,7 @@ pub fn waker() -> Result<Waker, SchedError> {
     })
 }
 
+// ANCHOR: park
 /// Suspends the running task until its [`Waker`] is called
 /// ([`Resume::Ready`]) or, if a deadline is given, until the scheduler's
 /// clock reaches it ([`Resume::TimedOut`]), whichever comes first. If the
@@ -316,6 +317,7 @@ pub fn park_with_cancel(
     drop(shared);
     current::suspend("park", Wait::Park(deadline))
 }
+// ANCHOR_END: park
 // ANCHOR_END: waker
 
 /// Schedules `callback` to be called at the back of the ready queue, on the

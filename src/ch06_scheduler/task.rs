@@ -1039,6 +1039,7 @@ fn run_body<T, E: Into<BoxError>>(
 }
 // ANCHOR_END: run_body
 
+// ANCHOR: classify
 /// How a body that returned `error` ends: a cancellation of any kind ends it
 /// cancelled, a failure passed on keeps its origin, and anything else is
 /// this task's own failure.
@@ -1052,6 +1053,7 @@ fn classify(error: BoxError) -> Ending {
         Err(other) => Ending::Error(other),
     }
 }
+// ANCHOR_END: classify
 
 #[cfg(test)]
 mod tests {
