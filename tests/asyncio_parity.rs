@@ -238,6 +238,8 @@ mod s46_cancel_joiner_cancels_target;
 mod s47_gather_caller_cancelled_fails_fast;
 #[path = "asyncio/48_task_status.rs"]
 mod s48_task_status;
+#[path = "asyncio/49_gather_cancelled_twice.rs"]
+mod s49_gather_cancelled_twice;
 
 /// Declares the suite once: the table of scenarios (which the Python runner
 /// and the completeness check read) and one test per scenario.
@@ -352,6 +354,8 @@ suite! {
         cancelling_the_caller_of_gather_fails_it_as_soon_as_one_task_ends_cancelled;
     "48_task_status" => s48_task_status,
         done_cancelled_and_failure_say_how_a_task_ended;
+    "49_gather_cancelled_twice" => s49_gather_cancelled_twice,
+        a_second_cancel_of_the_caller_of_gather_reaches_the_gathered_tasks_too;
 }
 
 /// The folder of the scenarios.

@@ -49,7 +49,7 @@ enum Then {
     /// Pass the cancellation on to the task it joins.
     Forward(TaskId),
     /// Let its `on_cancel` pass it on.
-    Hook(Box<dyn FnOnce() -> bool>),
+    Hook(Box<dyn FnMut() -> bool>),
 }
 
 impl Shared {
@@ -105,11 +105,22 @@ impl Shared {
                 Some(_) => Then::Wake,
             }
         };
+        // An `on_cancel` that passed the cancellation on is kept for the
+        // rest of the same wait: a second cancellation is passed on too, as
+        // asyncio's gathering future passes on every `cancel()`. Declared
+        // here, so that it is dropped with the table let go.
+        let mut keep_hook = None;
         let passed_on = match then {
             Then::Nothing => return,
             Then::Wake => false,
             Then::Forward(target) => self.forward_cancel(id, target),
-            Then::Hook(on_cancel) => self.run_as_callback(on_cancel).unwrap_or(false),
+            Then::Hook(mut on_cancel) => {
+                let passed = self.run_as_callback(|| on_cancel()).unwrap_or(false);
+                if passed {
+                    keep_hook = Some(on_cancel);
+                }
+                passed
+            }
         };
         let wake = {
             let mut core = self.core.borrow_mut();
@@ -128,6 +139,9 @@ impl Shared {
             // Passed on: the cancellation now travels through what it
             // waits for, as asyncio clears `_must_cancel` then.
             task.set_must_cancel(!passed_on);
+            if let Some(on_cancel) = keep_hook.take() {
+                task.set_on_cancel(on_cancel);
+            }
             !passed_on && task.waiting.take().is_some()
         };
         if wake {

@@ -298,8 +298,10 @@ pub fn park(deadline: Option<Duration>) -> Result<Resume, SchedError> {
 /// `gather` cancels the tasks it gathers) and returns whether it did; the
 /// task then goes on waiting for its waker, which the end of that work will
 /// call. If it returns `false` (nothing was left to cancel), the task is
-/// handed the cancellation as usual. `on_cancel` runs as a callback: it
-/// cannot suspend.
+/// handed the cancellation as usual. It is called again for every further
+/// cancellation during the same wait (asyncio passes every `cancel()` on),
+/// until it returns `false` once. `on_cancel` runs as a callback: it cannot
+/// suspend.
 ///
 /// # Errors
 ///

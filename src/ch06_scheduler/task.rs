@@ -513,7 +513,7 @@ pub(super) struct TaskEntry {
     /// What cancelling it does while it is parked, if not the usual (chapter
     /// 7's `gather` cancels the tasks it gathers instead): asyncio's
     /// `_fut_waiter.cancel()`. Set only with [`Flags::ON_CANCEL`].
-    pub(super) on_cancel: Option<Box<dyn FnOnce() -> bool>>,
+    pub(super) on_cancel: Option<Box<dyn FnMut() -> bool>>,
 }
 // ANCHOR_END: task_entry
 
@@ -590,13 +590,13 @@ impl TaskEntry {
     }
 
     /// Gives its current wait an `on_cancel`.
-    pub(super) fn set_on_cancel(&mut self, on_cancel: Box<dyn FnOnce() -> bool>) {
+    pub(super) fn set_on_cancel(&mut self, on_cancel: Box<dyn FnMut() -> bool>) {
         self.on_cancel = Some(on_cancel);
         self.flags.set(Flags::ON_CANCEL, true);
     }
 
     /// Takes its `on_cancel`, if its wait has one.
-    pub(super) fn take_on_cancel(&mut self) -> Option<Box<dyn FnOnce() -> bool>> {
+    pub(super) fn take_on_cancel(&mut self) -> Option<Box<dyn FnMut() -> bool>> {
         self.flags.set(Flags::ON_CANCEL, false);
         self.on_cancel.take()
     }
@@ -616,7 +616,7 @@ impl TaskEntry {
         &mut self,
         why: Resume,
         timers: &mut super::clock::Timers,
-    ) -> (Resume, Option<Box<dyn FnOnce() -> bool>>) {
+    ) -> (Resume, Option<Box<dyn FnMut() -> bool>>) {
         if self.flags.get(Flags::TIMER_PENDING) {
             // It leaves a timed wait before its timer fired: asyncio's
             // `TimerHandle.cancel()`, counted for `tidy_timers`.
