@@ -279,8 +279,10 @@ pub fn waker() -> Result<Waker, SchedError> {
 /// Suspends the running task until its [`Waker`] is called
 /// ([`Resume::Ready`]) or, if a deadline is given, until the scheduler's
 /// clock reaches it ([`Resume::TimedOut`]), whichever comes first. If the
-/// waker was called already, since the task last resumed, `park` returns
-/// at once.
+/// waker was called already, since the task last resumed, `park` does not
+/// wait for it: the task goes to the back of the ready queue, as
+/// [`yield_now`](super::yield_now) does, and `park` returns
+/// [`Resume::Ready`] at its next turn.
 ///
 /// # Errors
 ///
