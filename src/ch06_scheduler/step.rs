@@ -157,7 +157,7 @@ impl Shared {
                 return false;
             };
             if task.coroutine.is_none() {
-                // It is running right now: its next park returns at once.
+                // It is running right now: its next park does not wait.
                 task.notify();
                 return true;
             }

@@ -532,7 +532,7 @@ impl Flags {
     /// Its timed wait still has a timer in the heap.
     const TIMER_PENDING: u8 = 1 << 2;
     /// A [`Waker`](super::Waker) was called while it ran, before it parked:
-    /// its next `park` returns at once.
+    /// its next `park` does not wait (it takes a turn instead).
     const NOTIFIED: u8 = 1 << 3;
     /// It has an `on_cancel` for the wait it is in.
     const ON_CANCEL: u8 = 1 << 4;
