@@ -310,7 +310,7 @@ pub fn park(deadline: Option<Duration>) -> Result<Resume, SchedError> {
 /// As [`park`].
 pub fn park_with_cancel(
     deadline: Option<Duration>,
-    on_cancel: impl FnOnce() -> bool + 'static,
+    on_cancel: impl FnMut() -> bool + 'static,
 ) -> Result<Resume, SchedError> {
     let shared = current::running("park")?;
     if let Some(task) = current::task()
