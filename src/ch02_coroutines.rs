@@ -149,8 +149,10 @@ pub struct Generator<I, Y, R> {
     // (Only the rebuild exercise's file reads it: unused while that is a stub.)
     #[cfg_attr(feature = "exercise-ch02", allow(dead_code))]
     coroutine: Coroutine<I, Y, R, DefaultStack>,
-    /// The addresses of that stack, for [`Generator::stack_range`].
-    stack: Range<usize>,
+    /// Where that stack lies, for [`Generator::stack_range`] and for the
+    /// stack overflow report, which names the generator by where it was
+    /// created.
+    stack: GeneratorStack,
 }
 // ANCHOR_END: generator
 
@@ -161,15 +163,41 @@ impl<I, Y, R> Generator<I, Y, R> {
     /// generators is running. The range stays the same for the generator's
     /// whole life.
     pub fn stack_range(&self) -> Range<usize> {
-        self.stack.clone()
+        self.stack.range.clone()
+    }
+
+    /// From now on, a stack overflow in this generator is reported as one in
+    /// the task `name` (chapters 4 and 5 run their tasks in generators).
+    pub(crate) fn name_task(&self, name: &str) {
+        self.stack.listing.name_task(name);
     }
 }
 
-/// The addresses `stack` covers: corosensei's `limit()` (lowest, including
-/// the guard page) to `base()` (highest; stacks grow down).
+/// Where a generator's stack lies: its addresses, and its place in the list
+/// of this thread's stacks that the stack overflow report reads (see
+/// `crate::overflow`), for as long as the generator lives.
+#[derive(Debug)]
+struct GeneratorStack {
+    /// corosensei's `limit()` (lowest, including the guard page) to `base()`
+    /// (highest; stacks grow down).
+    range: Range<usize>,
+    /// Taken off the list when the generator is dropped.
+    listing: crate::overflow::Registration,
+}
+
+/// Where `stack` lies, listed for the overflow report under the place the
+/// generator was created (the caller of `Generator::new` or
+/// `with_stack_size`, which pass their caller's location on).
 #[cfg_attr(feature = "exercise-ch02", allow(dead_code))] // used by the rebuild exercise
-fn stack_range_of(stack: &DefaultStack) -> Range<usize> {
-    stack.limit().get()..stack.base().get()
+#[track_caller]
+fn stack_range_of(stack: &DefaultStack) -> GeneratorStack {
+    let range = stack.limit().get()..stack.base().get();
+    let listing = crate::overflow::register(
+        range.start,
+        range.end,
+        crate::overflow::Owner::Generator(std::panic::Location::caller()),
+    );
+    GeneratorStack { range, listing }
 }
 
 impl<I, Y, R> fmt::Debug for Generator<I, Y, R> {

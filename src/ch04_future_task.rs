@@ -394,10 +394,14 @@ impl<T: 'static> Task<T> {
         name: impl Into<String>,
         body: impl FnOnce(&Yielder<(), ()>) -> T + 'static,
     ) -> Self {
+        let name = name.into();
+        let coroutine = Generator::new(move |yielder, ()| body(yielder));
+        // A stack overflow in it is reported as this task's.
+        coroutine.name_task(&name);
         Task {
-            name: name.into(),
+            name,
             future: Future::new(),
-            coroutine: Some(Generator::new(move |yielder, ()| body(yielder))),
+            coroutine: Some(coroutine),
         }
     }
 }

@@ -36,6 +36,8 @@
 
 pub mod output;
 
+mod overflow;
+
 // Every chapter is always its module in src/; the feature `exercise-chNN`
 // swaps one file inside it (see exercises/README.md).
 pub mod ch01_polled_lists;

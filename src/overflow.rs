@@ -1,57 +1,65 @@
-//! A task that overflows its stack is named before the process ends.
+//! A coroutine that overflows its stack is named before the process ends.
 //!
-//! Every task's stack ends in a guard page: memory the OS refuses to read or
-//! write. A task that recurses too deep (or puts a large array on its stack)
-//! runs into the guard page, and the CPU raises a fault the kernel turns into
-//! the signal `SIGSEGV`. Nothing can safely carry on from there: the task was
-//! stopped halfway through a function, and its stack has no room to unwind.
-//! Rust's standard library ends a *thread* that overflows with a message
-//! naming it; without this module a *task* would end the process with a bare
-//! "Segmentation fault".
+//! Every stack corosensei maps for us ends in a guard page: memory the OS
+//! refuses to read or write. A body that recurses too deep (or puts a large
+//! array on its stack) runs into the guard page, and the CPU raises a fault
+//! the kernel turns into the signal `SIGSEGV`. Nothing can safely carry on
+//! from there: the body was stopped halfway through a function, and its
+//! stack has no room to unwind. Rust's standard library ends a *thread* that
+//! overflows with a message naming it; without this module a generator or a
+//! task would end the process with a bare "Segmentation fault".
 //!
 //! The core operations are:
-//! - [`prepare`], called by `Scheduler::new`, installs the signal handler
+//! - [`prepare`], called by every constructor of a stack (chapter 2's
+//!   `Generator`, chapter 6's `Scheduler`), installs the signal handler
 //!   (once per process) and makes sure the thread has an alternate signal
 //!   stack for it to run on.
-//! - The scheduler already notes, for `suspend`, which task it is running
-//!   and where that task's stack lies (`CURRENT`); it also notes the task's
-//!   name there. So the handler needs nothing more on each switch.
+//! - [`register`]: a `Generator` (and so every task of chapters 4 and 5,
+//!   which runs in one) records where its stack lies, and what to call it,
+//!   in a list of this thread's stacks, for as long as it lives.
+//!   [`Registration::name_task`] renames it after the task it runs.
+//! - Chapter 6's tasks are not listed, since there may be tens of thousands:
+//!   the scheduler already notes, for `suspend`, which task it is running
+//!   and where that task's stack lies, and the handler reads that
+//!   (`ch06_scheduler::running_task_stack`).
 //! - `on_fault`, the handler, compares the faulting address with the guard
-//!   page of the running task's stack. A hit prints the message below on
-//!   stderr and aborts; a miss is not ours, and goes to whichever handler
-//!   was installed before (Rust's own, which reports threads that overflow).
+//!   page of the running chapter 6 task, then with those of the listed
+//!   stacks. A hit prints the message below on stderr and aborts; a miss is
+//!   not ours, and goes to whichever handler was installed before (Rust's
+//!   own, which reports threads that overflow).
 //!
 //! ```text
-//!   a task's stack (high addresses at the top)
+//!   a coroutine's stack (high addresses at the top)
 //!   ┌────────────────────────┐ base
-//!   │ frames of the task     │
+//!   │ frames of the body     │
 //!   │   ... deeper calls ▼   │
 //!   ├────────────────────────┤
 //!   │ guard page (no access) │ ◀── one call too deep touches this page
 //!   └────────────────────────┘ limit
 //!
-//!   SIGSEGV ─▶ on_fault(address): inside the running task's guard page?
-//!                │ yes                                  │ no
-//!                ▼                                      ▼
-//!   "task 'NAME' has overflowed its       the handler installed before
-//!    stack of N KiB", then abort           (Rust's own, for threads)
+//!   SIGSEGV ─▶ on_fault(address): the running chapter 6 task's guard page?
+//!                │ no                     │ yes: "task 'NAME' has overflowed its stack of N KiB", abort
+//!                ▼
+//!              a listed stack's guard page?
+//!                │ no                     │ yes: "generator created at FILE:LINE has overflowed ...",
+//!                ▼                        │      or "task 'NAME' ..." for chapters 4 and 5; abort
+//!              the handler installed before (Rust's own, for threads)
 //! ```
 //!
 //! A signal handler may only do a little: it runs in the middle of whatever
 //! the thread was doing, so it must not allocate or take a lock. This one
-//! reads a `Copy` value from a constant-initialised thread-local, formats
-//! into a buffer on its own stack, and calls `write` and `abort`, which the
-//! POSIX standard lists as safe in a handler. It runs on the thread's
-//! alternate signal stack, since the faulting stack has no room left; Rust
-//! sets one up for every thread it starts, and [`prepare`] adds one to a
-//! thread that has none.
+//! reads constant-initialised thread-locals (the list only if nobody is
+//! changing it at that instant: `try_borrow`), formats into a buffer on its
+//! own stack, and calls `write` and `abort`, which the POSIX standard lists
+//! as safe in a handler. It runs on the thread's alternate signal stack,
+//! since the faulting stack has no room left; Rust sets one up for every
+//! thread it starts, and [`prepare`] adds one to a thread that has none.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::panic::Location;
 use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Once, OnceLock};
-
-use super::current::{CURRENT, TaskContext};
 
 thread_local! {
     /// Whether the handler is installed and this thread's alternate signal
@@ -59,6 +67,75 @@ thread_local! {
     static READY: Cell<bool> = const { Cell::new(false) };
     /// An alternate signal stack this module added, freed with the thread.
     static ALT_STACK: Cell<Option<AltStack>> = const { Cell::new(None) };
+    /// Whether `STACKS` has been used on this thread: the handler reads it
+    /// only then, so that its first use (which registers its destructor)
+    /// never happens inside the handler.
+    static LISTED: Cell<bool> = const { Cell::new(false) };
+    /// The stacks of the generators alive on this thread.
+    static STACKS: RefCell<Vec<Listed>> = const { RefCell::new(Vec::new()) };
+}
+
+/// What the overflow message calls the owner of a listed stack.
+#[derive(Debug, Clone)]
+pub(crate) enum Owner {
+    /// A generator, by where it was created.
+    Generator(&'static Location<'static>),
+    /// A task of chapters 4 and 5, by its name.
+    Task(Box<str>),
+}
+
+/// One listed stack.
+#[derive(Debug)]
+struct Listed {
+    /// The lowest address: the guard page starts here.
+    low: usize,
+    /// One past the highest address.
+    high: usize,
+    /// Who owns it.
+    owner: Owner,
+}
+
+/// A stack's place in this thread's list, for as long as its owner lives:
+/// dropping it takes the stack off the list.
+#[derive(Debug)]
+pub(crate) struct Registration {
+    /// The stack's lowest address, which tells it from every other live one.
+    low: usize,
+}
+
+/// Lists the stack `low..high` under `owner`, until the registration is
+/// dropped.
+pub(crate) fn register(low: usize, high: usize, owner: Owner) -> Registration {
+    prepare();
+    LISTED.with(|listed| listed.set(true));
+    STACKS.with(|stacks| stacks.borrow_mut().push(Listed { low, high, owner }));
+    Registration { low }
+}
+
+impl Registration {
+    /// From now on the stack is a task's, called `name` (chapters 4 and 5
+    /// run their tasks in generators).
+    pub(crate) fn name_task(&self, name: &str) {
+        STACKS.with(|stacks| {
+            if let Some(listed) = stacks.borrow_mut().iter_mut().find(|l| l.low == self.low) {
+                listed.owner = Owner::Task(Box::from(name));
+            }
+        });
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        // `try_with`: a generator dropped while the thread's locals are torn
+        // down has nothing left to take itself off.
+        let _ = STACKS.try_with(|stacks| {
+            if let Ok(mut stacks) = stacks.try_borrow_mut()
+                && let Some(at) = stacks.iter().rposition(|l| l.low == self.low)
+            {
+                stacks.swap_remove(at);
+            }
+        });
+    }
 }
 
 /// The handlers that were installed before ours, for `SIGSEGV` and `SIGBUS`.
@@ -72,7 +149,7 @@ const SIGNALS: [libc::c_int; 2] = [libc::SIGSEGV, libc::SIGBUS];
 /// Installs the handler, once per process, and gives this thread an
 /// alternate signal stack if it has none. Cheap after the first call on a
 /// thread.
-pub(super) fn prepare() {
+pub(crate) fn prepare() {
     if !READY.with(Cell::get) {
         INSTALL.call_once(install);
         ensure_alt_stack();
@@ -199,52 +276,73 @@ extern "C" fn on_fault(
     // SAFETY: with SA_SIGINFO the kernel passes a valid `siginfo_t`, and
     // `si_addr` is the faulting address for SIGSEGV and SIGBUS.
     let address = unsafe { (*info).si_addr() } as usize;
-    // `try_with`: a fault while the thread's locals are being torn down is
-    // not a task's, and must not panic here. `CURRENT` is a `Copy` value in
-    // a constant-initialised thread-local: reading it runs no code.
-    let current = CURRENT.try_with(Cell::get).ok();
-    if let Some(current) = current
-        && current.task().is_some()
-        && !current.context.is_null()
-    {
-        // SAFETY: a task's context is in `CURRENT` only while that task is
-        // being stepped and its body has not returned (see `current.rs`:
-        // the body withdraws it as it ends): it sits in the task's bottom
-        // frame, far from the guard page at the other end of the stack, so
-        // it is intact whatever the fault was.
-        let context = unsafe { &*current.context };
-        // corosensei's limit, the stack's lowest address, is the guard page.
-        let guard = context.stack_low..context.stack_low + PAGE_SIZE.load(Ordering::Relaxed);
-        if guard.contains(&address) {
-            report(context, guard.end);
-            // SAFETY: abort is async-signal-safe and never returns.
-            unsafe { libc::abort() };
+    let guard_page = PAGE_SIZE.load(Ordering::Relaxed);
+    // The running chapter 6 task first: its stack is not in the list.
+    crate::ch06_scheduler::with_running_task_stack(|low, high, name| {
+        if !(low..low + guard_page).contains(&address) {
+            return;
         }
+        let mut message = Buffer::default();
+        message.push(b"\ntask '");
+        message.push(name);
+        message.push(b"' has overflowed its stack of ");
+        message.push_number(high.saturating_sub(low + guard_page) / 1024);
+        message.push(
+            b" KiB.\nA task's stack cannot grow: give every task more with \
+              Scheduler::with_stack_size, or make this task use less \
+              (deep recursion, large local arrays). Aborting.\n",
+        );
+        message.write_and_abort();
+    });
+    // Then the listed stacks, if the list is not being changed right now
+    // (the fault may have struck in the middle of a change).
+    if LISTED.try_with(Cell::get).unwrap_or(false) {
+        let _ = STACKS.try_with(|stacks| {
+            let Ok(stacks) = stacks.try_borrow() else {
+                return;
+            };
+            let Some(hit) = stacks
+                .iter()
+                .find(|listed| (listed.low..listed.low + guard_page).contains(&address))
+            else {
+                return;
+            };
+            let kib = hit.high.saturating_sub(hit.low + guard_page) / 1024;
+            let mut message = Buffer::default();
+            match &hit.owner {
+                Owner::Generator(created) => {
+                    message.push(b"\ngenerator created at ");
+                    message.push(created.file().as_bytes());
+                    message.push(b":");
+                    message.push_number(created.line() as usize);
+                    message.push(b":");
+                    message.push_number(created.column() as usize);
+                    message.push(b" has overflowed its stack of ");
+                    message.push_number(kib);
+                    message.push(
+                        b" KiB.\nA generator's stack cannot grow: give it more with \
+                          Generator::with_stack_size, or make its body use less \
+                          (deep recursion, large local arrays). Aborting.\n",
+                    );
+                }
+                Owner::Task(name) => {
+                    message.push(b"\ntask '");
+                    message.push(name.as_bytes());
+                    message.push(b"' has overflowed its stack of ");
+                    message.push_number(kib);
+                    message.push(
+                        b" KiB.\nA task's stack cannot grow: make this task use less \
+                          (deep recursion, large local arrays). Aborting.\n",
+                    );
+                }
+            }
+            message.write_and_abort();
+        });
     }
     pass_on(signal, info, context);
 }
 
-/// Prints the overflow message on stderr with one `write`, formatting into a
-/// buffer on the signal stack (no allocation).
-fn report(current: &TaskContext, usable_low: usize) {
-    let mut message = Buffer::default();
-    message.push(b"\ntask '");
-    // SAFETY: `current.name` points into the name in the running task's
-    // shared half, which its table entry keeps alive until the task ends,
-    // after its last step; the fault happened during a step.
-    message.push(unsafe { &*current.name }.as_bytes());
-    message.push(b"' has overflowed its stack of ");
-    message.push_number(current.stack_high.saturating_sub(usable_low) / 1024);
-    message.push(
-        b" KiB.\nA task's stack cannot grow: give every task more with \
-          Scheduler::with_stack_size, or make this task use less \
-          (deep recursion, large local arrays). Aborting.\n",
-    );
-    // SAFETY: writes the initialised part of the buffer to stderr.
-    unsafe { libc::write(2, message.bytes.as_ptr().cast(), message.len) };
-}
-
-/// Hands a fault that is not a task's overflow to the handler installed
+/// Hands a fault that is not an overflow of ours to the handler installed
 /// before ours, or to the default action (which ends the process).
 fn pass_on(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
     let index = SIGNALS.iter().position(|&s| s == signal).unwrap_or(0);
@@ -306,5 +404,15 @@ impl Buffer {
             }
         }
         self.push(&digits[start..]);
+    }
+
+    /// Writes the message to stderr with one `write`, and ends the process.
+    fn write_and_abort(&self) -> ! {
+        // SAFETY: writes the initialised part of the buffer to stderr; then
+        // abort, which is async-signal-safe and never returns.
+        unsafe {
+            libc::write(2, self.bytes.as_ptr().cast(), self.len);
+            libc::abort()
+        }
     }
 }

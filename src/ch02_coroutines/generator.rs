@@ -48,6 +48,7 @@ impl<I: 'static, Y: 'static, R: 'static> Generator<I, Y, R> {
     ///
     /// Panics if the OS refuses the memory for the stack; use
     /// [`with_stack_size`](Self::with_stack_size) to handle that as an error.
+    #[track_caller]
     pub fn new(body: impl FnOnce(&Yielder<I, Y>, I) -> R + 'static) -> Self {
         Self::with_stack_size(DEFAULT_STACK_SIZE, body).unwrap_or_else(|error| {
             panic!("the OS refused a {DEFAULT_STACK_SIZE}-byte generator stack: {error}")
@@ -66,6 +67,7 @@ impl<I: 'static, Y: 'static, R: 'static> Generator<I, Y, R> {
     /// `isize::MAX` (no address space holds such a stack), and the OS's error
     /// when it refuses to map the stack, for example when the process has run
     /// out of address space or memory mappings.
+    #[track_caller]
     pub fn with_stack_size(
         size: usize,
         body: impl FnOnce(&Yielder<I, Y>, I) -> R + 'static,

@@ -115,7 +115,7 @@ impl Shared {
             Then::Wake => false,
             Then::Forward(target) => self.forward_cancel(id, target),
             Then::Hook(mut on_cancel) => {
-                let passed = self.run_as_callback(|| on_cancel()).unwrap_or(false);
+                let passed = self.run_as_callback(&mut on_cancel).unwrap_or(false);
                 if passed {
                     keep_hook = Some(on_cancel);
                 }

@@ -267,6 +267,34 @@ pub(super) fn with_context<R>(
     body(&context)
 }
 
+/// Calls `report` with the running task's stack (its lowest address, one
+/// past its highest) and name, if a task of a chapter 6 scheduler runs on
+/// this thread: what the stack overflow report (`crate::overflow`) needs.
+///
+/// Called from a signal handler, so it only reads: `CURRENT` is a `Copy`
+/// value in a constant-initialised thread-local, and `try_with` refuses a
+/// thread whose locals are being torn down rather than panicking.
+pub(crate) fn with_running_task_stack(report: impl FnOnce(usize, usize, &[u8])) {
+    let Ok(current) = CURRENT.try_with(Cell::get) else {
+        return;
+    };
+    if current.runs != Runs::Task || current.context.is_null() {
+        return;
+    }
+    // SAFETY: a task's context is in `CURRENT` only while that task is being
+    // stepped and its body has not returned (the body withdraws it as it
+    // ends, see `with_context`): it sits in the task's bottom frame, far
+    // from the guard page at the other end of the stack, so it is intact
+    // whatever fault brought us here. Its name points into the task's shared
+    // half, which the table keeps alive until the task ends, after its last
+    // step.
+    let (context, name) = unsafe {
+        let context = &*current.context;
+        (context, (*context.name).as_bytes())
+    };
+    report(context.stack_low, context.stack_high, name);
+}
+
 /// Whether a step of the task whose context is `context` is what runs now
 /// (and not, say, the scheduler dropping that task by force).
 pub(super) fn is_stepping(context: &TaskContext) -> bool {

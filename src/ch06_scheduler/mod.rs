@@ -85,7 +85,6 @@
 //! | `stacks.rs` | stacks: the pool, and the operating system's ceiling |
 //! | `error.rs` | what can go wrong: errors and failures |
 //! | `trace.rs` | the trace, drawn |
-//! | `overflow.rs` | a task that overflows its stack is named |
 
 use std::any::Any;
 use std::borrow::Cow;
@@ -112,7 +111,6 @@ mod error;
     path = "../../exercises/ch06_scheduler/6_rebuild.rs"
 )]
 mod iteration;
-mod overflow;
 mod stacks;
 #[cfg_attr(feature = "exercise-ch06", allow(dead_code))]
 mod step;
@@ -129,6 +127,7 @@ pub use trace::{Cause, Event, EventKind, Trace};
 
 use clock::Timers;
 use current::RunningGuard;
+pub(crate) use current::with_running_task_stack;
 use step::Ready;
 use task::{AnyTask, Tasks};
 
@@ -261,8 +260,8 @@ pub struct Scheduler {
 impl Scheduler {
     /// A scheduler on `clock`, with [`DEFAULT_STACK_SIZE`] stacks and no trace.
     pub fn new(clock: Clock) -> Self {
-        // A task that overflows its stack will be named (see `overflow`).
-        overflow::prepare();
+        // A task that overflows its stack will be named (see `crate::overflow`).
+        crate::overflow::prepare();
         Scheduler {
             shared: Rc::new(Shared {
                 clock,
