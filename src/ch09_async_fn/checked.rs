@@ -30,14 +30,13 @@ impl fmt::Display for PollError {
                 f,
                 "polled a future again after it returned Ready (at poll {ready_at}): its output \
                  was handed out then, and nothing is left to run; stop polling a future once it \
-                 is ready (a compiled async fn would panic here: \"`async fn` resumed after \
-                 completion\")"
+                 is ready (a compiled async fn would panic here)"
             ),
             PollError::AfterPanic { panicked_at } => write!(
                 f,
                 "polled a future again after its poll {panicked_at} panicked: it stopped \
                  half-way, in no state to go on; drop it (a compiled async fn would panic \
-                 here: \"`async fn` resumed after panicking\")"
+                 here too)"
             ),
         }
     }
