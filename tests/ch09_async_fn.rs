@@ -378,11 +378,7 @@ fn a_spurious_poll_of_a_waiting_receiver_is_pending_again_and_keeps_one_clone() 
     assert_eq!(Arc::strong_count(&target), 3, "target, waker, kept clone");
     // Polled again with nothing sent and nothing woken.
     assert_eq!(receiver.as_mut().poll(&mut cx), Poll::Pending);
-    assert_eq!(
-        Arc::strong_count(&target),
-        3,
-        "will_wake: the same waker is not cloned twice"
-    );
+    assert_eq!(Arc::strong_count(&target), 3, "one kept clone, not two");
     assert_eq!(target.wakes(), 0);
     sender.send(42);
     assert_eq!(target.wakes(), 1);
@@ -581,8 +577,14 @@ fn will_wake_knows_a_clone_and_tells_apart_other_targets_and_other_vtables() {
         let target = WakeTarget::counter();
         let waker = make(Arc::clone(&target));
         let clone = waker.clone();
-        assert!(clone.will_wake(&waker), "{how}");
-        assert!(waker.will_wake(&clone), "{how}");
+        // A static vtable has one address, so a clone is always known. std's
+        // Wake waker builds its vtable as a constant in two places and
+        // relies on the compiler merging them: true in compiled code, false
+        // under Miri, which gives each constant an address of its own.
+        if how == "by hand" || !cfg!(miri) {
+            assert!(clone.will_wake(&waker), "{how}");
+            assert!(waker.will_wake(&clone), "{how}");
+        }
         assert!(!make(WakeTarget::counter()).will_wake(&waker), "{how}");
     }
     // One target, two vtables: will_wake compares both pointers.

@@ -9,8 +9,9 @@
 //!   `raise` can wake it, and returns `Pending`;
 //! - a poll may come with a different waker than the one before: the kept
 //!   one must then give way, or `raise` would wake a stale waker;
-//! - a poll with the same waker as before must not clone it again (the
-//!   tests count the clones).
+//! - however often it is polled, it keeps one clone, not one per poll (the
+//!   tests count the references); and a poll with the same waker as before
+//!   need not clone it at all.
 //!
 //! `cargo run -- check 9.3` checks your work. Stuck? `cargo run -- hint 9.3`
 

@@ -229,7 +229,7 @@ pub mod e3_flag {
     }
 
     #[test]
-    fn a_spurious_poll_is_pending_again_and_clones_the_same_waker_only_once() {
+    fn a_spurious_poll_is_pending_again_and_keeps_one_clone_of_the_waker() {
         let (raiser, raised) = flag();
         let (target, waker) = counting_waker();
         let mut cx = Context::from_waker(&waker);
