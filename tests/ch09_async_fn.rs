@@ -601,12 +601,15 @@ fn will_wake_knows_a_clone_and_tells_apart_other_targets_and_other_vtables() {
 fn a_wake_after_the_future_finished_is_harmless() {
     // The future hands its waker out with its value; block_on is done by
     // the time it is woken.
-    let waker = block_on(poll_fn(|cx| Poll::Ready(cx.waker().clone())));
-    waker.wake_by_ref();
-    waker.wake();
-    // The stray unpark it left on this thread costs the next block_on
-    // nothing but a look at its flag.
-    assert_eq!(block_on(a()), "Hello World");
+    let outcome = within_a_minute(|| {
+        let waker = block_on(poll_fn(|cx| Poll::Ready(cx.waker().clone())));
+        waker.wake_by_ref();
+        waker.wake();
+        // The stray unpark it left on this thread costs the next block_on
+        // nothing but a look at its flag.
+        block_on(a())
+    });
+    assert_eq!(outcome.expect("block_on does not panic"), "Hello World");
     // With a counting target: the late wake is counted, and the count of
     // references still returns to one.
     for (how, make) in BOTH {
@@ -644,20 +647,31 @@ fn the_example_shows_both_wakers_counting_the_same() {
 
 #[test]
 fn block_on_runs_step_9_and_its_hand_written_twin_to_hello_world() {
-    assert_eq!(block_on(a()), "Hello World");
-    assert_eq!(block_on(a_by_hand()), "Hello World");
-    assert_eq!(block_on(async { 1 + 1 }), 2);
+    let outcome = within_a_minute(|| {
+        (
+            block_on(a()),
+            block_on(a_by_hand()),
+            block_on(async { 1 + 1 }),
+        )
+    });
+    assert_eq!(
+        outcome.expect("block_on does not panic"),
+        ("Hello World", "Hello World", 2)
+    );
 }
 
 #[test]
 fn block_on_polls_a_future_that_woke_itself_again_at_once() {
-    let mut polls = 0;
-    let mut sleep = Sleep(5);
-    block_on(poll_fn(|cx| {
-        polls += 1;
-        Pin::new(&mut sleep).poll(cx)
-    }));
-    assert_eq!(polls, 6);
+    let outcome = within_a_minute(|| {
+        let mut polls = 0;
+        let mut sleep = Sleep(5);
+        block_on(poll_fn(|cx| {
+            polls += 1;
+            Pin::new(&mut sleep).poll(cx)
+        }));
+        polls
+    });
+    assert_eq!(outcome.expect("block_on does not panic"), 6);
 }
 
 #[test]
@@ -782,7 +796,8 @@ fn block_on_waits_for_a_future_whose_waker_is_held_elsewhere() {
 
 #[test]
 fn the_example_shows_a_waker_woken_elsewhere_and_block_on_parked_until_then() {
-    let (_, lines) = capture(example::thread_wake);
+    let lines =
+        within_a_minute(|| capture(example::thread_wake).1).expect("the example does not panic");
     assert_eq!(
         lines,
         [
@@ -798,7 +813,8 @@ fn the_example_shows_a_waker_woken_elsewhere_and_block_on_parked_until_then() {
 
 #[test]
 fn the_example_prints_every_part_in_order() {
-    let (_, lines) = capture(|| example::run(&[]));
+    let lines =
+        within_a_minute(|| capture(|| example::run(&[])).1).expect("the example does not panic");
     let lines: Vec<String> = lines.iter().map(|line| mask_costs(line)).collect();
     let headers: Vec<&str> = lines
         .iter()
