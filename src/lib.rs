@@ -12,6 +12,7 @@
 //! | 6 | [`ch06_scheduler`] | a [`Scheduler`](ch06_scheduler::Scheduler) with a ready queue, timers, a virtual clock and a trace |
 //! | 7 | [`ch07_combinators`] | [`gather`](ch07_combinators::gather), [`as_completed`](ch07_combinators::as_completed), [`wait_for`](ch07_combinators::wait_for) and cancellation |
 //! | 8 | [`ch08_cost_of_a_switch`] | what a switch costs: a stackless [`Counter`](ch08_cost_of_a_switch::Counter), `async fn`s polled by hand, and memory per paused unit |
+//! | 9 | [`ch09_async_fn`] | Rust's own `async fn`: step 9, the state machine behind `.await`, `Pin`, a [`Waker`](std::task::Waker) by hand and a [`block_on`](ch09_async_fn::block_on) that parks |
 //!
 //! One support module serves the chapters: [`output`] prints the role-tagged
 //! lines the examples show (and lets tests read them back). The tools around
@@ -55,3 +56,5 @@ pub mod ch06_scheduler;
 pub mod ch07_combinators;
 
 pub mod ch08_cost_of_a_switch;
+
+pub mod ch09_async_fn;

@@ -22,9 +22,11 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
+use std::future::{pending, poll_fn};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use yieldpoint::ch02_coroutines::{
@@ -36,6 +38,7 @@ use yieldpoint::ch06_scheduler::{
     Clock, JoinHandle, SchedError, Scheduler, Unretrieved, sleep, spawn,
 };
 use yieldpoint::ch07_combinators::{gather, wait_for};
+use yieldpoint::ch09_async_fn::{Checked, PollError, Sleep, block_on};
 
 const SECOND: Duration = Duration::from_secs(1);
 
@@ -143,6 +146,18 @@ const ROWS: &[Row] = &[
     Row {
         test: "running_out_of_memory_mappings_says_how_many_there_are_and_what_helps",
         provoke: mapping_limit_message,
+    },
+    Row {
+        test: "polling_a_future_after_ready_says_after_ready",
+        provoke: || poll_after_ready().to_string(),
+    },
+    Row {
+        test: "polling_a_future_after_its_poll_panicked_says_after_panic",
+        provoke: || poll_after_panic().to_string(),
+    },
+    Row {
+        test: "block_on_of_a_future_that_keeps_no_waker_says_it_would_park_forever",
+        provoke: || panic_of(|| block_on(pending::<()>())),
     },
 ];
 
@@ -813,6 +828,65 @@ fn running_out_of_memory_mappings_says_how_many_there_are_and_what_helps() {
              (the OS said: "
         ),
         "{message}"
+    );
+}
+
+// ---- chapter 9: polling futures, and wakers ----
+
+fn poll_after_ready() -> PollError {
+    let mut sleep = Checked::new(Sleep(1));
+    let mut cx = Context::from_waker(Waker::noop());
+    assert_eq!(sleep.try_poll(&mut cx), Ok(Poll::Pending));
+    assert_eq!(sleep.try_poll(&mut cx), Ok(Poll::Ready(())));
+    sleep.try_poll(&mut cx).unwrap_err()
+}
+
+#[test]
+fn polling_a_future_after_ready_says_after_ready() {
+    let error = poll_after_ready();
+    assert_eq!(error, PollError::AfterReady { ready_at: 2 });
+    assert_eq!(
+        error.to_string(),
+        "polled a future again after it returned Ready (at poll 2): its output was handed out \
+         then, and nothing is left to run; stop polling a future once it is ready (a compiled \
+         async fn would panic here)"
+    );
+}
+
+fn poll_after_panic() -> PollError {
+    let mut polls = 0;
+    let mut future = Checked::new(poll_fn(move |_| {
+        polls += 1;
+        if polls == 2 {
+            panic!("boom");
+        }
+        Poll::<()>::Pending
+    }));
+    let mut cx = Context::from_waker(Waker::noop());
+    assert_eq!(future.try_poll(&mut cx), Ok(Poll::Pending));
+    assert_eq!(panic_of(|| future.try_poll(&mut cx)), "boom");
+    future.try_poll(&mut cx).unwrap_err()
+}
+
+#[test]
+fn polling_a_future_after_its_poll_panicked_says_after_panic() {
+    let error = poll_after_panic();
+    assert_eq!(error, PollError::AfterPanic { panicked_at: 2 });
+    assert_eq!(
+        error.to_string(),
+        "polled a future again after its poll 2 panicked: it stopped half-way, in no state to \
+         go on; drop it (a compiled async fn would panic here too)"
+    );
+}
+
+#[test]
+fn block_on_of_a_future_that_keeps_no_waker_says_it_would_park_forever() {
+    assert_eq!(
+        panic_of(|| block_on(pending::<()>())),
+        "block_on: the future returned Pending without waking its waker or keeping a clone of \
+         it, so nothing can ever wake it and this thread would park forever; before it returns \
+         Pending, a future must store cx.waker().clone() where the event it waits for will \
+         find it (or wake it at once)"
     );
 }
 

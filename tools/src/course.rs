@@ -183,6 +183,16 @@ pub const CHAPTERS: &[Chapter] = &[
                with `Waker::noop()` and remembers when it returned `Ready`; `block_on` \
                polls until `Ready`, and panics if a `Pending` came without a wake.",
     },
+    Chapter {
+        number: 9,
+        name: "ch09_async_fn",
+        title: "Rust's own async fn: what .await compiles to, Pin, and a Waker by hand",
+        hint: "A waker's data pointer is an `Arc<WakeTarget>` from `Arc::into_raw`, and each \
+               waker owns one strong reference: `clone` adds one, `wake` takes it back and \
+               signals, `wake_by_ref` signals through a borrow, `drop` gives it back. \
+               `block_on` polls, goes on at once if the waker was woken, parks if a clone is \
+               still alive somewhere, and panics if none is.",
+    },
 ];
 
 /// The chapter with this number, if there is one.
@@ -190,7 +200,7 @@ pub fn chapter(number: u8) -> Option<&'static Chapter> {
     CHAPTERS.iter().find(|chapter| chapter.number == number)
 }
 
-/// The chapters' numbers, as a learner would read them: `1 to 8`.
+/// The chapters' numbers, as a learner would read them: `1 to 9`.
 pub fn numbers() -> String {
     match (CHAPTERS.first(), CHAPTERS.last()) {
         (Some(first), Some(last)) => format!("{} to {}", first.number, last.number),

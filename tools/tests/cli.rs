@@ -81,8 +81,8 @@ fn a_known_command_used_wrongly_says_what_it_needs() {
             "exercises count from 1: 2.1 is the first of chapter 2.",
         ),
         (
-            "check 9.1",
-            "there is no chapter 9; the chapters are 1 to 8. `cargo run -- list` shows them.",
+            "check 10.1",
+            "there is no chapter 10; the chapters are 1 to 9. `cargo run -- list` shows them.",
         ),
         (
             "check countdown",
@@ -140,7 +140,7 @@ fn a_known_command_used_wrongly_says_what_it_needs() {
         ),
         (
             "12",
-            "there is no chapter 12; the chapters are 1 to 8. `cargo run -- list` shows them.",
+            "there is no chapter 12; the chapters are 1 to 9. `cargo run -- list` shows them.",
         ),
         (
             "2.3",

@@ -1,0 +1,90 @@
+//! # Chapter 9: Rust's own `async fn`
+//!
+//! Chapter 8 polled `async fn`s to time them, with a waker that did nothing.
+//! This chapter opens them up. It writes step 9 of the Python path with
+//! `async`/`await`, then writes by hand what the compiler writes for it: the
+//! state machine behind `.await`, the reason a polled future must never move
+//! (`Pin`), and the `Waker` a future keeps so that someone can tell its
+//! executor "poll me again". An executor that parks its thread until that
+//! happens closes the loop.
+//!
+//! The core operations are:
+//! - [`Sleep`], [`a`], [`b`] and [`drive`]: step 9. `Sleep(n)` is an
+//!   awaitable that pauses `n` times; `a` and `b` are the Python `async def`s
+//!   as `async fn`s; `drive` polls until ready, counting the pauses, as the
+//!   Python driver calls `send(None)` until `StopIteration`.
+//! - [`AFuture`] and [`BFuture`]: the state machines the compiler makes of `a`
+//!   and `b`, written by hand as enums that implement `Future`.
+//! - [`first_half_sum`] and [`AddressLog`]: a future that borrows from itself
+//!   across an `.await`, and a future that shows it is never moved once
+//!   pinned.
+//! - [`Checked::try_poll`] turns a poll after `Ready` (or after a poll that
+//!   panicked) into a [`PollError`] that says what happened, where a compiled
+//!   `async fn` panics and a hand-written future may do anything.
+//! - [`waker_by_hand`] builds a `Waker` from a `RawWakerVTable` of four
+//!   functions over an `Arc<`[`WakeTarget`]`>`; [`waker_by_trait`] builds the
+//!   same through `std::task::Wake`.
+//! - [`block_on`] runs a future on the current thread and parks the thread
+//!   whenever the future waits; [`channel`] and [`sleep_on_thread`] are
+//!   futures that another thread wakes.
+//!
+//! One trip round the poll and wake cycle, for a future that waits for
+//! another thread:
+//!
+//! ```text
+//!   block_on (this thread)          the future                  another thread
+//!   ──────────────────────          ──────────                  ──────────────
+//!   poll(cx) ─────────────────────▶ runs to its next .await;
+//!                                   keeps cx.waker().clone() ─▶ holds the clone
+//!   ◀─────────────────── Pending ─┘
+//!   park the thread
+//!                                                               the event: clone.wake()
+//!                                                               ├─ vtable wake: flag set
+//!   ◀──────────────────────────────────────────── unpark ───────┘
+//!   flag set? poll(cx) ───────────▶ carries on after the .await
+//!   ◀─────────────── Ready(value) ┘
+//! ```
+//!
+//! And the states of step 9's `a`, as the compiler lays them out (and
+//! [`AFuture`] spells them):
+//!
+//! ```text
+//!   Start ──poll──▶ Sleeping(Sleep(5)) ──5 pauses──▶ AwaitingB(BFuture) ──10 pauses──▶ Done
+//!                                                     └─ Start ─▶ Sleeping(Sleep(10)) ─▶ Done
+//!   Done ──poll──▶ panic: "`async fn` resumed after completion"
+//! ```
+//!
+//! The files of this chapter, in the order to read them:
+//!
+//! | file | what it owns |
+//! |---|---|
+//! | `mod.rs` | this essay, and the public API |
+//! | `step9.rs` | step 9: `Sleep`, `a`, `b`, and the driver that counts cycles |
+//! | `state_machine.rs` | `a` and `b` as the compiler writes them, by hand |
+//! | `pin.rs` | a future that borrows from itself, and one that logs its address |
+//! | `checked.rs` | polls after `Ready`, or after a panic, as errors |
+//! | `wake.rs` | `WakeTarget`, what a waker wakes, and the `Wake` trait's waker |
+//! | `by_hand.rs` | the `RawWakerVTable` and `block_on` (the `unsafe` code) |
+//! | `channel.rs` | futures woken from another thread |
+
+// The functions the rebuild exercise (9.4) leaves to you live in one file;
+// the feature `exercise-ch09` compiles your version in its place.
+#[cfg_attr(
+    feature = "exercise-ch09",
+    path = "../../exercises/ch09_async_fn/4_rebuild.rs"
+)]
+mod by_hand;
+mod channel;
+mod checked;
+mod pin;
+mod state_machine;
+mod step9;
+mod wake;
+
+pub use by_hand::{block_on, waker_by_hand};
+pub use channel::{Receiver, Sender, SenderDropped, SleepOnThread, channel, sleep_on_thread};
+pub use checked::{Checked, PollError};
+pub use pin::{AddressLog, first_half_sum};
+pub use state_machine::{AFuture, BFuture, a_by_hand, b_by_hand};
+pub use step9::{Sleep, a, b, drive};
+pub use wake::{WakeTarget, waker_by_trait};
