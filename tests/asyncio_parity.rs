@@ -120,6 +120,35 @@ mod parity {
         lines
     }
 
+    /// [`run`] with an async `main` (chapter 9): the scheduler's
+    /// `run_until_complete_async`, so that `main` is itself an async task,
+    /// as asyncio's is.
+    ///
+    /// # Panics
+    ///
+    /// If `main` fails.
+    pub fn run_async(
+        main: impl std::future::Future<Output = Result<(), SchedError>> + 'static,
+    ) -> Vec<String> {
+        LINES.with(|lines| lines.borrow_mut().clear());
+        let scheduler = Scheduler::new(Clock::Virtual);
+        let outcome = scheduler.run_until_complete_async(main);
+        let mut lines = LINES.with(|lines| lines.take());
+        if let Err(error) = outcome {
+            panic!(
+                "the scenario failed: {error}\nits lines so far:\n{}",
+                lines.join("\n")
+            );
+        }
+        let left = scheduler.live_tasks();
+        if left > 0 {
+            lines.push(format!(
+                "ERROR: {left} task(s) still pending when main returned"
+            ));
+        }
+        lines
+    }
+
     /// Runs `main` as `run` in `parity.py` does with `shutdown=True`:
     /// `ch06_scheduler::run`, asyncio.run's shape, which cancels the tasks
     /// left when `main` returns and runs their cleanup to its end.
@@ -241,6 +270,21 @@ mod s48_task_status;
 #[path = "asyncio/49_gather_cancelled_twice.rs"]
 mod s49_gather_cancelled_twice;
 
+// Chapter 9: scenarios rewritten with `async fn` tasks, against the same
+// CPython programs.
+#[path = "asyncio/01_spawn_order_async.rs"]
+mod s01_spawn_order_async;
+#[path = "asyncio/02_course_trace_async.rs"]
+mod s02_course_trace_async;
+#[path = "asyncio/05_equal_deadlines_async.rs"]
+mod s05_equal_deadlines_async;
+#[path = "asyncio/09_nested_awaits_async.rs"]
+mod s09_nested_awaits_async;
+#[path = "asyncio/11_say_after_async.rs"]
+mod s11_say_after_async;
+#[path = "asyncio/14_two_waiters_async.rs"]
+mod s14_two_waiters_async;
+
 /// Declares the suite once: the table of scenarios (which the Python runner
 /// and the completeness check read) and one test per scenario.
 macro_rules! suite {
@@ -356,6 +400,18 @@ suite! {
         done_cancelled_and_failure_say_how_a_task_ended;
     "49_gather_cancelled_twice" => s49_gather_cancelled_twice,
         a_second_cancel_of_the_caller_of_gather_reaches_the_gathered_tasks_too;
+    "01_spawn_order" => s01_spawn_order_async,
+        async_tasks_start_in_spawn_order_once_the_spawner_awaits;
+    "02_course_trace" => s02_course_trace_async,
+        async_tasks_spawned_t1_t3_t2_start_in_that_order_and_the_sleeper_ends_last;
+    "05_equal_deadlines" => s05_equal_deadlines_async,
+        async_sleeps_with_equal_deadlines_wake_in_the_order_they_were_set;
+    "09_nested_awaits" => s09_nested_awaits_async,
+        awaited_async_fns_run_inline_and_awaited_tasks_wake_one_hop_at_a_time;
+    "11_say_after" => s11_say_after_async,
+        async_say_after_takes_three_units_awaited_in_turn_and_two_as_tasks;
+    "14_two_waiters" => s14_two_waiters_async,
+        async_tasks_awaiting_one_task_wake_in_the_order_they_began_to_wait;
 }
 
 /// The folder of the scenarios.
@@ -538,20 +594,29 @@ fn run_python_scenarios(interpreter: &Path) -> HashMap<&'static str, PythonRun> 
         (name, run)
     };
     if real_time {
-        SCENARIOS
-            .iter()
-            .map(|&(name, _)| finish(name, start(name)))
+        python_scenarios()
+            .into_iter()
+            .map(|name| finish(name, start(name)))
             .collect()
     } else {
-        let children: Vec<(&'static str, Child)> = SCENARIOS
-            .iter()
-            .map(|&(name, _)| (name, start(name)))
+        let children: Vec<(&'static str, Child)> = python_scenarios()
+            .into_iter()
+            .map(|name| (name, start(name)))
             .collect();
         children
             .into_iter()
             .map(|(name, child)| finish(name, child))
             .collect()
     }
+}
+
+/// Every Python scenario of the suite, once each (a scenario may have more
+/// than one Rust twin: chapter 9 adds `NN_name_async.rs`).
+fn python_scenarios() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = SCENARIOS.iter().map(|&(name, _)| name).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 #[test]
@@ -564,8 +629,21 @@ fn every_scenario_in_tests_asyncio_has_its_three_files_and_a_test() {
         .filter(|stem| stem != "parity")
         .collect();
     on_disk.sort();
-    let in_suite: Vec<String> = SCENARIOS.iter().map(|(name, _)| name.to_string()).collect();
+    let in_suite: Vec<String> = python_scenarios().into_iter().map(str::to_string).collect();
     assert_eq!(on_disk, in_suite, "every NN_name.py needs a line in suite!");
+    // Every async twin (chapter 9) has its Python program, and a line.
+    let twins = std::fs::read_dir(folder())
+        .expect("tests/asyncio exists")
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            Some(name.strip_suffix("_async.rs")?.to_string())
+        });
+    for twin in twins {
+        assert!(
+            in_suite.contains(&twin),
+            "{twin}_async.rs has no {twin}.py, or no line in suite!"
+        );
+    }
     for name in &in_suite {
         for extension in ["rs", "expected"] {
             let path = folder().join(format!("{name}.{extension}"));

@@ -31,6 +31,10 @@ mod example;
 #[path = "support/child.rs"]
 mod child;
 
+// Async tasks on chapter 6's scheduler.
+#[path = "ch09_async_fn/on_the_scheduler.rs"]
+mod on_the_scheduler;
+
 // The small exercises' tests: `cargo test --test ch09_async_fn -- exercises::`.
 #[path = "ch09_async_fn/exercises.rs"]
 mod exercises;

@@ -26,7 +26,7 @@ use std::panic::{self, AssertUnwindSafe};
 
 use super::current::{Current, CurrentGuard};
 use super::error::StuckTask;
-use super::task::Ending;
+use super::task::{Body, Ending};
 use super::trace::EventKind;
 use super::{Resume, Shared, TaskId, Wait};
 use crate::ch04_future_task::Status;
@@ -65,7 +65,7 @@ impl Shared {
             let Some(task) = tasks.by_id_mut(id) else {
                 return false;
             };
-            let running = task.coroutine.is_none();
+            let running = task.body.is_none();
             if running {
                 task.set_must_cancel(true);
             }
@@ -189,6 +189,10 @@ impl Shared {
             .map(|task| StuckTask {
                 name: task.cell.header().name.to_string(),
                 id: task.id,
+                wakers_alive: match &task.body {
+                    Some(Body::Async(body)) => Some(body.wakers_alive()),
+                    _ => None,
+                },
                 waiting_for: match task.waiting {
                     Some(Wait::Task(target)) => Some((
                         target,
@@ -275,7 +279,7 @@ impl Shared {
             let Some(task) = tasks.by_id_mut(id) else {
                 return;
             };
-            if task.coroutine.is_none() {
+            if task.body.is_none() {
                 return; // it is running: it cannot be resumed again
             }
             task.set_must_cancel(true);
@@ -321,7 +325,7 @@ impl Shared {
                 break;
             }
             for mut task in tasks {
-                let coroutine = task.coroutine.take();
+                let coroutine = task.body.take();
                 let dropped = panic::catch_unwind(AssertUnwindSafe(|| {
                     let _nothing_runs = CurrentGuard::set(Current::NONE);
                     drop(coroutine);

@@ -329,8 +329,16 @@ impl Shared {
         }
         self.record(None, || EventKind::Idle { until: deadline });
         match self.clock {
-            Clock::Real => std::thread::sleep(deadline - now),
-            Clock::Virtual => self.virtual_now.set(deadline),
+            // The thread sleeps, but a wake from another thread (chapter 9)
+            // ends the wait early.
+            Clock::Real => self.park_until(deadline),
+            Clock::Virtual => {
+                // Time does not jump past a wake another thread promised.
+                self.wait_before_jumping();
+                if !self.inbox.has_wakes() {
+                    self.virtual_now.set(deadline);
+                }
+            }
         }
     }
     // ANCHOR_END: idle_until

@@ -80,8 +80,10 @@ enum Runs {
     /// Nothing of a scheduler's: outside any run, or the scheduler's own
     /// bookkeeping.
     Nothing,
-    /// A step of a task.
+    /// A step of a (stackful) task.
     Task,
+    /// A poll of an async task (chapter 9), on the scheduler's own stack.
+    AsyncTask,
     /// A callback, on the scheduler's own stack.
     Callback,
 }
@@ -112,10 +114,20 @@ impl Current {
         }
     }
 
-    /// The task being stepped, if any.
+    /// What runs during the polls of the async task `id` (chapter 9): a
+    /// task with no context, since it has no stack of its own.
+    pub(super) fn of_async_task(id: TaskId) -> Current {
+        Current {
+            runs: Runs::AsyncTask,
+            ..Current::of_task(id, ptr::null())
+        }
+    }
+
+    /// The task being stepped or polled, if any.
     #[inline]
     pub(super) fn task(self) -> Option<TaskId> {
-        (self.runs == Runs::Task).then(|| TaskId::new(self.number, self.slot))
+        matches!(self.runs, Runs::Task | Runs::AsyncTask)
+            .then(|| TaskId::new(self.number, self.slot))
     }
 
     /// Whether a callback runs.
@@ -181,6 +193,14 @@ impl Drop for RunningGuard {
     }
 }
 
+/// The scheduler running on this thread, if any, whatever runs in it now.
+pub(super) fn running_scheduler() -> Option<Rc<Shared>> {
+    RUNNING
+        .try_with(|running| running.try_borrow().ok()?.as_ref()?.upgrade())
+        .ok()
+        .flatten()
+}
+
 /// Whether a scheduler is running on this thread.
 pub(super) fn is_running() -> bool {
     RUNNING.with(|running| running.borrow().is_some())
@@ -215,7 +235,7 @@ pub(super) fn in_task_of(
     operation: &'static str,
 ) -> Result<bool, SchedError> {
     let current = CURRENT.with(Cell::get);
-    if current.runs != Runs::Task {
+    if current.task().is_none() {
         return Err(no_task(operation, current.in_callback()));
     }
     Ok(RUNNING.with(|running| {
@@ -361,9 +381,10 @@ fn unwinding(operation: &'static str) -> SchedError {
 /// task runs (or a task's body has not begun, which no code can observe).
 #[cold]
 fn no_context(operation: &'static str, current: Current) -> SchedError {
-    match current.task() {
-        Some(_) => not_on_task_stack(operation, current),
-        None => no_task(operation, current.in_callback()),
+    match current.runs {
+        Runs::Task => not_on_task_stack(operation, current),
+        Runs::AsyncTask => SchedError::InAsyncTask { operation },
+        Runs::Callback | Runs::Nothing => no_task(operation, current.in_callback()),
     }
 }
 

@@ -241,15 +241,33 @@ pub struct StuckTask {
     pub id: TaskId,
     /// The task it waits for, with that task's name.
     pub waiting_for: Option<(TaskId, String)>,
+    /// For an async task (chapter 9) that waits for its waker: how many
+    /// clones of its waker are alive outside the scheduler. `Some(0)` is a
+    /// lost waker: the task returned `Pending` and kept none, so nothing
+    /// can ever wake it.
+    pub wakers_alive: Option<usize>,
 }
 
 impl fmt::Display for StuckTask {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.waiting_for {
-            Some((id, name)) => {
+        match (&self.waiting_for, self.wakers_alive) {
+            (Some((id, name)), _) => {
                 write!(f, "{} ({}) waits for {} ({})", self.name, self.id, name, id)
             }
-            None => write!(
+            (None, Some(0)) => write!(
+                f,
+                "task '{}' ({}) returned Pending and dropped every waker it was given, so \
+                 nothing can wake it",
+                self.name, self.id
+            ),
+            (None, Some(alive)) => write!(
+                f,
+                "task '{}' ({}) waits for a wake from one of the {alive} wakers it handed out, \
+                 and nothing in this scheduler will call them (a thread that will should hold \
+                 an ExpectedWake)",
+                self.name, self.id
+            ),
+            (None, None) => write!(
                 f,
                 "{} ({}) waits for nothing that can happen",
                 self.name, self.id
@@ -279,6 +297,15 @@ pub enum SchedError {
     /// callback, or one given to `call_soon`/`call_later`): callbacks run
     /// on the scheduler's own stack, to the end, between the steps of tasks.
     InCallback {
+        /// The operation.
+        operation: &'static str,
+    },
+    /// An operation that suspends a stackful task (`sleep`, `yield_now`,
+    /// `join`, `park`, and chapter 7's combinators, which park) was called
+    /// from an async task (chapter 9): an async task has no stack of its own
+    /// to suspend, and waits by returning `Pending` from `poll`, so it must
+    /// `.await` instead.
+    InAsyncTask {
         /// The operation.
         operation: &'static str,
     },
@@ -376,6 +403,12 @@ impl fmt::Display for SchedError {
                 "{operation}() was called from a callback (a done callback, or one given to \
                  call_soon or call_later); a callback runs to its end on the scheduler's own \
                  stack and cannot wait, so spawn a task from the callback to do the waiting"
+            ),
+            SchedError::InAsyncTask { operation } => write!(
+                f,
+                "{operation}() was called from an async task, which has no stack of its own to \
+                 suspend; await chapter 9's futures instead (ch09_async_fn::sleep, \
+                 ch09_async_fn::yield_now, or a JoinHandle itself)"
             ),
             SchedError::Unwinding { operation } => write!(
                 f,

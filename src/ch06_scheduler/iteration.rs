@@ -34,19 +34,27 @@ impl Shared {
     // ANCHOR: run_once
     /// One iteration of the loop, as asyncio's `_run_once`.
     pub(super) fn run_once(&self) -> Result<(), SchedError> {
+        // Chapter 9: wakes of async tasks from other threads.
+        self.take_outside_wakes();
         let mut core = self.core.borrow_mut();
         core.tidy_timers();
         if core.ready.is_empty() {
             let earliest = core.earliest_deadline();
             drop(core);
-            let Some(deadline) = earliest else {
-                // Nothing is ready and nothing ever will be: report who is
-                // stuck on whom, then cancel them (their destructors run).
-                let stuck = self.stuck_tasks();
-                self.cancel_all();
-                return Err(SchedError::Deadlock(stuck));
-            };
-            self.idle_until(deadline);
+            match earliest {
+                Some(deadline) => self.idle_until(deadline),
+                // Chapter 9: a wake another thread promised may still come.
+                None if self.wait_for_outside_wakes() => {}
+                None => {
+                    // Nothing is ready and nothing ever will be: report who
+                    // is stuck on whom, then cancel them (their destructors
+                    // run).
+                    let stuck = self.stuck_tasks();
+                    self.cancel_all();
+                    return Err(SchedError::Deadlock(stuck));
+                }
+            }
+            self.take_outside_wakes();
             core = self.core.borrow_mut();
         }
         if !core.timers.is_empty() {

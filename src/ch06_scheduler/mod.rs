@@ -91,8 +91,10 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
+use std::future::Future;
 use std::panic;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use corosensei::stack::DefaultStack;
@@ -100,6 +102,7 @@ use corosensei::stack::DefaultStack;
 // With the rebuild exercise's stub in place of `iteration.rs`, what only
 // `iteration.rs` uses (timers, filing, a deadlock's report) is unused until
 // the learner uses it: no warning for it then.
+mod async_task;
 #[cfg_attr(feature = "exercise-ch06", allow(dead_code))]
 mod cancel;
 #[cfg_attr(feature = "exercise-ch06", allow(dead_code))]
@@ -118,6 +121,7 @@ mod step;
 mod task;
 pub mod trace;
 
+pub use async_task::{ExpectedWake, JoinFuture, expect_wake, spawn_async};
 pub use clock::{CallbackHandle, Clock};
 pub use error::{BoxError, Failure, SchedError, StuckTask, Unretrieved};
 pub use stacks::POOL_LIMIT;
@@ -125,6 +129,7 @@ pub use step::{Waker, call_at, call_later, call_soon, park, park_with_cancel, wa
 pub use task::{JoinHandle, TaskHandle, TaskId};
 pub use trace::{Cause, Event, EventKind, Trace};
 
+use async_task::Inbox;
 use clock::Timers;
 use current::RunningGuard;
 pub(crate) use current::with_running_task_stack;
@@ -180,6 +185,9 @@ struct Shared {
     virtual_now: Cell<Duration>,
     /// The size of the stacks new tasks get.
     stack_size: Cell<usize>,
+    /// How many times the stack size was set: a task's stack is pooled when
+    /// it ends only if no new size was set since it was spawned.
+    stack_generation: Cell<u32>,
     /// The ready queue, the timer heap and the task table, behind one
     /// `RefCell`: the loop borrows it twice per step, once before the resume
     /// and once after, never across it.
@@ -202,6 +210,9 @@ struct Shared {
     /// Tasks whose cancellation is being passed on to the task they join,
     /// to stop a cycle of joins from passing it on forever.
     cancelling: RefCell<Vec<TaskId>>,
+    /// Where wakes of async tasks (chapter 9) from other threads wait, and
+    /// the wakes other threads promised.
+    inbox: Arc<Inbox>,
     /// `Some` when recording: every event, in order.
     trace: RefCell<Option<Trace>>,
     /// Mirrors `trace.is_some()`, read on every event: one branch when off.
@@ -268,6 +279,7 @@ impl Scheduler {
                 created: Instant::now(),
                 virtual_now: Cell::new(Duration::ZERO),
                 stack_size: Cell::new(DEFAULT_STACK_SIZE),
+                stack_generation: Cell::new(0),
                 core: RefCell::new(Core {
                     ready: VecDeque::new(),
                     timers: Timers::default(),
@@ -280,6 +292,7 @@ impl Scheduler {
                 pool: RefCell::new(Vec::new()),
                 resumes: Cell::new(0),
                 cancelling: RefCell::new(Vec::new()),
+                inbox: Inbox::new(),
                 trace: RefCell::new(None),
                 tracing: Cell::new(false),
             }),
@@ -297,6 +310,8 @@ impl Scheduler {
     /// [`run_until_complete`](Self::run_until_complete), which spawns `main`).
     pub fn with_stack_size(self, size: usize) -> Self {
         self.shared.stack_size.set(size);
+        let generation = &self.shared.stack_generation;
+        generation.set(generation.get().wrapping_add(1));
         self.shared.pool.borrow_mut().clear();
         self
     }
@@ -379,6 +394,21 @@ impl Scheduler {
         self.shared.spawn(&self.shared, name.into(), body)
     }
 
+    /// Spawns an async task (chapter 9) whose body is `future`: see
+    /// [`spawn_async`]. Called from outside a run, the task waits for the
+    /// next run, where it runs before `main`.
+    pub fn spawn_async<T, E>(
+        &self,
+        name: impl Into<Cow<'static, str>>,
+        future: impl Future<Output = Result<T, E>> + 'static,
+    ) -> JoinHandle<T>
+    where
+        T: 'static,
+        E: Into<BoxError> + 'static,
+    {
+        self.shared.spawn_async(&self.shared, name.into(), future)
+    }
+
     // ANCHOR: run_until_complete
     /// Spawns `main` as a task named `main` (at the back of the ready queue,
     /// like any task: `T0` if nothing was spawned before), runs iterations
@@ -419,6 +449,33 @@ impl Scheduler {
         T: 'static,
         E: Into<BoxError> + 'static,
     {
+        self.run_main(|scheduler| scheduler.spawn("main", main))
+    }
+    // ANCHOR_END: run_until_complete
+
+    /// [`run_until_complete`](Self::run_until_complete) with an async `main`
+    /// (chapter 9): `main` is spawned as an async task named `main`.
+    ///
+    /// # Errors
+    ///
+    /// As [`run_until_complete`](Self::run_until_complete).
+    pub fn run_until_complete_async<T, E>(
+        &self,
+        main: impl Future<Output = Result<T, E>> + 'static,
+    ) -> Result<T, SchedError>
+    where
+        T: 'static,
+        E: Into<BoxError> + 'static,
+    {
+        self.run_main(|scheduler| Ok(scheduler.spawn_async("main", main)))
+    }
+
+    /// The loop of `run_until_complete`, for a `main` that `spawn_main`
+    /// spawns.
+    fn run_main<T: 'static>(
+        &self,
+        spawn_main: impl FnOnce(&Self) -> Result<JoinHandle<T>, SchedError>,
+    ) -> Result<T, SchedError> {
         if current::is_running() {
             return Err(SchedError::NestedLoop);
         }
@@ -426,7 +483,7 @@ impl Scheduler {
         // A stop asked for during an earlier run has done its work: this
         // run starts afresh.
         self.shared.stop_requested.set(false);
-        let main = self.spawn("main", main)?;
+        let main = spawn_main(self)?;
         while !main.done() {
             self.run_once()?;
             // asyncio's `loop.stop()`: the iteration is over, so stop here.
@@ -441,7 +498,6 @@ impl Scheduler {
         // Handing main's failure back counts as retrieving it.
         main.take_outcome()
     }
-    // ANCHOR_END: run_until_complete
 
     // ANCHOR: shutdown
     /// Ends every task still alive the way `asyncio.run` does when its

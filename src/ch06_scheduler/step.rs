@@ -29,6 +29,7 @@ use corosensei::CoroutineResult;
 use super::clock::{Callback, CallbackHandle};
 use super::current::{self, CURRENT, Current, CurrentGuard};
 use super::error::SchedError;
+use super::task::Body;
 use super::trace::{Cause, EventKind};
 use super::{Core, Resume, Shared, TaskId, Wait};
 
@@ -62,19 +63,19 @@ impl Shared {
     /// queue once each side of the resume.
     #[inline(always)]
     pub(super) fn step(&self, mut core: RefMut<'_, Core>, slot: u32, token: u64, why: Resume) {
-        let (mut coroutine, current, input, token, leftovers) = {
+        let (body, current, input, token, leftovers) = {
             let super::Core { tasks, timers, .. } = &mut *core;
             let Some((task, token)) = tasks.for_step(slot, token) else {
                 return; // woken some other way since, or gone
             };
-            let coroutine = task.coroutine.take().expect("for_step found it");
+            let body = task.body.take().expect("for_step found it");
             task.waiting = None;
             let (input, leftovers) = if task.unusual() {
                 task.prepare_unusual_step(why, timers)
             } else {
                 (why, None)
             };
-            let step = (coroutine, task.current, input, token, leftovers);
+            let step = (body, task.current, input, token, leftovers);
             drop(core);
             step
         };
@@ -84,6 +85,11 @@ impl Shared {
         drop(leftovers);
         self.resumes.set(self.resumes.get() + 1);
         self.record_step(current, || EventKind::Resumed);
+        let mut coroutine = match body {
+            Body::Stackful(coroutine) => coroutine,
+            // Chapter 9: an async task is polled, not resumed.
+            Body::Async(future) => return self.poll_async(slot, token, current, future, input),
+        };
 
         // A panic in the body is caught inside the coroutine (see
         // `run_body`), so `resume` returns whatever the body does; the
@@ -99,7 +105,7 @@ impl Shared {
                 let mut core = self.core.borrow_mut();
                 let super::Core { tasks, ready, .. } = &mut *core;
                 let task = tasks.running(slot);
-                task.coroutine = Some(coroutine);
+                task.body = Some(Body::Stackful(coroutine));
                 task.current.context = context;
                 if wait == Wait::Turn && !task.unusual() {
                     // The hot path: a yield goes to the back of the queue.
@@ -113,7 +119,9 @@ impl Shared {
                     self.file(slot, token, wait);
                 }
             }
-            CoroutineResult::Return(ending) => self.finish(slot, *coroutine, ending),
+            CoroutineResult::Return(ending) => {
+                self.finish(slot, Some(coroutine.into_stack()), ending);
+            }
         }
     }
     // ANCHOR_END: step
@@ -156,7 +164,7 @@ impl Shared {
             let Some(task) = tasks.by_token(slot, token) else {
                 return false;
             };
-            if task.coroutine.is_none() {
+            if task.body.is_none() {
                 // It is running right now: its next park does not wait.
                 task.notify();
                 return true;

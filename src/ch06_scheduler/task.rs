@@ -35,6 +35,7 @@ use std::rc::{Rc, Weak};
 use corosensei::stack::{DefaultStack, Stack};
 use corosensei::{Coroutine, Yielder};
 
+use super::async_task::AsyncBody;
 use super::current::{self, Current, CurrentGuard, TaskContext};
 use super::error::{BoxError, Failure, SchedError, Unretrieved};
 use super::stacks::{POOL_LIMIT, new_stack};
@@ -95,6 +96,17 @@ pub(super) enum Ending {
 /// A task's coroutine: it yields what it waits for, and returns how it ended.
 pub(super) type TaskCoroutine = Coroutine<Resume, Wait, Ending, DefaultStack>;
 
+/// What a task runs: a coroutine on a stack of its own (this chapter), or a
+/// future polled on the scheduler's stack (chapter 9's async tasks).
+pub(super) enum Body {
+    /// A stackful task's coroutine, boxed so that taking it out for a step
+    /// and putting it back moves one pointer.
+    Stackful(Box<TaskCoroutine>),
+    /// An async task's future, with its waker (see `async_task.rs`); boxed
+    /// too, so that a body is two words, and a stackful step moves no more.
+    Async(Box<AsyncBody>),
+}
+
 /// What to do when a task ends, in the order it was asked for: asyncio keeps
 /// a task's awaiters and its done callbacks in one list, and so do we.
 pub(super) enum OnDone {
@@ -102,6 +114,8 @@ pub(super) enum OnDone {
     Wake { slot: u32, token: u64 },
     /// A done callback: schedule it.
     Call(Box<dyn FnOnce(&TaskHandle)>),
+    /// An async task awaits this one (chapter 9): call its waker.
+    Waker(std::task::Waker),
 }
 
 /// A task's [`OnDone`] actions, in the order they were added. The first is
@@ -321,6 +335,12 @@ impl<T: 'static> JoinHandle<T> {
         self.task().add_done_callback(callback);
     }
 
+    /// Adds `action` to what happens when the task ends (chapter 9's
+    /// `JoinFuture` registers its waker so).
+    pub(super) fn on_done(&self, action: OnDone) {
+        self.cell.header.on_done.borrow_mut().push(action);
+    }
+
     /// The value, for `run_until_complete` (which is its only reader).
     pub(super) fn take_outcome(&self) -> Result<T, SchedError> {
         ended_outcome(&self.cell.header)?;
@@ -497,11 +517,13 @@ pub(super) struct TaskEntry {
     pub(super) id: TaskId,
     /// The shared half, which its handles also hold.
     pub(super) cell: Rc<dyn AnyTask>,
-    /// The coroutine, boxed so that taking it out for a step and putting it
-    /// back moves one pointer; `None` while the task is being stepped.
-    pub(super) coroutine: Option<Box<TaskCoroutine>>,
-    /// The size its stack was asked with (the addresses are in `current`).
-    pub(super) stack_size: usize,
+    /// What it runs: its coroutine (or, for an async task, its future);
+    /// `None` while the task is being stepped.
+    pub(super) body: Option<Body>,
+    /// Which of the scheduler's stack sizes its stack has: the count of
+    /// `with_stack_size` calls when it was spawned. A stack of an older size
+    /// is not pooled when the task ends.
+    pub(super) stack_generation: u32,
     /// What it waits for, while it is suspended and nothing has woken it
     /// yet; `None` while it runs or is in the ready queue.
     pub(super) waiting: Option<Wait>,
@@ -671,9 +693,9 @@ impl Tasks {
             return None;
         }
         let task = place.task.as_mut()?;
-        // A task being stepped has no coroutine in its entry: this entry is
-        // a leftover.
-        task.coroutine.as_ref()?;
+        // A task being stepped has no body in its entry: this entry is a
+        // leftover.
+        task.body.as_ref()?;
         place.token += 1;
         Some((task, place.token))
     }
@@ -794,8 +816,37 @@ impl Shared {
         T: 'static,
         E: Into<BoxError> + 'static,
     {
-        let (stack, stack_size) = self.take_stack()?;
+        let stack = self.take_stack()?;
         let (stack_low, stack_high) = (stack.limit().get(), stack.base().get());
+        Ok(self.spawn_task(this, name, move |id, cell| {
+            let value_cell = Rc::clone(cell);
+            let name_ptr = &*cell.header.name as *const str;
+            let coroutine =
+                Coroutine::with_stack(stack, move |yielder: &Yielder<Resume, Wait>, first| {
+                    current::with_context(yielder, (stack_low, stack_high), name_ptr, |context| {
+                        run_body(context, first, body, &value_cell)
+                    })
+                });
+            (
+                Body::Stackful(Box::new(coroutine)),
+                Current::of_task(id, ptr::null()),
+            )
+        }))
+    }
+    // ANCHOR_END: spawn
+
+    // ANCHOR: spawn_task
+    /// What spawning a task of either kind does once its body is known: a
+    /// number and a place, its shared half, its entry in the table, and its
+    /// first step at the back of the ready queue. `make` builds the body
+    /// (and what `CURRENT` says during its steps) for the task's id and
+    /// shared half.
+    pub(super) fn spawn_task<T: 'static>(
+        &self,
+        this: &Rc<Shared>,
+        name: Cow<'static, str>,
+        make: impl FnOnce(TaskId, &Rc<TaskCell<T>>) -> (Body, Current),
+    ) -> JoinHandle<T> {
         let number = self.next_number.get();
         self.next_number.set(number + 1);
         let slot = self.core.borrow_mut().tasks.reserve();
@@ -812,14 +863,7 @@ impl Shared {
             },
             value: RefCell::new(None),
         });
-        let value_cell = Rc::clone(&cell);
-        let name_ptr = &*cell.header.name as *const str;
-        let coroutine =
-            Coroutine::with_stack(stack, move |yielder: &Yielder<Resume, Wait>, first| {
-                current::with_context(yielder, (stack_low, stack_high), name_ptr, |context| {
-                    run_body(context, first, body, &value_cell)
-                })
-            });
+        let (body, current) = make(id, &cell);
         let token = {
             let mut core = self.core.borrow_mut();
             let tasks = &mut core.tasks;
@@ -828,11 +872,11 @@ impl Shared {
                 TaskEntry {
                     id,
                     cell: Rc::clone(&cell) as Rc<dyn AnyTask>,
-                    coroutine: Some(Box::new(coroutine)),
-                    stack_size,
+                    body: Some(body),
+                    stack_generation: self.stack_generation.get(),
                     waiting: None,
                     flags: Flags(Flags::NOT_STARTED),
-                    current: Current::of_task(id, ptr::null()),
+                    current,
                     on_cancel: None,
                 },
             );
@@ -847,18 +891,17 @@ impl Shared {
             name: cell.header.name.to_string(),
             by: current::task(),
         });
-        Ok(JoinHandle { cell })
+        JoinHandle { cell }
     }
-    // ANCHOR_END: spawn
+    // ANCHOR_END: spawn_task
 
-    /// A stack for a new task: from the pool if one of the right size is
-    /// there, else a fresh one.
-    fn take_stack(&self) -> Result<(DefaultStack, usize), SchedError> {
-        let size = self.stack_size.get();
+    /// A stack for a new task: from the pool if one is there (the pool
+    /// holds stacks of the current size only), else a fresh one.
+    fn take_stack(&self) -> Result<DefaultStack, SchedError> {
         let pooled = self.pool.borrow_mut().pop();
         match pooled {
-            Some(stack) => Ok((stack, size)),
-            None => Ok((new_stack(size, self.live_tasks())?, size)),
+            Some(stack) => Ok(stack),
+            None => new_stack(self.stack_size.get(), self.live_tasks()),
         }
     }
 
@@ -868,10 +911,11 @@ impl Shared {
     }
 
     // ANCHOR: finish
-    /// Task `slot`'s coroutine has returned: take it out of the table,
-    /// settle its shared half, wake its joiners and schedule its callbacks
-    /// (in the order they were added), and put its stack back in the pool.
-    pub(super) fn finish(&self, slot: u32, coroutine: TaskCoroutine, ending: Ending) {
+    /// Task `slot`'s body has ended (its coroutine returned, or, chapter 9,
+    /// its future was ready or dropped): take it out of the table, settle
+    /// its shared half, wake its joiners and schedule its callbacks (in the
+    /// order they were added), and put its stack back in the pool.
+    pub(super) fn finish(&self, slot: u32, stack: Option<DefaultStack>, ending: Ending) {
         let task = self
             .core
             .borrow_mut()
@@ -886,13 +930,16 @@ impl Shared {
             ending => ending,
         };
         self.settle(&task, ending);
+        let Some(stack) = stack else {
+            return; // an async task (chapter 9) has none
+        };
         let mut pool = self.pool.borrow_mut();
-        if task.stack_size == self.stack_size.get() && pool.len() < POOL_LIMIT {
-            pool.push(coroutine.into_stack());
+        if task.stack_generation == self.stack_generation.get() && pool.len() < POOL_LIMIT {
+            pool.push(stack);
         }
         // A stack of another size (the scheduler's stack size changed since
         // the task was spawned), or one beyond the pool's limit, is unmapped
-        // here with the coroutine.
+        // here.
     }
     // ANCHOR_END: finish
 
@@ -966,6 +1013,7 @@ impl Shared {
                 let handle = TaskHandle::new(Rc::clone(&task.cell));
                 self.call_soon(Box::new(move || callback(&handle)));
             }
+            OnDone::Waker(waker) => waker.wake(),
         }
     }
 
@@ -1043,7 +1091,7 @@ fn run_body<T, E: Into<BoxError>>(
 /// How a body that returned `error` ends: a cancellation of any kind ends it
 /// cancelled, a failure passed on keeps its origin, and anything else is
 /// this task's own failure.
-fn classify(error: BoxError) -> Ending {
+pub(super) fn classify(error: BoxError) -> Ending {
     match error.downcast::<SchedError>() {
         Ok(sched) => match *sched {
             SchedError::Cancelled | SchedError::TaskCancelled { .. } => Ending::Cancelled,

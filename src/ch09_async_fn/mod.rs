@@ -79,6 +79,7 @@ mod checked;
 mod pin;
 mod state_machine;
 mod step9;
+mod tasks;
 mod wake;
 
 pub use by_hand::{block_on, waker_by_hand};
@@ -87,4 +88,8 @@ pub use checked::{Checked, PollError};
 pub use pin::{AddressLog, first_half_sum};
 pub use state_machine::{AFuture, BFuture, a_by_hand, b_by_hand};
 pub use step9::{Sleep, a, b, drive};
+pub use tasks::{Delay, YieldNow, sleep, yield_now};
 pub use wake::{WakeTarget, waker_by_trait};
+
+// Chapter 6's scheduler runs async tasks too: this chapter's API for them.
+pub use crate::ch06_scheduler::{ExpectedWake, JoinFuture, expect_wake, spawn_async};
