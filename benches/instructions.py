@@ -56,6 +56,7 @@ PROBES = [
     ("stackful_1", "delegation/stackful/1", 200_000),
     ("stackful_100", "delegation/stackful/100", 200_000),
     ("scheduler_ping_pong", "scheduler/ping_pong", 50_000),
+    ("scheduler_async_ping_pong", "scheduler/async_ping_pong", 50_000),
     ("tokio_ping_pong", "tokio/ping_pong", 50_000),
     ("scheduler_spawn_join", "scheduler/spawn_join", 20_000),
     ("tokio_spawn_join", "tokio/spawn_join", 20_000),

@@ -25,7 +25,8 @@
 //! Heap bytes are counted, not resident memory: the count is exact and the
 //! same on every run (like an instruction count), where resident memory
 //! moves with the allocator's pages. The bench prints one line per runtime,
-//! `memory/<runtime>/parked_task<TAB>bytes`, the format of chapter 8's saved
+//! `memory/<runtime>/parked_task<TAB>bytes` (chapter 6 stackful, chapter 6
+//! async, tokio), the format of chapter 8's saved
 //! counts (`benches/instructions.py --save` records them there).
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -107,6 +108,27 @@ fn ch06_parked_task() -> f64 {
     per_task
 }
 
+/// Chapter 9: `TASKS` async tasks on chapter 6's scheduler, each pending
+/// for good. No stack: this is all of what they cost.
+fn ch06_async_parked_task() -> f64 {
+    let scheduler = Scheduler::new(Clock::Virtual);
+    let per_task = scheduler
+        .run_until_complete(|| {
+            let before = held();
+            for _ in 0..TASKS {
+                ch06::spawn_async("parked", async {
+                    std::future::pending::<()>().await;
+                    Ok::<(), ch06::SchedError>(())
+                })?;
+            }
+            ch06::yield_now()?;
+            Ok::<_, ch06::SchedError>((held() - before) as f64 / TASKS as f64)
+        })
+        .expect("main parks the tasks and measures");
+    drop(scheduler);
+    per_task
+}
+
 /// tokio's current-thread runtime: `TASKS` tasks, each pending for good.
 fn tokio_parked_task() -> f64 {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -129,6 +151,7 @@ fn main() {
     // and the measurement is quick enough to run whole either way.
     let rows = [
         ("memory/ch06/parked_task", ch06_parked_task()),
+        ("memory/ch06_async/parked_task", ch06_async_parked_task()),
         ("memory/tokio/parked_task", tokio_parked_task()),
     ];
     for (id, bytes) in rows {

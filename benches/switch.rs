@@ -23,6 +23,7 @@
 //! | `event_loop/ping_pong` | one switch: two tasks taking turns with chapter 5's `yield_now`, each round stepping `pong` then `main` | creating the loop and `pong`; `main`'s creation is counted, spread over the batch |
 //! | `event_loop/busy_round/N` | one step of the one working task, with N-1 busy sleepers beside it (chapter 5) | creating the sleepers |
 //! | `scheduler/ping_pong` | one switch: two tasks taking turns with `yield_now` on chapter 6's scheduler | creating the scheduler; the three spawns are counted, spread over the batch |
+//! | `scheduler/async_ping_pong` | the same with two async tasks (chapter 9) taking turns with `ch09_async_fn::yield_now().await`: one switch is one poll | the same |
 //! | `scheduler/spawn_join` | spawn an empty task (its stack from the pool), run it, join it (chapter 6) | the pool's one stack |
 //! | `scheduler/with_sleepers/N` | one switch of the one working task, with N-1 tasks asleep in the timer heap (chapter 6) | spawning the sleepers |
 //! | `tokio/ping_pong` | the same as `scheduler/ping_pong` on tokio's current-thread runtime with `tokio::task::yield_now` | building the runtime; the spawns are counted, spread over the batch |
@@ -80,6 +81,7 @@ use yieldpoint::ch03_yield_from::{stackful_chain, yield_from_chain};
 use yieldpoint::ch05_event_loop::{EventLoop, sleep, yield_now};
 use yieldpoint::ch06_scheduler::{self as ch06, Clock, Scheduler};
 use yieldpoint::ch08_cost_of_a_switch::{Counter, Stepper, leaf, nested, stackless_chain};
+use yieldpoint::ch09_async_fn as ch09;
 
 /// Short runs: the machine is small and shared, and medians of these
 /// nanosecond-scale loops settle quickly. About 4 s per benchmark keeps the
@@ -303,6 +305,29 @@ fn ch06_ping_pong(iters: u64) -> Duration {
     start.elapsed()
 }
 
+/// The same as `ch06_ping_pong` with two async tasks (chapter 9), taking
+/// turns with `ch09_async_fn::yield_now().await`: one switch is one poll.
+fn ch06_async_ping_pong(iters: u64) -> Duration {
+    let scheduler = Scheduler::new(Clock::Virtual);
+    let start = Instant::now();
+    scheduler
+        .run_until_complete(move || {
+            let turns = |n: u64| async move {
+                for _ in 0..n {
+                    ch09::yield_now().await?;
+                }
+                Ok::<(), ch06::SchedError>(())
+            };
+            let ping = ch09::spawn_async("ping", turns(iters / 2))?;
+            let pong = ch09::spawn_async("pong", turns(iters - iters / 2))?;
+            ping.join()?;
+            pong.join()?;
+            Ok::<(), ch06::SchedError>(())
+        })
+        .expect("main finishes");
+    start.elapsed()
+}
+
 /// Spawns an empty task and joins it, `iters` times, on chapter 6's
 /// scheduler; returns the time that took. The pool is warmed first: the
 /// timed spawns all reuse one stack (creating a stack is `create/*`).
@@ -360,6 +385,7 @@ fn scheduler(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("scheduler");
     group.bench_function("ping_pong", |b| b.iter_custom(ch06_ping_pong));
+    group.bench_function("async_ping_pong", |b| b.iter_custom(ch06_async_ping_pong));
     group.bench_function("spawn_join", |b| b.iter_custom(ch06_spawn_join));
     group.sample_size(10);
     for tasks in [1, 10_000] {
@@ -787,6 +813,7 @@ const PROBES: &[&str] = &[
     "stackful_1",
     "stackful_100",
     "scheduler_ping_pong",
+    "scheduler_async_ping_pong",
     "tokio_ping_pong",
     "scheduler_spawn_join",
     "tokio_spawn_join",
@@ -827,6 +854,9 @@ fn run_probe(spec: &str) {
         }
         "scheduler_ping_pong" => {
             ch06_ping_pong(iterations);
+        }
+        "scheduler_async_ping_pong" => {
+            ch06_async_ping_pong(iterations);
         }
         "tokio_ping_pong" => {
             let runtime = tokio::runtime::Builder::new_current_thread()

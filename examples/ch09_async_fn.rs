@@ -15,6 +15,11 @@
 //! - A `Waker` by hand, then the same through `std::task::Wake`: the wakes
 //!   and the `Arc`'s strong count after every operation; `will_wake`.
 //! - `block_on` parking this thread until a helper thread wakes it.
+//! - Async tasks on chapter 6's scheduler: step 10 again, every task an
+//!   `async fn`, on the virtual clock; a stackful and an async task
+//!   cancelled side by side (an error to clean up after, against a future
+//!   dropped where it waits); and a task that loses its waker, named by the
+//!   deadlock it causes.
 //!
 //! Every line is the same on every run, save the `[cost]` line, whose sizes
 //! the compiler chooses.
@@ -29,9 +34,10 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
+use yieldpoint::ch06_scheduler::{self as ch06, Clock, SchedError, Scheduler};
 use yieldpoint::ch09_async_fn::{
-    AddressLog, Checked, Sleep, WakeTarget, a, a_by_hand, block_on, drive, first_half_sum,
-    sleep_on_thread, waker_by_hand, waker_by_trait,
+    AddressLog, Checked, Sleep, WakeTarget, a, a_by_hand, block_on, drive, first_half_sum, sleep,
+    sleep_on_thread, spawn_async, waker_by_hand, waker_by_trait,
 };
 use yieldpoint::say;
 
@@ -224,6 +230,149 @@ pub fn thread_wake() {
 }
 // ANCHOR_END: thread_wake
 
+// ANCHOR: step10_async
+/// Counts down from 10, one unit apart, then lifts off.
+pub async fn countdown(unit: Duration) -> Result<(), SchedError> {
+    for n in (1..=10).rev() {
+        say!("countdown", "{n}");
+        sleep(unit).await?;
+    }
+    say!("countdown", "TAKE OFF!!!!!");
+    Ok(())
+}
+
+/// Awaited from `do_stuff`: runs inside whichever task awaits it.
+pub async fn do_more_stuff(unit: Duration) -> Result<&'static str, SchedError> {
+    sleep(2 * unit).await?;
+    Ok("Hello World")
+}
+
+/// Awaited from `main`, so it speaks for `main`.
+pub async fn do_stuff(unit: Duration) -> Result<(), SchedError> {
+    sleep(unit).await?;
+    say!("main", "Doing more stuff");
+    let result = do_more_stuff(unit).await?;
+    say!("main", "{result}");
+    Ok(())
+}
+
+/// The main task.
+pub async fn main_task(unit: Duration) -> Result<(), SchedError> {
+    let task = spawn_async("countdown", countdown(unit))?;
+    sleep(unit / 2).await?;
+    do_stuff(unit).await?;
+    task.await?;
+    say!("main", "Main is exiting");
+    Ok(())
+}
+// ANCHOR_END: step10_async
+
+/// Step 10 with `async fn` tasks on chapter 6's scheduler, virtual clock.
+pub fn step10_async() {
+    say!(
+        "main",
+        "-- step 10 with async fn tasks, on chapter 6's scheduler --"
+    );
+    let scheduler = Scheduler::new(Clock::Virtual);
+    if let Err(error) = scheduler.run_until_complete_async(main_task(Duration::from_millis(100))) {
+        say!("error", "step 10 failed: {error}");
+    }
+    say!(
+        "scheduler",
+        "{} resumes; the virtual clock reads {:.3} s",
+        scheduler.resumes(),
+        scheduler.now().as_secs_f64()
+    );
+}
+
+// ANCHOR: two_cancellations
+/// A stackful task cancelled at its sleep is handed `Cancelled` there: its
+/// cleanup is its own code, which may wait.
+pub fn stackful_worker() -> Result<(), SchedError> {
+    match ch06::sleep(Duration::from_secs(3600)) {
+        Err(SchedError::Cancelled) => {
+            say!(
+                "stackful",
+                "handed Cancelled at its sleep; cleans up for 1 s"
+            );
+            ch06::sleep(Duration::from_secs(1))?;
+            say!("stackful", "cleanup done at {} s", ch06::now()?.as_secs());
+            Err(SchedError::Cancelled)
+        }
+        other => other,
+    }
+}
+
+/// What an async task owns across its `.await`: its `Drop` is the task's
+/// only cleanup when it is cancelled.
+pub struct Cleanup;
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        say!(
+            "async",
+            "dropped where it waited: Drop runs, and cannot wait"
+        );
+    }
+}
+
+/// An async task cancelled at its sleep is dropped there, at its `.await`.
+pub async fn async_worker() -> Result<(), SchedError> {
+    let _cleanup = Cleanup;
+    sleep(Duration::from_secs(3600)).await?;
+    Ok(())
+}
+
+/// Cancels one of each kind after a second, and waits for both.
+pub fn cancel_both() -> Result<(), SchedError> {
+    let stackful = ch06::spawn("stackful", stackful_worker)?;
+    let asynchronous = spawn_async("async", async_worker())?;
+    ch06::sleep(Duration::from_secs(1))?;
+    stackful.cancel();
+    asynchronous.cancel();
+    let (first, second) = (stackful.join(), asynchronous.join());
+    say!(
+        "main",
+        "at {} s: stackful {first:?}, async {second:?}",
+        ch06::now()?.as_secs()
+    );
+    Ok(())
+}
+// ANCHOR_END: two_cancellations
+
+/// The two cancellations, side by side.
+pub fn cancellations() {
+    say!(
+        "main",
+        "-- cancelled: a stackful task, and an async task --"
+    );
+    let scheduler = Scheduler::new(Clock::Virtual);
+    if let Err(error) = scheduler.run_until_complete(cancel_both) {
+        say!("error", "the cancellations failed: {error}");
+    }
+}
+
+// ANCHOR: lost_waker
+/// A future that returns `Pending` and keeps no waker: nothing can ever
+/// wake the task that awaits it.
+pub async fn forgets_its_waker() -> Result<(), SchedError> {
+    std::future::poll_fn(|_| Poll::<()>::Pending).await;
+    Ok(())
+}
+// ANCHOR_END: lost_waker
+
+/// Runs a task that loses its waker: the deadlock names it.
+pub fn lost_waker() {
+    say!("main", "-- a task that loses its waker --");
+    let scheduler = Scheduler::new(Clock::Virtual);
+    let outcome =
+        scheduler.run_until_complete(|| spawn_async("forgetful", forgets_its_waker())?.join());
+    match outcome {
+        Err(error) => say!("scheduler", "{error}"),
+        Ok(()) => say!("error", "the task was woken after all"),
+    }
+}
+
 /// Every part, in order.
 pub fn programs() {
     steps();
@@ -234,6 +383,9 @@ pub fn programs() {
     waker_life("through std::task::Wake", waker_by_trait);
     will_wake();
     thread_wake();
+    step10_async();
+    cancellations();
+    lost_waker();
 }
 
 /// How to call the example: it takes no options.

@@ -837,6 +837,9 @@ fn the_example_prints_every_part_in_order() {
             "[main] -- a Waker through std::task::Wake --",
             "[main] -- will_wake --",
             "[main] -- wakes from another thread --",
+            "[main] -- step 10 with async fn tasks, on chapter 6's scheduler --",
+            "[main] -- cancelled: a stackful task, and an async task --",
+            "[main] -- a task that loses its waker --",
         ]
     );
     assert_eq!(lines[1..3], STEP9);
@@ -860,7 +863,44 @@ fn the_example_prints_every_part_in_order() {
             "[main] the same target through the Wake trait: false",
         ]
     );
-    assert_eq!(lines.len(), 53);
+    let tail: Vec<&str> = lines
+        .iter()
+        .skip_while(|line| !line.contains("-- step 10 with async fn tasks"))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            "[main] -- step 10 with async fn tasks, on chapter 6's scheduler --",
+            "[countdown] 10",
+            "[countdown] 9",
+            "[main] Doing more stuff",
+            "[countdown] 8",
+            "[countdown] 7",
+            "[main] Hello World",
+            "[countdown] 6",
+            "[countdown] 5",
+            "[countdown] 4",
+            "[countdown] 3",
+            "[countdown] 2",
+            "[countdown] 1",
+            "[countdown] TAKE OFF!!!!!",
+            "[main] Main is exiting",
+            // The same 16 resumes as chapter 6's stackful step 10.
+            "[scheduler] 16 resumes; the virtual clock reads 1.000 s",
+            "[main] -- cancelled: a stackful task, and an async task --",
+            "[stackful] handed Cancelled at its sleep; cleans up for 1 s",
+            "[async] dropped where it waited: Drop runs, and cannot wait",
+            "[stackful] cleanup done at 2 s",
+            "[main] at 2 s: stackful Err(TaskCancelled { task: \"stackful\" }), async \
+             Err(TaskCancelled { task: \"async\" })",
+            "[main] -- a task that loses its waker --",
+            "[scheduler] deadlock: nothing is ready and no timer is pending, so no task can go \
+             on: main (T0) waits for forgetful (T1); task 'forgetful' (T1) returned Pending and \
+             dropped every waker it was given, so nothing can wake it",
+        ]
+    );
+    assert_eq!(lines.len(), 53 + 23);
 }
 
 #[test]

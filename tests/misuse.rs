@@ -38,7 +38,7 @@ use yieldpoint::ch06_scheduler::{
     Clock, JoinHandle, SchedError, Scheduler, Unretrieved, sleep, spawn,
 };
 use yieldpoint::ch07_combinators::{gather, wait_for};
-use yieldpoint::ch09_async_fn::{Checked, PollError, Sleep, block_on};
+use yieldpoint::ch09_async_fn::{Checked, PollError, Sleep, block_on, spawn_async};
 
 const SECOND: Duration = Duration::from_secs(1);
 
@@ -158,6 +158,14 @@ const ROWS: &[Row] = &[
     Row {
         test: "block_on_of_a_future_that_keeps_no_waker_says_it_would_park_forever",
         provoke: || panic_of(|| block_on(pending::<()>())),
+    },
+    Row {
+        test: "a_stackful_operation_in_an_async_task_says_in_async_task",
+        provoke: || stackful_sleep_in_async_task().to_string(),
+    },
+    Row {
+        test: "an_async_task_that_loses_its_waker_is_named_in_the_deadlock",
+        provoke: || lost_waker_deadlock().to_string(),
     },
 ];
 
@@ -1066,4 +1074,56 @@ fn the_readme_table_matches_what_each_misuse_really_produces() {
             table_file.display()
         );
     }
+}
+
+/// A stackful `sleep` called from inside an async task (chapter 9).
+fn stackful_sleep_in_async_task() -> SchedError {
+    let scheduler = virtual_scheduler();
+    let outcome = scheduler.run_until_complete(|| {
+        let task = spawn_async("async", async { sleep(SECOND) })?;
+        task.join()?;
+        Ok::<(), SchedError>(())
+    });
+    match outcome {
+        Err(SchedError::TaskFailed(failure)) => failure
+            .downcast_ref::<SchedError>()
+            .expect("the task failed with the scheduler's error")
+            .clone(),
+        other => panic!("expected the async task to fail, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_stackful_operation_in_an_async_task_says_in_async_task() {
+    let error = stackful_sleep_in_async_task();
+    assert_eq!(error, SchedError::InAsyncTask { operation: "sleep" });
+    assert_eq!(
+        error.to_string(),
+        "sleep() was called from an async task, which has no stack of its own to suspend; \
+         await chapter 9's futures instead (ch09_async_fn::sleep, ch09_async_fn::yield_now, \
+         or a JoinHandle itself)"
+    );
+}
+
+/// An async task whose future returns `Pending` and keeps no waker.
+fn lost_waker_deadlock() -> SchedError {
+    let scheduler = virtual_scheduler();
+    let outcome = scheduler.run_until_complete(|| {
+        let lost = spawn_async("lost", async {
+            poll_fn(|_| Poll::<()>::Pending).await;
+            Ok::<(), SchedError>(())
+        })?;
+        lost.join()
+    });
+    outcome.expect_err("nothing can wake the task")
+}
+
+#[test]
+fn an_async_task_that_loses_its_waker_is_named_in_the_deadlock() {
+    assert_eq!(
+        lost_waker_deadlock().to_string(),
+        "deadlock: nothing is ready and no timer is pending, so no task can go on: main (T0) \
+         waits for lost (T1); task 'lost' (T1) returned Pending and dropped every waker it was \
+         given, so nothing can wake it"
+    );
 }

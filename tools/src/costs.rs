@@ -72,6 +72,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
         &[
             "event_loop/ping_pong",
             "scheduler/ping_pong",
+            "scheduler/async_ping_pong",
             "tokio/ping_pong",
             "threads/ping_pong",
         ],
@@ -132,6 +133,10 @@ const MEANINGS: &[(&str, &str)] = &[
     ("delegation/async", "N `async fn`s, each awaiting the next"),
     ("event_loop/ping_pong", "two tasks on chapter 5's loop"),
     ("scheduler/ping_pong", "two tasks on chapter 6's scheduler"),
+    (
+        "scheduler/async_ping_pong",
+        "two async tasks (chapter 9) on chapter 6's scheduler",
+    ),
     (
         "tokio/ping_pong",
         "two tasks on tokio's current-thread runtime",
