@@ -39,6 +39,31 @@ use yieldpoint::say;
 #[path = "ch05_event_loop.rs"]
 mod chapter_5;
 
+/// Where a file named on the command line is, for whoever typed it: a
+/// relative path is taken from the directory they ran the command in. Run
+/// through the course (`cargo run -- 6 ...`), cargo runs from the
+/// repository's root, so the runner says where the caller was
+/// (`YIELDPOINT_CALLER_DIR`); run as `cargo run --example`, that is the
+/// current directory. The path returned is absolute.
+pub fn callers_path(path: &str) -> std::path::PathBuf {
+    let caller = std::env::var_os("YIELDPOINT_CALLER_DIR").map(std::path::PathBuf::from);
+    resolve_against(path, caller, std::env::current_dir().ok())
+}
+
+/// `path` resolved against the caller's directory if it is known, else the
+/// current one.
+pub fn resolve_against(
+    path: &str,
+    caller: Option<std::path::PathBuf>,
+    current: Option<std::path::PathBuf>,
+) -> std::path::PathBuf {
+    let path = std::path::Path::new(path);
+    if path.is_absolute() {
+        return path.to_path_buf();
+    }
+    caller.or(current).unwrap_or_default().join(path)
+}
+
 /// Tens of thousands of tasks on one thread: the `--crowd` option.
 #[path = "ch06_scheduler/crowd.rs"]
 mod crowd;
@@ -414,13 +439,15 @@ pub fn run(args: &[String]) {
     }
     if let Some(path) = &options.trace_json {
         let trace = scheduler.trace();
-        match std::fs::write(path, trace.chrome_json()) {
+        let path = callers_path(path);
+        match std::fs::write(&path, trace.chrome_json()) {
             Ok(()) => say!(
                 "trace",
-                "wrote {} events to {path}: open it in https://ui.perfetto.dev",
-                trace.events.len()
+                "wrote {} events to {}: open it in https://ui.perfetto.dev",
+                trace.events.len(),
+                path.display()
             ),
-            Err(error) => say!("error", "cannot write {path}: {error}"),
+            Err(error) => say!("error", "cannot write {}: {error}", path.display()),
         }
     }
 

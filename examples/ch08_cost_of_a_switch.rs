@@ -19,6 +19,9 @@
 //! Lines tagged `[cost]` carry measurements (and sizes chosen by the
 //! compiler); their numbers differ from run to run and machine to machine.
 //! Every other line is exact.
+//!
+//! It takes no options: `--help` prints its usage, and any other argument is
+//! refused with a message and exit code 2.
 
 use std::future::pending;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -49,6 +52,31 @@ pub const NO_PROC: &str = "memory figures come from Linux's /proc/self, which th
                            does not have: the memory part is skipped";
 
 pub fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    run(&args);
+}
+
+/// How to call the example: it takes no options.
+pub const USAGE: &str =
+    "cargo run --example ch08_cost_of_a_switch (no options; --help prints this)";
+
+/// Runs the example with the options in `args`: there are none, so
+/// `--help` (or `-h`) prints the usage, and anything else is refused with a
+/// message naming it, the usage, and exit code 2, as the other chapters'
+/// examples do.
+pub fn run(args: &[String]) {
+    if args.iter().any(|arg| arg == "--help" || arg == "-h") {
+        say!("usage", "{USAGE}");
+        return;
+    }
+    if let Some(unknown) = args.first() {
+        say!(
+            "error",
+            "unknown argument {unknown:?}: this example takes no options"
+        );
+        say!("usage", "{USAGE}");
+        std::process::exit(2);
+    }
     counter();
     stepper();
     sizes();

@@ -188,6 +188,28 @@ fn the_example_with_trace_draws_step_10_as_a_diagram_of_61_events() {
 }
 
 #[test]
+fn a_relative_trace_file_is_written_where_the_caller_is_and_named_in_full() {
+    use std::path::PathBuf;
+    let caller = PathBuf::from("/home/learner/notes");
+    let current = PathBuf::from("/srv/yieldpoint");
+    // Through the course runner, which says where its caller was.
+    assert_eq!(
+        example::resolve_against("trace.json", Some(caller.clone()), Some(current.clone())),
+        caller.join("trace.json")
+    );
+    // Through `cargo run --example`: the current directory.
+    assert_eq!(
+        example::resolve_against("trace.json", None, Some(current.clone())),
+        current.join("trace.json")
+    );
+    // An absolute path stays as it is.
+    assert_eq!(
+        example::resolve_against("/tmp/t.json", Some(caller), Some(current)),
+        PathBuf::from("/tmp/t.json")
+    );
+}
+
+#[test]
 fn the_example_with_trace_json_writes_a_chrome_trace_file() {
     let path = std::env::temp_dir().join(format!("ch06-trace-{}.json", std::process::id()));
     let path_text = path.display().to_string();

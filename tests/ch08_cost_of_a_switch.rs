@@ -27,6 +27,9 @@ use yieldpoint::output::{capture, mask_costs};
 #[path = "../examples/ch08_cost_of_a_switch.rs"]
 mod example;
 
+#[path = "support/child.rs"]
+mod child;
+
 // The small exercises' tests: `cargo test --test ch08_cost_of_a_switch -- exercises::`.
 #[path = "ch08_cost_of_a_switch/exercises.rs"]
 mod exercises;
@@ -551,7 +554,7 @@ fn memory_parse_names_the_line_it_could_not_find_or_read() {
 /// once in one process would each measure the other's allocations.
 fn example_lines() -> &'static [String] {
     static LINES: OnceLock<Vec<String>> = OnceLock::new();
-    LINES.get_or_init(|| capture(example::main).1)
+    LINES.get_or_init(|| capture(|| example::run(&[])).1)
 }
 
 #[test]
@@ -624,4 +627,37 @@ fn the_example_measures_two_mappings_per_coroutine_and_task_stack() {
             .unwrap_or_else(|| panic!("no mapping count in {line:?}"));
         assert!((1.9..2.6).contains(&mappings), "{line}");
     }
+}
+
+#[test]
+#[ignore = "exits the process on purpose; started in a child process by the test below"]
+fn child_runs_the_example_with_an_unknown_flag() {
+    if child::is_child("child_runs_the_example_with_an_unknown_flag") {
+        example::run(&["--fast".to_string()]);
+        println!("the example ran anyway");
+    }
+}
+
+#[test]
+fn the_example_refuses_an_unknown_flag_with_its_usage_and_exit_code_2() {
+    let output = child::run("child_runs_the_example_with_an_unknown_flag");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(
+            "[error] unknown argument \"--fast\": this example takes no options\n\
+             [usage] cargo run --example ch08_cost_of_a_switch (no options; --help prints this)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("the example ran anyway"), "{stdout}");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn the_example_prints_its_usage_for_help_and_runs_nothing_else() {
+    let (_, lines) = yieldpoint::output::capture(|| example::run(&["--help".to_string()]));
+    assert_eq!(
+        lines,
+        ["[usage] cargo run --example ch08_cost_of_a_switch (no options; --help prints this)"]
+    );
 }

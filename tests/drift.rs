@@ -82,7 +82,7 @@ fn example_output(name: &str, args: &[String]) -> Vec<String> {
         "ch05_event_loop" => capture(|| ch05_event_loop::run(args)).1,
         "ch06_scheduler" => capture(|| ch06_scheduler::run(args)).1,
         "ch07_combinators" => capture(|| ch07_combinators::run(args)).1,
-        "ch08_cost_of_a_switch" => no_args(ch08_cost_of_a_switch::main),
+        "ch08_cost_of_a_switch" => capture(|| ch08_cost_of_a_switch::run(args)).1,
         "ch09_async_fn" => capture(|| ch09_async_fn::run(args)).1,
         other => panic!("no example named {other:?}: add it to the table in tests/drift.rs"),
     }

@@ -97,6 +97,11 @@ impl Runner {
         }
         let mut command = Command::new(&self.cargo);
         command.args(args).current_dir(&self.root);
+        // cargo runs from the root; an example that writes a file named on
+        // the command line resolves it against where the caller was.
+        if let Ok(caller) = env::current_dir() {
+            command.env("YIELDPOINT_CALLER_DIR", caller);
+        }
         match output {
             Output::Shown => {}
             Output::ShownAndKept => {
