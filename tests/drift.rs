@@ -70,10 +70,6 @@ mod ch09_async_fn;
 /// What the example called `name` prints, line by line, when run with
 /// `args` on its command line.
 fn example_output(name: &str, args: &[String]) -> Vec<String> {
-    let no_args = |main: fn()| {
-        assert!(args.is_empty(), "the example {name} takes no arguments");
-        capture(main).1
-    };
     match name {
         "ch01_polled_lists" => capture(|| ch01_polled_lists::run(args)).1,
         "ch02_coroutines" => capture(|| ch02_coroutines::run(args)).1,

@@ -46,6 +46,12 @@ impl Shared {
     /// Never hold a borrow of `self.core` while a task or a callback runs:
     /// they spawn, sleep and wake, which borrow it again.
     ///
+    /// Two calls belong to chapter 9 (async tasks woken from other
+    /// threads), and the chapter 6 tests pass without them: first thing,
+    /// `self.take_outside_wakes()`; and with nothing ready and no timer,
+    /// `self.wait_for_outside_wakes()` before you call it a deadlock (it
+    /// returns whether something can still happen).
+    ///
     /// `Core` (in `mod.rs`) has what you need for the timers:
     /// `tidy_timers`, `earliest_deadline` and `fire_due_timers` (in
     /// `clock.rs`); `Shared` has `now`, `idle_until`, `stuck_tasks` and

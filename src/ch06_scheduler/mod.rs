@@ -102,6 +102,7 @@ use corosensei::stack::DefaultStack;
 // With the rebuild exercise's stub in place of `iteration.rs`, what only
 // `iteration.rs` uses (timers, filing, a deadlock's report) is unused until
 // the learner uses it: no warning for it then.
+#[cfg_attr(feature = "exercise-ch06", allow(dead_code))]
 mod async_task;
 #[cfg_attr(feature = "exercise-ch06", allow(dead_code))]
 mod cancel;
