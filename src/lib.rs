@@ -58,3 +58,5 @@ pub mod ch07_combinators;
 pub mod ch08_cost_of_a_switch;
 
 pub mod ch09_async_fn;
+
+pub mod ch10_sockets;

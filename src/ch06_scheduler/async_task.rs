@@ -35,7 +35,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 use std::time::Duration;
@@ -101,6 +101,9 @@ pub(super) struct Inbox {
     expected: AtomicUsize,
     /// The scheduler's thread, to unpark when a wake arrives.
     thread: Thread,
+    /// The scheduler's poller, once it has one (chapter 10): a wake must
+    /// also end a wait in it.
+    pub(super) poller: OnceLock<Arc<polling::Poller>>,
 }
 // ANCHOR_END: inbox
 
@@ -112,6 +115,7 @@ impl Inbox {
             pending: AtomicBool::new(false),
             expected: AtomicUsize::new(0),
             thread: thread::current(),
+            poller: OnceLock::new(),
         })
     }
 
@@ -129,7 +133,16 @@ impl Inbox {
             .unwrap_or_else(PoisonError::into_inner)
             .push(task);
         self.pending.store(true, Ordering::Release);
+        self.rouse();
+    }
+
+    /// Ends the scheduler's wait, wherever it waits: parked, or in the
+    /// poller.
+    fn rouse(&self) {
         self.thread.unpark();
+        if let Some(poller) = self.poller.get() {
+            let _ = poller.notify();
+        }
     }
 
     /// Takes the wakes that are waiting, oldest first.
@@ -165,7 +178,7 @@ pub struct ExpectedWake {
 impl Drop for ExpectedWake {
     fn drop(&mut self) {
         self.inbox.expected.fetch_sub(1, Ordering::AcqRel);
-        self.inbox.thread.unpark();
+        self.inbox.rouse();
     }
 }
 

@@ -309,6 +309,22 @@ pub enum SchedError {
         /// The operation.
         operation: &'static str,
     },
+    /// A socket (chapter 10) was used on a scheduler with the virtual clock,
+    /// where time would jump while a reply is on its way.
+    SocketsNeedRealClock {
+        /// The operation.
+        operation: &'static str,
+    },
+    /// An operation on a socket (chapter 10) failed: the OS's error, kept
+    /// by kind and in words, with advice where there is some to give.
+    Io {
+        /// The operation.
+        operation: &'static str,
+        /// The kind of the OS's error.
+        kind: std::io::ErrorKind,
+        /// What went wrong, and what to do about it.
+        message: String,
+    },
     /// `run_until_complete` was called while a scheduler is already running
     /// on this thread.
     NestedLoop,
@@ -367,6 +383,46 @@ pub enum SchedError {
 // ANCHOR_END: error
 
 impl SchedError {
+    /// The OS's error `error` in `operation`, with advice for the errors a
+    /// learner meets: a refused connection, a reset, too many open files.
+    pub(crate) fn io(operation: &'static str, error: &std::io::Error) -> SchedError {
+        let advice = match error.raw_os_error() {
+            Some(code) if code == libc::EMFILE || code == libc::ENFILE => {
+                let limit = open_file_limit()
+                    .map_or_else(String::new, |limit| format!(" (ulimit -n is {limit})"));
+                format!(
+                    "; the process has run out of file descriptors{limit}: every socket is one, \
+                     so close sockets you no longer need, keep fewer open at once, or raise the \
+                     limit with ulimit -n"
+                )
+            }
+            _ => match error.kind() {
+                std::io::ErrorKind::ConnectionRefused => {
+                    "; nothing listens at that address: start the server first, or check the \
+                     port"
+                        .to_string()
+                }
+                std::io::ErrorKind::ConnectionReset => {
+                    "; the peer closed the connection abruptly".to_string()
+                }
+                _ => String::new(),
+            },
+        };
+        SchedError::Io {
+            operation,
+            kind: error.kind(),
+            message: format!("{error}{advice}"),
+        }
+    }
+
+    /// The kind of OS error, if this is one.
+    pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
+        match self {
+            SchedError::Io { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
     /// Whether this is a cancellation, of this task or of one it waited
     /// for: a body that returns it ends its task cancelled.
     pub fn is_cancellation(&self) -> bool {
@@ -410,6 +466,16 @@ impl fmt::Display for SchedError {
                  suspend; await chapter 9's futures instead (ch09_async_fn::sleep, \
                  ch09_async_fn::yield_now, or a JoinHandle itself)"
             ),
+            SchedError::SocketsNeedRealClock { operation } => write!(
+                f,
+                "{operation}() needs a scheduler on the real clock: on the virtual clock, time \
+                 jumps to the next timer whenever nothing is ready, and a reply still on its \
+                 way through the network is not ready yet, so every timeout would fire at \
+                 once; use Scheduler::new(Clock::Real) for programs with sockets"
+            ),
+            SchedError::Io {
+                operation, message, ..
+            } => write!(f, "{operation}() failed: {message}"),
             SchedError::Unwinding { operation } => write!(
                 f,
                 "{operation}() was called while the task is unwinding (a destructor running \
@@ -473,3 +539,14 @@ const _: () = {
     const fn send_and_sync<T: Send + Sync>() {}
     send_and_sync::<SchedError>();
 };
+
+/// The process's soft limit on open file descriptors, if it can be read.
+fn open_file_limit() -> Option<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit only writes the struct it is given, which is valid.
+    let read = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+    (read == 0).then_some(limit.rlim_cur)
+}

@@ -38,7 +38,33 @@ impl Shared {
         self.take_outside_wakes();
         let mut core = self.core.borrow_mut();
         core.tidy_timers();
-        if core.ready.is_empty() {
+        if self.io_registered() {
+            // Chapter 10: asyncio asks its selector on every iteration, with
+            // no wait if something is ready, else until the earliest timer.
+            let timeout = if core.ready.is_empty() {
+                core.earliest_deadline()
+                    .map(|deadline| deadline.saturating_sub(self.now()))
+            } else {
+                Some(std::time::Duration::ZERO)
+            };
+            drop(core);
+            let timeout = match timeout {
+                // Nothing ready, no timer, and no task waits on a socket:
+                // only a promised wake can still come.
+                None if !self.io_waiting() => {
+                    if !self.wait_for_outside_wakes() {
+                        let stuck = self.stuck_tasks();
+                        self.cancel_all();
+                        return Err(SchedError::Deadlock(stuck));
+                    }
+                    Some(std::time::Duration::ZERO)
+                }
+                timeout => timeout,
+            };
+            self.poll_io(timeout)?;
+            self.take_outside_wakes();
+            core = self.core.borrow_mut();
+        } else if core.ready.is_empty() {
             let earliest = core.earliest_deadline();
             drop(core);
             match earliest {

@@ -110,6 +110,8 @@ mod cancel;
 mod clock;
 mod current;
 mod error;
+#[cfg_attr(feature = "exercise-ch06", allow(dead_code))]
+mod io;
 #[cfg_attr(
     feature = "exercise-ch06",
     path = "../../exercises/ch06_scheduler/6_rebuild.rs"
@@ -125,6 +127,8 @@ pub mod trace;
 pub use async_task::{ExpectedWake, JoinFuture, expect_wake, spawn_async};
 pub use clock::{CallbackHandle, Clock};
 pub use error::{BoxError, Failure, SchedError, StuckTask, Unretrieved};
+pub use io::Interest;
+pub(crate) use io::IoSource;
 pub use stacks::POOL_LIMIT;
 pub use step::{Waker, call_at, call_later, call_soon, park, park_with_cancel, waker};
 pub use task::{JoinHandle, TaskHandle, TaskId};
@@ -214,6 +218,12 @@ struct Shared {
     /// Where wakes of async tasks (chapter 9) from other threads wait, and
     /// the wakes other threads promised.
     inbox: Arc<Inbox>,
+    /// The poller and the sockets registered with it (chapter 10), made on
+    /// the first registration.
+    io: RefCell<Option<io::Reactor>>,
+    /// How many sockets are registered: mirrors the reactor's count, read
+    /// on every iteration without a borrow.
+    io_live: Cell<usize>,
     /// `Some` when recording: every event, in order.
     trace: RefCell<Option<Trace>>,
     /// Mirrors `trace.is_some()`, read on every event: one branch when off.
@@ -294,6 +304,8 @@ impl Scheduler {
                 resumes: Cell::new(0),
                 cancelling: RefCell::new(Vec::new()),
                 inbox: Inbox::new(),
+                io: RefCell::new(None),
+                io_live: Cell::new(0),
                 trace: RefCell::new(None),
                 tracing: Cell::new(false),
             }),
@@ -342,6 +354,12 @@ impl Scheduler {
     /// How many tasks are alive (spawned and not yet ended).
     pub fn live_tasks(&self) -> usize {
         self.shared.live_tasks()
+    }
+
+    /// How many sockets are registered with the scheduler's poller (chapter
+    /// 10), and how many tasks wait on one now.
+    pub fn io_registrations(&self) -> (usize, usize) {
+        self.shared.io_counts()
     }
 
     /// How many stacks wait in the pool for new tasks.

@@ -64,6 +64,14 @@ pub enum EventKind {
     Suspended(Wait),
     /// The task became ready: see [`Cause`].
     Woken(Cause),
+    /// The task began to wait on socket `socket` (the poller's key for it),
+    /// one way (chapter 10).
+    IoWait {
+        /// The socket's key.
+        socket: usize,
+        /// Which way.
+        interest: super::Interest,
+    },
     /// Nothing was ready: the scheduler waited until this time.
     Idle {
         /// The deadline it waited for.
@@ -97,6 +105,8 @@ pub enum Cause {
     /// Its [`Waker`](super::Waker) was called: by a task, or by a callback
     /// (`None`).
     Waker(Option<TaskId>),
+    /// The socket with this key became ready (chapter 10).
+    Io(usize),
 }
 
 /// Every event a scheduler recorded, in order.
@@ -162,6 +172,18 @@ impl Trace {
                 format!("* woken by {}", Self::name(tasks, *by))
             }
             EventKind::Woken(Cause::Waker(None)) => "* woken by a callback".to_string(),
+            EventKind::Woken(Cause::Io(socket)) => format!("* socket {socket} ready"),
+            EventKind::IoWait {
+                socket,
+                interest: super::Interest::Read,
+            } => format!("| waits to read socket {socket}"),
+            EventKind::IoWait {
+                socket,
+                interest: super::Interest::Write,
+            } => format!("| waits to write socket {socket}"),
+            EventKind::Idle { until } if *until == Duration::MAX => {
+                "(idle until a socket or a wake)".to_string()
+            }
             EventKind::Idle { until } => format!("(idle until {})", seconds(*until)),
             EventKind::Cancelled { started: false } => "x cancelled before it ran".to_string(),
             EventKind::Cancelled { started: true } => "x cancel requested".to_string(),

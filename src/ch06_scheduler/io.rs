@@ -1,0 +1,453 @@
+//! The poller (chapter 10): the scheduler waits for sockets as asyncio's
+//! loop does, in one system call that also waits for the next timer.
+//!
+//! This file owns the reactor: the `polling` crate's [`Poller`] (epoll on
+//! Linux), the sockets registered with it, and the tasks that wait for one
+//! of them to be readable or writable. Chapter 10's sockets
+//! (`ch10_sockets`) are built on its crate-wide API, [`IoSource`]: register a
+//! socket, wait for it from a stackful task or an async one, deregister it.
+//!
+//! ```text
+//!   run_once, while a socket is registered (asyncio's _run_once):
+//!     timeout = 0 if something is ready, else the time to the earliest timer
+//!               (for ever if there is none, as long as a task waits on a socket)
+//!     poller.wait(timeout)   ── the one system call of the iteration
+//!     each ready socket: its waiting task's step to the back of the ready queue
+//!     then the due timers, then the pass, as always
+//!
+//!   a task reads:  try the non-blocking read ── WouldBlock? ── register its waker
+//!                  for "readable", arm the socket in the poller, park ── woken ── try again
+//! ```
+//!
+//! A scheduler with no socket registered never calls the poller: the loop
+//! is chapter 6's, and its switch costs what chapter 8 measured.
+//!
+//! Sockets and the virtual clock do not mix: time on the virtual clock
+//! jumps when nothing is ready, and a reply on its way through the kernel
+//! is not "ready" until it arrives, so a timeout would fire at once while
+//! the reply is in flight (tokio's paused test clock has had that very
+//! bug). A socket is refused on the virtual clock, with an error that says
+//! so ([`SchedError::SocketsNeedRealClock`]).
+
+use std::io;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+use std::task::Context;
+use std::time::Duration;
+
+use polling::{Event, Events, Poller};
+
+use super::current::{self};
+use super::error::SchedError;
+use super::trace::{Cause, EventKind};
+use super::{Clock, Shared, park};
+
+/// Which way a task waits on a socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Interest {
+    /// Until it can be read from (or accepted on, for a listener).
+    Read,
+    /// Until it can be written to (or, for a connecting socket, until the
+    /// connection is made or refused).
+    Write,
+}
+
+/// Who waits on a socket, one way: a stackful task (woken through chapter
+/// 6's [`Waker`](super::Waker)) or an async task (through its
+/// `std::task::Waker`).
+enum Waiter {
+    Stackful(super::Waker),
+    Async(std::task::Waker),
+}
+
+impl Waiter {
+    fn wake(self) {
+        match self {
+            Waiter::Stackful(waker) => {
+                waker.wake();
+            }
+            Waiter::Async(waker) => waker.wake(),
+        }
+    }
+}
+
+/// A registered socket: who waits on it, each way.
+#[derive(Default)]
+struct Registered {
+    reader: Option<Waiter>,
+    writer: Option<Waiter>,
+}
+
+impl Registered {
+    fn waiter(&mut self, interest: Interest) -> &mut Option<Waiter> {
+        match interest {
+            Interest::Read => &mut self.reader,
+            Interest::Write => &mut self.writer,
+        }
+    }
+
+    /// What the poller should report for it: what its waiters wait for.
+    fn event(&self, key: usize) -> Event {
+        match (self.reader.is_some(), self.writer.is_some()) {
+            (true, true) => Event::all(key),
+            (true, false) => Event::readable(key),
+            (false, true) => Event::writable(key),
+            (false, false) => Event::none(key),
+        }
+    }
+}
+
+// ANCHOR: reactor
+/// The scheduler's side of the sockets: made on the first registration.
+pub(super) struct Reactor {
+    /// The OS's readiness queue (epoll), shared with the wakers of other
+    /// threads, which `notify` it to end a wait early.
+    pub(super) poller: Arc<Poller>,
+    /// The registered sockets, by key (a slab: a freed key is reused).
+    sources: Vec<Option<Registered>>,
+    /// Keys free for reuse.
+    free: Vec<usize>,
+    /// How many sockets are registered.
+    live: usize,
+    /// How many tasks wait on a socket now.
+    waiting: usize,
+    /// Where the poller writes what it found.
+    events: Events,
+}
+// ANCHOR_END: reactor
+
+impl Reactor {
+    fn new() -> io::Result<Self> {
+        Ok(Reactor {
+            poller: Arc::new(Poller::new()?),
+            sources: Vec::new(),
+            free: Vec::new(),
+            live: 0,
+            waiting: 0,
+            events: Events::with_capacity(NonZeroUsize::new(256).expect("256 is not zero")),
+        })
+    }
+}
+
+/// A socket's registration with the running scheduler's poller: what
+/// chapter 10's sockets hold. Dropping it does not deregister (that needs
+/// the socket, see [`IoSource::deregister`]); the socket's owner must.
+#[derive(Debug)]
+pub(crate) struct IoSource {
+    key: usize,
+    scheduler: std::rc::Weak<Shared>,
+}
+
+impl IoSource {
+    // ANCHOR: register
+    /// Registers `socket` (already non-blocking) with the running
+    /// scheduler's poller, interested in nothing yet.
+    ///
+    /// # Safety
+    ///
+    /// The caller must call [`deregister`](Self::deregister) with this same
+    /// socket before the socket is closed: the poller keeps its file
+    /// descriptor, and a descriptor closed while registered could be reused
+    /// by an unrelated file that the poller would then report on (this is
+    /// `polling::Poller::add`'s contract).
+    ///
+    /// # Errors
+    ///
+    /// [`SchedError::NotInTask`] outside a running scheduler,
+    /// [`SchedError::SocketsNeedRealClock`] on the virtual clock, and the
+    /// OS's refusal as [`SchedError::Io`].
+    pub(crate) unsafe fn register(
+        socket: &impl std::os::fd::AsRawFd,
+        operation: &'static str,
+    ) -> Result<IoSource, SchedError> {
+        let shared = current::running(operation)?;
+        if shared.clock == Clock::Virtual {
+            return Err(SchedError::SocketsNeedRealClock { operation });
+        }
+        let mut io = shared.io.borrow_mut();
+        if io.is_none() {
+            let reactor = Reactor::new().map_err(|error| SchedError::io(operation, &error))?;
+            // Wakes from other threads must end a wait in the poller too.
+            let _ = shared.inbox.poller.set(Arc::clone(&reactor.poller));
+            *io = Some(reactor);
+        }
+        let reactor = io.as_mut().expect("made above");
+        let key = match reactor.free.pop() {
+            Some(key) => key,
+            None => {
+                reactor.sources.push(None);
+                reactor.sources.len() - 1
+            }
+        };
+        // SAFETY: the caller promises to deregister the socket before it
+        // is closed, which is all `Poller::add` asks.
+        let added = unsafe { reactor.poller.add(socket.as_raw_fd(), Event::none(key)) };
+        if let Err(error) = added {
+            reactor.free.push(key);
+            return Err(SchedError::io(operation, &error));
+        }
+        reactor.sources[key] = Some(Registered::default());
+        reactor.live += 1;
+        shared.io_live.set(reactor.live);
+        Ok(IoSource {
+            key,
+            scheduler: std::rc::Rc::downgrade(&shared),
+        })
+    }
+    // ANCHOR_END: register
+
+    /// Takes `socket` out of the poller, and wakes whoever waited on it (to
+    /// find it gone). Call it with the socket this source was registered
+    /// with, before closing it.
+    pub(crate) fn deregister(&self, socket: &impl std::os::fd::AsFd) {
+        let Some(shared) = self.scheduler.upgrade() else {
+            return; // the scheduler, and its poller, are gone
+        };
+        let waiters = {
+            let Ok(mut io) = shared.io.try_borrow_mut() else {
+                return;
+            };
+            let Some(reactor) = io.as_mut() else {
+                return;
+            };
+            let _ = reactor.poller.delete(socket);
+            let Some(registered) = reactor.sources.get_mut(self.key).and_then(Option::take) else {
+                return;
+            };
+            reactor.free.push(self.key);
+            reactor.live -= 1;
+            shared.io_live.set(reactor.live);
+            let waiters: Vec<Waiter> = [registered.reader, registered.writer]
+                .into_iter()
+                .flatten()
+                .collect();
+            reactor.waiting -= waiters.len();
+            waiters
+        };
+        for waiter in waiters {
+            waiter.wake();
+        }
+    }
+
+    // ANCHOR: wait
+    /// Waits, in a stackful task, until the socket is ready `interest`'s
+    /// way: registers the task's waker, arms the socket in the poller, and
+    /// parks. Readiness is a hint: the caller tries its operation again,
+    /// and waits again on `WouldBlock`.
+    ///
+    /// # Errors
+    ///
+    /// [`SchedError::Cancelled`] if the task is cancelled meanwhile (its
+    /// waiter is taken out first); [`SchedError::Io`] if another task
+    /// already waits on this socket this way; those of `park` when called
+    /// from the wrong place.
+    pub(crate) fn wait(
+        &self,
+        socket: &impl std::os::fd::AsFd,
+        interest: Interest,
+        operation: &'static str,
+    ) -> Result<(), SchedError> {
+        let waker = super::waker()?;
+        self.arm(socket, interest, Waiter::Stackful(waker), operation)?;
+        let parked = park(None);
+        // Woken by the poller, the waiter is gone already; woken any other
+        // way (a cancellation), it is taken out here.
+        self.disarm(socket, interest);
+        parked.map(drop)
+    }
+    // ANCHOR_END: wait
+
+    /// The async twin of [`wait`](Self::wait), for a future's `poll`:
+    /// registers `cx`'s waker for `interest` and arms the socket. The
+    /// caller returns `Pending`, tries again when polled, and calls
+    /// [`disarm`](Self::disarm) when it is dropped.
+    ///
+    /// # Errors
+    ///
+    /// As [`wait`](Self::wait), less the cancellation (an async task is
+    /// cancelled by dropping its future).
+    pub(crate) fn wait_async(
+        &self,
+        socket: &impl std::os::fd::AsFd,
+        interest: Interest,
+        cx: &Context<'_>,
+        operation: &'static str,
+    ) -> Result<(), SchedError> {
+        self.arm(
+            socket,
+            interest,
+            Waiter::Async(cx.waker().clone()),
+            operation,
+        )
+    }
+
+    /// Registers `waiter` for `interest`, and arms the poller for what the
+    /// socket's waiters wait for now.
+    fn arm(
+        &self,
+        socket: &impl std::os::fd::AsFd,
+        interest: Interest,
+        waiter: Waiter,
+        operation: &'static str,
+    ) -> Result<(), SchedError> {
+        let shared = self
+            .scheduler
+            .upgrade()
+            .ok_or(SchedError::NotInTask { operation })?;
+        let task = current::task();
+        let mut io = shared.io.borrow_mut();
+        let reactor = io.as_mut().ok_or(SchedError::NotInTask { operation })?;
+        let Some(registered) = reactor.sources.get_mut(self.key).and_then(Option::as_mut) else {
+            return Err(SchedError::io(
+                operation,
+                &io::Error::new(io::ErrorKind::NotConnected, "the socket was closed"),
+            ));
+        };
+        let slot = registered.waiter(interest);
+        let mine = match (&waiter, slot.as_ref()) {
+            (Waiter::Async(new), Some(Waiter::Async(old))) => new.will_wake(old),
+            (_, None) => true,
+            _ => false,
+        };
+        if !mine {
+            return Err(SchedError::io(
+                operation,
+                &io::Error::new(
+                    io::ErrorKind::ResourceBusy,
+                    match interest {
+                        Interest::Read => {
+                            "another task is already waiting to read from this socket"
+                        }
+                        Interest::Write => {
+                            "another task is already waiting to write to this socket"
+                        }
+                    },
+                ),
+            ));
+        }
+        if slot.replace(waiter).is_none() {
+            reactor.waiting += 1;
+        }
+        let event = registered.event(self.key);
+        let armed = reactor.poller.modify(socket, event);
+        drop(io);
+        armed.map_err(|error| SchedError::io(operation, &error))?;
+        shared.record(task, || EventKind::IoWait {
+            socket: self.key,
+            interest,
+        });
+        Ok(())
+    }
+
+    /// Takes out the waiter for `interest`, if any, and arms the poller for
+    /// what is left: when a wait ends some other way than by readiness (a
+    /// cancellation, a future dropped).
+    pub(crate) fn disarm(&self, socket: &impl std::os::fd::AsFd, interest: Interest) {
+        let Some(shared) = self.scheduler.upgrade() else {
+            return;
+        };
+        let Ok(mut io) = shared.io.try_borrow_mut() else {
+            return;
+        };
+        let Some(reactor) = io.as_mut() else {
+            return;
+        };
+        let Some(registered) = reactor.sources.get_mut(self.key).and_then(Option::as_mut) else {
+            return;
+        };
+        if registered.waiter(interest).take().is_some() {
+            reactor.waiting -= 1;
+            let event = registered.event(self.key);
+            let _ = reactor.poller.modify(socket, event);
+        }
+    }
+
+    /// The key the poller knows this socket by (for the trace).
+    #[allow(dead_code)] // for the trace of chapter 10's examples
+    pub(crate) fn key(&self) -> usize {
+        self.key
+    }
+}
+
+impl Shared {
+    /// Whether a socket is registered: the loop then asks the poller on
+    /// every iteration.
+    #[inline]
+    pub(super) fn io_registered(&self) -> bool {
+        self.io_live.get() > 0
+    }
+
+    /// How many sockets are registered with the poller, and how many tasks
+    /// wait on one now.
+    pub(super) fn io_counts(&self) -> (usize, usize) {
+        self.io
+            .borrow()
+            .as_ref()
+            .map_or((0, 0), |reactor| (reactor.live, reactor.waiting))
+    }
+
+    // ANCHOR: poll_io
+    /// asyncio's `selector.select(timeout)`: asks the OS which sockets are
+    /// ready, waiting at most `timeout` (for ever if `None`), and puts the
+    /// tasks that waited on them at the back of the ready queue, in the
+    /// order the OS reported them. A wake from another thread ends the wait
+    /// early (the inbox notifies the poller).
+    pub(super) fn poll_io(&self, timeout: Option<Duration>) -> Result<(), SchedError> {
+        if timeout != Some(Duration::ZERO) {
+            self.record(None, || EventKind::Idle {
+                until: timeout.map_or(Duration::MAX, |timeout| self.now().saturating_add(timeout)),
+            });
+        }
+        let woken = {
+            let mut io = self.io.borrow_mut();
+            let reactor = io.as_mut().expect("a socket is registered");
+            reactor.events.clear();
+            loop {
+                match reactor.poller.wait(&mut reactor.events, timeout) {
+                    Ok(_) => break,
+                    Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                    Err(error) => return Err(SchedError::io("poll", &error)),
+                }
+            }
+            let mut woken = Vec::new();
+            let Reactor {
+                sources,
+                events,
+                waiting,
+                ..
+            } = reactor;
+            for event in events.iter() {
+                let Some(registered) = sources.get_mut(event.key).and_then(Option::as_mut) else {
+                    continue; // deregistered since
+                };
+                // The poller reports a socket once per arming, and the one
+                // arming covered both ways: a waiter the other way is woken
+                // too, tries its operation, meets `WouldBlock`, and waits
+                // (arms) again. (An error or a hang-up is reported as
+                // readable and writable: whoever waits meets it in their
+                // operation.)
+                woken.extend(registered.reader.take().map(|waiter| (event.key, waiter)));
+                woken.extend(registered.writer.take().map(|waiter| (event.key, waiter)));
+            }
+            *waiting -= woken.len();
+            woken
+        };
+        for (socket, waiter) in woken {
+            let task = match &waiter {
+                Waiter::Stackful(waker) => Some(waker.task()),
+                Waiter::Async(_) => None,
+            };
+            self.record(task, || EventKind::Woken(Cause::Io(socket)));
+            waiter.wake();
+        }
+        Ok(())
+    }
+    // ANCHOR_END: poll_io
+
+    /// Whether a task waits on a socket now: then an iteration with nothing
+    /// ready and no timer waits in the poller, rather than calling it a
+    /// deadlock.
+    pub(super) fn io_waiting(&self) -> bool {
+        self.io_counts().1 > 0
+    }
+}

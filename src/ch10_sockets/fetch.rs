@@ -1,0 +1,61 @@
+//! The client side: one request to the slow server, from a stackful task
+//! ([`fetch`]) or an async one ([`fetch_async`]).
+
+use std::net::{Shutdown, SocketAddr};
+
+use crate::ch06_scheduler::SchedError;
+
+use super::tcp::TcpStream;
+
+// ANCHOR: fetch
+/// Asks the server at `address` for `path` (such as `/40/users`) and
+/// returns its answer line, without the line break: connect, send the
+/// request, say nothing more is coming, read to the end.
+///
+/// # Errors
+///
+/// [`SchedError::Io`] if the connection is refused, reset, or the answer
+/// is not text; [`SchedError::Cancelled`] if the task is cancelled on the
+/// way.
+pub fn fetch(address: SocketAddr, path: &str) -> Result<String, SchedError> {
+    let stream = TcpStream::connect(address)?;
+    stream.write_all(format!("GET {path}\n").as_bytes())?;
+    stream.shutdown(Shutdown::Write)?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer)?;
+    answer_text(answer)
+}
+// ANCHOR_END: fetch
+
+// ANCHOR: fetch_async
+/// [`fetch`], for an async task.
+///
+/// # Errors
+///
+/// As [`fetch`], less the cancellation: an async task is cancelled by
+/// dropping this future, which closes the socket.
+pub async fn fetch_async(address: SocketAddr, path: &str) -> Result<String, SchedError> {
+    let stream = TcpStream::connect_async(address).await?;
+    stream
+        .write_all_async(format!("GET {path}\n").as_bytes())
+        .await?;
+    stream.shutdown(Shutdown::Write)?;
+    let mut answer = Vec::new();
+    stream.read_to_end_async(&mut answer).await?;
+    answer_text(answer)
+}
+// ANCHOR_END: fetch_async
+
+/// The answer's bytes as its line, or an error if they are not text.
+fn answer_text(answer: Vec<u8>) -> Result<String, SchedError> {
+    let text = String::from_utf8(answer).map_err(|_| {
+        SchedError::io(
+            "read",
+            &std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the answer is not UTF-8 text",
+            ),
+        )
+    })?;
+    Ok(text.trim_end_matches('\n').to_string())
+}
