@@ -60,3 +60,5 @@ pub mod ch08_cost_of_a_switch;
 pub mod ch09_async_fn;
 
 pub mod ch10_sockets;
+
+pub mod ch11_threads;
