@@ -19,7 +19,7 @@
 //!
 //! `cargo run -- check 9.4` checks your work. Stuck? `cargo run -- hint 9.4`
 
-#![allow(unused_imports, unused_variables, dead_code)]
+#![allow(unused_imports, unused_variables, unused_mut, dead_code)]
 
 use std::cell::RefCell;
 use std::future::Future;
