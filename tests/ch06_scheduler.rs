@@ -1215,6 +1215,36 @@ fn on_the_real_clock_a_woken_sleeper_runs_one_pass_after_its_timer_fires_as_in_a
 }
 
 #[test]
+fn a_stack_of_an_older_size_is_not_pooled_so_a_new_task_never_gets_a_smaller_one() {
+    // Spawned before the size changes, this task gets a default 256 KiB
+    // stack; the tasks after get 1 MiB.
+    let scheduler = virtual_scheduler();
+    scheduler
+        .spawn("small", || Ok::<(), SchedError>(()))
+        .expect("a stack");
+    let scheduler = scheduler.with_stack_size(1024 * 1024);
+    let outcome = scheduler.run_until_complete(|| {
+        // By now "small" has ended, and its stack was not pooled: this task
+        // gets a stack of the size asked for, and needs more than 256 KiB.
+        let deep = spawn("deep", || {
+            fn recurse(depth: u32) -> u64 {
+                let frame = std::hint::black_box([u64::from(depth); 64]);
+                if depth == 0 {
+                    0
+                } else {
+                    recurse(depth - 1) + frame[1]
+                }
+            }
+            Ok::<u64, SchedError>(recurse(std::hint::black_box(600)))
+        })?;
+        deep.join()
+    });
+    assert_eq!(outcome, Ok((1..=600).sum()));
+    // Pooled: main's and deep's 1 MiB stacks, not small's.
+    assert_eq!(scheduler.pooled_stacks(), 2);
+}
+
+#[test]
 fn the_pool_keeps_at_most_pool_limit_stacks_and_unmaps_the_rest() {
     let scheduler = Scheduler::new(Clock::Virtual).with_stack_size(16 * 1024);
     let crowd = POOL_LIMIT + 50;
