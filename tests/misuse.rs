@@ -903,8 +903,14 @@ fn run_a_script_with_an_orphan() -> ScriptError {
 #[test]
 fn a_script_that_breaks_a_rule_says_which_rule() {
     let error = run_a_script_with_an_orphan();
-    assert_eq!(error, ScriptError::Invalid("A is never spawned".to_string()));
-    assert_eq!(error.to_string(), "the script cannot run: A is never spawned");
+    assert_eq!(
+        error,
+        ScriptError::Invalid("A is never spawned".to_string())
+    );
+    assert_eq!(
+        error.to_string(),
+        "the script cannot run: A is never spawned"
+    );
 }
 
 // ---- the catalogue itself ----

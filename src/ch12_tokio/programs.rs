@@ -7,7 +7,7 @@
 //! as tokio's side prints them from `Instant::now()` at its start, so that
 //! the lines of both can be equal.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::mpsc;
 use std::thread;
@@ -339,7 +339,7 @@ pub fn wait_for_async() -> Vec<String> {
 /// Three tasks take three turns each, giving the thread up with
 /// `yield_now` after each: who goes when?
 pub async fn turns_main() -> Result<(), SchedError> {
-    let order = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let order = Rc::new(RefCell::new(Vec::new()));
     let mut tasks = Vec::new();
     for name in ["A", "B", "C"] {
         let order = Rc::clone(&order);

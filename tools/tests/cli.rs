@@ -168,9 +168,15 @@ fn the_chapters_numbers_read_as_runs() {
     assert_eq!(course::runs_of(&[]), "none");
     assert_eq!(course::runs_of(&[4]), "4");
     assert_eq!(course::runs_of(&[1, 2, 3, 4, 5, 6, 7, 8, 9]), "1 to 9");
-    assert_eq!(course::runs_of(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 12]), "1 to 9 and 12");
+    assert_eq!(
+        course::runs_of(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 12]),
+        "1 to 9 and 12"
+    );
     assert_eq!(course::runs_of(&[1, 2, 4, 6, 7]), "1 to 2, 4 and 6 to 7");
-    assert_eq!(course::runs_of(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), "1 to 12");
+    assert_eq!(
+        course::runs_of(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
+        "1 to 12"
+    );
 }
 
 #[test]
