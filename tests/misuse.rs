@@ -39,6 +39,7 @@ use yieldpoint::ch06_scheduler::{
 };
 use yieldpoint::ch07_combinators::{gather, wait_for};
 use yieldpoint::ch09_async_fn::{Checked, PollError, Sleep, block_on, spawn_async};
+use yieldpoint::ch12_tokio::{Script, ScriptError, course_order};
 
 const SECOND: Duration = Duration::from_secs(1);
 
@@ -166,6 +167,10 @@ const ROWS: &[Row] = &[
     Row {
         test: "an_async_task_that_loses_its_waker_is_named_in_the_deadlock",
         provoke: || lost_waker_deadlock().to_string(),
+    },
+    Row {
+        test: "a_script_that_breaks_a_rule_says_which_rule",
+        provoke: || run_a_script_with_an_orphan().to_string(),
     },
 ];
 
@@ -895,6 +900,24 @@ fn block_on_of_a_future_that_keeps_no_waker_says_it_would_park_forever() {
          it, so nothing can ever wake it and this thread would park forever; before it returns \
          Pending, a future must store cx.waker().clone() where the event it waits for will \
          find it (or wake it at once)"
+    );
+}
+
+/// Chapter 12: a script whose task `A` no task spawns.
+fn run_a_script_with_an_orphan() -> ScriptError {
+    course_order(&Script::new(&[("main", &[]), ("A", &[])])).unwrap_err()
+}
+
+#[test]
+fn a_script_that_breaks_a_rule_says_which_rule() {
+    let error = run_a_script_with_an_orphan();
+    assert_eq!(
+        error,
+        ScriptError::Invalid("A is never spawned".to_string())
+    );
+    assert_eq!(
+        error.to_string(),
+        "the script cannot run: A is never spawned"
     );
 }
 

@@ -451,10 +451,11 @@ impl Shared {
 }
 
 /// Drops an async task's body (its future, and what the future holds) as a
-/// callback would run: nothing in it can suspend, and a panic in a
-/// destructor is caught and returned.
+/// callback runs: its destructors can read the clock and spawn, nothing in
+/// them can suspend ([`SchedError::InCallback`]), and a panic in one is
+/// caught and returned.
 fn drop_future(body: Box<AsyncBody>) -> Option<Box<dyn Any + Send>> {
-    let _nothing_runs = CurrentGuard::set(Current::NONE);
+    let _as_a_callback = CurrentGuard::set(Current::CALLBACK);
     panic::catch_unwind(AssertUnwindSafe(move || drop(body))).err()
 }
 
