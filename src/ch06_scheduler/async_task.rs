@@ -309,16 +309,24 @@ impl Shared {
             return self.finish(slot, None, ending);
         }
         let guard = CurrentGuard::set(current);
-        let began = self.step_begins(current);
+        let watched = self.watched.get();
+        let began = if watched {
+            self.watch_begins(current)
+        } else {
+            None
+        };
         let polled = panic::catch_unwind(AssertUnwindSafe(|| {
             body.future
                 .as_mut()
                 .poll(&mut Context::from_waker(&body.waker))
         }));
-        self.step_ends(current, began);
+        if watched {
+            let wait = matches!(polled, Ok(Poll::Pending)).then_some(Wait::Park(None));
+            self.watch_ends(current, began, wait);
+        }
         drop(guard);
         let ending = match polled {
-            Ok(Poll::Pending) => return self.park_async(slot, token, current, body),
+            Ok(Poll::Pending) => return self.park_async(slot, token, body),
             Ok(Poll::Ready(ending)) => ending,
             Err(payload) => Ending::Panicked(payload),
         };
@@ -338,8 +346,7 @@ impl Shared {
     /// unless that was called during the poll (then it takes a turn at the
     /// back of the queue, as a stackful `yield_now` does) or it cancelled
     /// itself (then its next step drops it).
-    fn park_async(&self, slot: u32, token: u64, current: Current, body: Box<AsyncBody>) {
-        self.record_step(current, || EventKind::Suspended(Wait::Park(None)));
+    fn park_async(&self, slot: u32, token: u64, body: Box<AsyncBody>) {
         let mut core = self.core.borrow_mut();
         let task = core.tasks.running(slot);
         task.body = Some(Body::Async(body));

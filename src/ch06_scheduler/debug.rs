@@ -24,7 +24,8 @@
 //!   watchdog, every threshold / 2: a step noted, running for longer than the threshold? say so, once
 //! ```
 //!
-//! Off, all of this costs one check of an empty `OnceCell` per step.
+//! Off, all of this costs nothing more than the trace's check: one flag,
+//! `watched`, read before a step and after it.
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -149,18 +150,37 @@ fn watchdog(watch: &Watch, threshold: Duration, period: Duration) {
 }
 
 impl Shared {
-    /// A step of the task `current` names begins: when slow steps are
-    /// watched, note it for the watchdog and return when it began.
-    #[inline(always)]
-    pub(super) fn step_begins(&self, current: Current) -> Option<Instant> {
+    /// A step of the task `current` names begins, and something watches
+    /// (the trace, or slow steps): records the resume, notes the step for
+    /// the watchdog, and returns when it began (if slow steps are watched).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn watch_begins(&self, current: Current) -> Option<Instant> {
+        self.record_step(current, || EventKind::Resumed);
         let debug = self.debug.get()?;
         self.note_step(debug, current)
     }
 
-    /// The part of `step_begins` that runs only when slow steps are
-    /// watched.
+    /// The step `watch_begins` saw has ended, and the task yielded `wait`
+    /// (`None`: it ended): records the suspension, and reports the step if
+    /// it was slow.
     #[cold]
     #[inline(never)]
+    pub(super) fn watch_ends(
+        &self,
+        current: Current,
+        began: Option<Instant>,
+        wait: Option<super::Wait>,
+    ) {
+        if let Some(began) = began {
+            self.check_step(current, began);
+        }
+        if let Some(wait) = wait {
+            self.record_step(current, || EventKind::Suspended(wait));
+        }
+    }
+
+    /// Notes the step for the watchdog; when it began.
     fn note_step(&self, debug: &Debug, current: Current) -> Option<Instant> {
         let id = current.task()?;
         let name = self.name_of(id);
@@ -177,18 +197,7 @@ impl Shared {
         Some(now)
     }
 
-    /// The step that `step_begins` noted has ended: report it if it was
-    /// slow.
-    #[inline(always)]
-    pub(super) fn step_ends(&self, current: Current, began: Option<Instant>) {
-        if let Some(began) = began {
-            self.check_step(current, began);
-        }
-    }
-
-    /// The part of `step_ends` that runs only when slow steps are watched.
-    #[cold]
-    #[inline(never)]
+    /// Reports the step that began at `began`, if it was slow.
     fn check_step(&self, current: Current, began: Instant) {
         let Some(debug) = self.debug.get() else {
             return;

@@ -234,6 +234,9 @@ struct Shared {
     trace: RefCell<Option<Trace>>,
     /// Mirrors `trace.is_some()`, read on every event: one branch when off.
     tracing: Cell<bool>,
+    /// Whether anything watches the steps: the trace, or chapter 11's slow
+    /// steps. One check before a step and one after, when nothing does.
+    watched: Cell<bool>,
 }
 // ANCHOR_END: shared
 
@@ -315,6 +318,7 @@ impl Scheduler {
                 debug: std::cell::OnceCell::new(),
                 trace: RefCell::new(None),
                 tracing: Cell::new(false),
+                watched: Cell::new(false),
             }),
         }
     }
@@ -344,6 +348,7 @@ impl Scheduler {
             .borrow_mut()
             .get_or_insert_with(Trace::default);
         self.shared.tracing.set(true);
+        self.shared.watched.set(true);
         self
     }
 
@@ -355,6 +360,7 @@ impl Scheduler {
     /// Calling it again keeps the first threshold.
     pub fn with_slow_steps(self, threshold: Duration) -> Self {
         let _ = self.shared.debug.set(debug::Debug::new(threshold));
+        self.shared.watched.set(true);
         self
     }
 

@@ -84,7 +84,6 @@ impl Shared {
         // the scheduler.
         drop(leftovers);
         self.resumes.set(self.resumes.get() + 1);
-        self.record_step(current, || EventKind::Resumed);
         let mut coroutine = match body {
             Body::Stackful(coroutine) => coroutine,
             // Chapter 9: an async task is polled, not resumed.
@@ -95,16 +94,26 @@ impl Shared {
         // `run_body`), so `resume` returns whatever the body does; the
         // guard puts `CURRENT` back even if something else unwinds.
         let guard = CurrentGuard::set(current);
-        // Chapter 11: slow steps, timed only when watched.
-        let began = self.step_begins(current);
+        // The trace, and chapter 11's slow steps: one flag when neither is on.
+        let watched = self.watched.get();
+        let began = if watched {
+            self.watch_begins(current)
+        } else {
+            None
+        };
         let outcome = coroutine.resume(input);
-        self.step_ends(current, began);
+        if watched {
+            let wait = match &outcome {
+                CoroutineResult::Yield(wait) => Some(*wait),
+                CoroutineResult::Return(_) => None,
+            };
+            self.watch_ends(current, began, wait);
+        }
         let context = CURRENT.with(Cell::get).context;
         drop(guard);
 
         match outcome {
             CoroutineResult::Yield(wait) => {
-                self.record_step(current, || EventKind::Suspended(wait));
                 let mut core = self.core.borrow_mut();
                 let super::Core { tasks, ready, .. } = &mut *core;
                 let task = tasks.running(slot);
