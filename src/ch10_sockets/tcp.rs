@@ -51,6 +51,43 @@ impl Drop for TcpListener {
 }
 // ANCHOR_END: listener
 
+/// How many connections the OS keeps waiting for `accept`: tokio's
+/// number. (std's `TcpListener::bind` asks for 128, asyncio's
+/// `start_server` for 100; a thousand clients connecting at once would
+/// overflow either, and every connection over would wait a whole second
+/// for its first retry.)
+const BACKLOG: i32 = 1024;
+
+/// A non-blocking socket listening on the first of `address`'s addresses
+/// that it can bind: std's `TcpListener::bind`, with a longer [`BACKLOG`].
+fn listen(address: impl ToSocketAddrs) -> io::Result<std::net::TcpListener> {
+    let mut last = io::Error::new(io::ErrorKind::InvalidInput, "no address to listen on");
+    for address in address.to_socket_addrs()? {
+        let family = match address {
+            SocketAddr::V4(_) => AddressFamily::INET,
+            SocketAddr::V6(_) => AddressFamily::INET6,
+        };
+        let attempt = rustix::net::socket_with(
+            family,
+            SocketType::STREAM,
+            SocketFlags::NONBLOCK | SocketFlags::CLOEXEC,
+            None,
+        )
+        .and_then(|socket| {
+            // As std does: a port of a server just stopped is free again at once.
+            rustix::net::sockopt::set_socket_reuseaddr(&socket, true)?;
+            rustix::net::bind(&socket, &address)?;
+            rustix::net::listen(&socket, BACKLOG)?;
+            Ok(socket)
+        });
+        match attempt {
+            Ok(socket) => return Ok(std::net::TcpListener::from(socket)),
+            Err(errno) => last = errno.into(),
+        }
+    }
+    Err(last)
+}
+
 impl TcpListener {
     /// Listens on `address` (`"127.0.0.1:0"` picks a free port: see
     /// [`local_addr`](Self::local_addr)). Binding does not wait.
@@ -63,9 +100,7 @@ impl TcpListener {
     /// [`SchedError::Io`].
     pub fn bind(address: impl ToSocketAddrs) -> Result<TcpListener, SchedError> {
         let operation = "bind";
-        let socket = std::net::TcpListener::bind(address)
-            .and_then(|socket| socket.set_nonblocking(true).map(|()| socket))
-            .map_err(|error| SchedError::io(operation, &error))?;
+        let socket = listen(address).map_err(|error| SchedError::io(operation, &error))?;
         // SAFETY: the listener deregisters the socket in its `Drop`, before
         // the socket (a field, dropped after `drop` runs) is closed, and
         // nothing else can take the socket out of it.
@@ -94,6 +129,7 @@ impl TcpListener {
     /// [`SchedError::Io`] for the OS's errors (too many open files: the
     /// message says so), or if another task is already accepting on it.
     pub fn accept(&self) -> Result<(TcpStream, SocketAddr), SchedError> {
+        self.source.check("accept", true)?;
         loop {
             let accepted = self.socket.accept();
             if would_block(&accepted) {
@@ -127,6 +163,9 @@ impl Future for Accept<'_> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let listener = self.listener;
+        if let Err(error) = listener.source.check("accept", false) {
+            return Poll::Ready(Err(error));
+        }
         let accepted = listener.socket.accept();
         if would_block(&accepted) {
             if let Err(error) =
@@ -238,6 +277,7 @@ impl TcpStream {
     /// cancelled while it waits; [`SchedError::SocketsNeedRealClock`] on
     /// the virtual clock.
     pub fn connect(address: SocketAddr) -> Result<TcpStream, SchedError> {
+        IoSource::check_task("connect", true)?;
         match start_connect(address, "connect") {
             Connecting::Done(result) => result,
             Connecting::Started(stream) => loop {
@@ -300,6 +340,7 @@ impl TcpStream {
     /// peer, say), or if another task is already reading from it;
     /// [`SchedError::Cancelled`] if the task is cancelled while it waits.
     pub fn read(&self, buf: &mut [u8]) -> Result<usize, SchedError> {
+        self.source.check("read", true)?;
         loop {
             let read = (&self.socket).read(buf);
             if would_block(&read) {
@@ -338,6 +379,7 @@ impl TcpStream {
     /// the task is cancelled while it waits (part of `data` may have been
     /// sent).
     pub fn write_all(&self, mut data: &[u8]) -> Result<(), SchedError> {
+        self.source.check("write", true)?;
         while !data.is_empty() {
             let written = (&self.socket).write(data);
             if would_block(&written) {
@@ -426,11 +468,17 @@ impl Future for Connect {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let stream = match self.state.take() {
-            None => match start_connect(self.address, "connect") {
-                Connecting::Done(result) => return Poll::Ready(result),
-                Connecting::Started(stream) => stream,
+            None => match IoSource::check_task("connect", false)
+                .map(|()| start_connect(self.address, "connect"))
+            {
+                Err(error) => return Poll::Ready(Err(error)),
+                Ok(Connecting::Done(result)) => return Poll::Ready(result),
+                Ok(Connecting::Started(stream)) => stream,
             },
             Some(stream) => {
+                if let Err(error) = stream.source.check("connect", false) {
+                    return Poll::Ready(Err(error));
+                }
                 // Woken: writable means the connect is over, one way or the
                 // other. A spurious wake finds it still in progress.
                 match stream.connected("connect") {
@@ -464,6 +512,9 @@ impl Future for ReadFuture<'_> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
+        if let Err(error) = this.stream.source.check("read", false) {
+            return Poll::Ready(Err(error));
+        }
         let read = (&this.stream.socket).read(this.buf);
         if would_block(&read) {
             if let Err(error) =
@@ -504,6 +555,9 @@ impl Future for WriteAll<'_> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
+        if let Err(error) = this.stream.source.check("write", false) {
+            return Poll::Ready(Err(error));
+        }
         while !this.data.is_empty() {
             let written = (&this.stream.socket).write(this.data);
             if would_block(&written) {
