@@ -14,9 +14,9 @@ use super::tcp::TcpStream;
 ///
 /// # Errors
 ///
-/// [`SchedError::Io`] if the connection is refused, reset, or the answer
-/// is not text; [`SchedError::Cancelled`] if the task is cancelled on the
-/// way.
+/// [`SchedError::Io`] if the connection is refused or reset, or if the
+/// answer is not one whole line of text; [`SchedError::Cancelled`] if the
+/// task is cancelled on the way.
 pub fn fetch(address: SocketAddr, path: &str) -> Result<String, SchedError> {
     let stream = TcpStream::connect(address)?;
     stream.write_all(format!("GET {path}\n").as_bytes())?;
@@ -46,16 +46,28 @@ pub async fn fetch_async(address: SocketAddr, path: &str) -> Result<String, Sche
 }
 // ANCHOR_END: fetch_async
 
-/// The answer's bytes as its line, or an error if they are not text.
+// ANCHOR: answer_text
+/// The answer's bytes as its line, without the line break; an error if
+/// they are not text, or if the line break never came: the server closed
+/// the connection in the middle of its answer.
 fn answer_text(answer: Vec<u8>) -> Result<String, SchedError> {
+    let invalid =
+        |kind, problem: String| SchedError::io("read", &std::io::Error::new(kind, problem));
     let text = String::from_utf8(answer).map_err(|_| {
-        SchedError::io(
-            "read",
-            &std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "the answer is not UTF-8 text",
-            ),
+        invalid(
+            std::io::ErrorKind::InvalidData,
+            "the answer is not UTF-8 text".to_string(),
         )
     })?;
-    Ok(text.trim_end_matches('\n').to_string())
+    match text.strip_suffix('\n') {
+        Some(line) => Ok(line.to_string()),
+        None => Err(invalid(
+            std::io::ErrorKind::UnexpectedEof,
+            format!(
+                "the connection closed in the middle of the answer, after {text:?}: an answer \
+                 is one whole line"
+            ),
+        )),
+    }
 }
+// ANCHOR_END: answer_text

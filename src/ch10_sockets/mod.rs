@@ -46,12 +46,15 @@
 //! | `tcp.rs` | `TcpListener` and `TcpStream`: the system calls, and the waits between them |
 //! | `server.rs` | the slow server |
 //! | `fetch.rs` | one request to it, stackful and async |
+//! | `limits.rs` | the limit on open files, read and raised |
 //! | `../ch06_scheduler/io.rs` | the poller in the scheduler's loop (chapter 6's folder, since the loop is there) |
 
 mod fetch;
+mod limits;
 mod server;
 mod tcp;
 
 pub use fetch::{fetch, fetch_async};
+pub use limits::{open_file_limit, raise_open_file_limit};
 pub use server::{MAX_WAIT_MS, SlowServer, handle, parse_request};
 pub use tcp::{Accept, Connect, ReadFuture, TcpListener, TcpStream, WriteAll};
