@@ -12,8 +12,10 @@
 //!     timeout = 0 if something is ready, else the time to the earliest timer
 //!               (for ever if there is none, as long as a task waits on a socket)
 //!     poller.wait(timeout)   ── the one system call of the iteration
-//!     each ready socket: its waiting task's step to the back of the ready queue
-//!     then the due timers, then the pass, as always
+//!     each ready socket: a callback to the back of the ready queue, which
+//!               wakes its waiting task (asyncio's reader or writer handle)
+//!     then the due timers, then the pass, as always: the woken task runs
+//!     in the next pass, as a sleeper whose timer fired does
 //!
 //!   a task reads:  try the non-blocking read ── WouldBlock? ── register its waker
 //!                  for "readable", arm the socket in the poller, park ── woken ── try again
@@ -28,6 +30,10 @@
 //! the reply is in flight (tokio's paused test clock has had that very
 //! bug). A socket is refused on the virtual clock, with an error that says
 //! so ([`SchedError::SocketsNeedRealClock`]).
+
+// With chapter 10's rebuild exercise in place of `ch10_sockets/stackful.rs`,
+// the stackful wait is unused until the learner uses it: no warning then.
+#![cfg_attr(feature = "exercise-ch10", allow(dead_code))]
 
 use std::io;
 use std::num::NonZeroUsize;
@@ -419,6 +425,17 @@ impl IoSource {
     }
 }
 
+/// Wakes `waiter`, whose socket `socket` is ready: the callback `poll_io`
+/// queues for each ready socket.
+fn wake_for_io(waiter: Waiter, socket: usize) {
+    let shared = current::running_scheduler();
+    let recorded = shared.as_ref().map_or(0, |shared| shared.trace_len());
+    waiter.wake();
+    if let Some(shared) = shared {
+        shared.relabel_wakes(recorded, socket);
+    }
+}
+
 /// `error`, from `park` inside a socket's wait, as the socket operation's
 /// own: a read in a destructor during a panic says `read()`, not `park()`.
 fn named(error: SchedError, operation: &'static str) -> SchedError {
@@ -460,10 +477,11 @@ impl Shared {
     }
 
     // ANCHOR: poll_io
-    /// asyncio's `selector.select(timeout)`: asks the OS which sockets are
-    /// ready, waiting at most `timeout` (for ever if `None`), and puts the
-    /// tasks that waited on them at the back of the ready queue, in the
-    /// order the OS reported them. A wake from another thread ends the wait
+    /// asyncio's `selector.select(timeout)` and `_process_events`: asks the
+    /// OS which sockets are ready, waiting at most `timeout` (for ever if
+    /// `None`), and puts a callback at the back of the ready queue for each
+    /// task that waited on one, in the order the OS reported them; the
+    /// callback wakes the task. A wake from another thread ends the wait
     /// early (the inbox notifies the poller).
     pub(super) fn poll_io(&self, timeout: Option<Duration>) -> Result<(), SchedError> {
         if timeout != Some(Duration::ZERO) {
@@ -506,10 +524,11 @@ impl Shared {
             *waiting -= woken.len();
             woken
         };
+        // asyncio's `_process_events`: each socket's handler goes to the
+        // back of the ready queue, before the due timers; it wakes the
+        // task, which runs in the next pass.
         for (socket, waiter) in woken {
-            let recorded = self.trace_len();
-            waiter.wake();
-            self.relabel_wakes(recorded, socket);
+            self.call_soon(Box::new(move || wake_for_io(waiter, socket)));
         }
         Ok(())
     }

@@ -193,6 +193,14 @@ pub const CHAPTERS: &[Chapter] = &[
                `block_on` polls, goes on at once if the waker was woken, parks if a clone is \
                still alive somewhere, and panics if none is.",
     },
+    Chapter {
+        number: 10,
+        name: "ch10_sockets",
+        title: "Real sockets: readiness, a scheduler that waits in the poller, the fetch for real",
+        hint: "Every stackful socket operation has one shape: check that it may run here, \
+               then loop: try the system call on the non-blocking socket, and while it would \
+               block, wait in the poller (`source.wait`) for the socket to be ready that way.",
+    },
 ];
 
 /// The chapter with this number, if there is one.
@@ -200,7 +208,7 @@ pub fn chapter(number: u8) -> Option<&'static Chapter> {
     CHAPTERS.iter().find(|chapter| chapter.number == number)
 }
 
-/// The chapters' numbers, as a learner would read them: `1 to 9`.
+/// The chapters' numbers, as a learner would read them: `1 to 10`.
 pub fn numbers() -> String {
     match (CHAPTERS.first(), CHAPTERS.last()) {
         (Some(first), Some(last)) => format!("{} to {}", first.number, last.number),
