@@ -229,6 +229,19 @@ impl TcpStream {
         }
     }
 
+    /// Sets `TCP_NODELAY`: with `true`, a small write is sent at once
+    /// instead of being held back (Nagle's algorithm) until the last one is
+    /// acknowledged. For request-and-answer traffic such as an echo.
+    ///
+    /// # Errors
+    ///
+    /// The OS's error as [`SchedError::Io`].
+    pub fn set_nodelay(&self, nodelay: bool) -> Result<(), SchedError> {
+        self.socket
+            .set_nodelay(nodelay)
+            .map_err(|error| SchedError::io("set_nodelay", &error))
+    }
+
     /// Shuts down one side (or both) of the connection: after
     /// `Shutdown::Write` the peer reads the end of the stream. It does not
     /// wait.
