@@ -528,3 +528,39 @@ fn waiting_in_the_poller_the_loop_idles_until_the_earliest_timer() {
     );
     assert!(scheduler.io_polls() > 0);
 }
+
+#[test]
+fn an_echo_round_trip_takes_four_iterations_each_with_its_poll() {
+    // A readable socket wakes its task in two passes (its handler, then the
+    // task), as asyncio's do: the client's request wakes the echo task, and
+    // the answer wakes the client, four iterations in all, each asking the
+    // poller once. Chapter 10's "What it costs" counts what they cost.
+    const ROUND_TRIPS: u64 = 100;
+    let (_, polls) = run_counted(|counts| {
+        let (client, server) = pair()?;
+        let echo = spawn("echo", move || {
+            let mut buffer = [0u8; 64];
+            loop {
+                match server.read(&mut buffer)? {
+                    0 => return Ok::<(), SchedError>(()),
+                    n => server.write_all(&buffer[..n])?,
+                }
+            }
+        })?;
+        yield_now()?; // the echo task starts, and waits to read
+        let before = counts.polls();
+        let mut answer = [0u8; 4];
+        for _ in 0..ROUND_TRIPS {
+            client.write_all(b"ping")?;
+            let mut got = 0;
+            while got < answer.len() {
+                got += client.read(&mut answer[got..])?;
+            }
+        }
+        let polls = counts.polls() - before;
+        client.shutdown(Shutdown::Write)?;
+        echo.join()?;
+        Ok::<_, SchedError>(polls)
+    });
+    assert_eq!(polls, Ok(4 * ROUND_TRIPS));
+}

@@ -66,6 +66,9 @@ mod ch08_cost_of_a_switch;
 #[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../examples/ch09_async_fn.rs"]
 mod ch09_async_fn;
+#[allow(dead_code)]
+#[path = "../examples/ch10_sockets.rs"]
+mod ch10_sockets;
 
 /// What the example called `name` prints, line by line, when run with
 /// `args` on its command line.
@@ -80,6 +83,7 @@ fn example_output(name: &str, args: &[String]) -> Vec<String> {
         "ch07_combinators" => capture(|| ch07_combinators::run(args)).1,
         "ch08_cost_of_a_switch" => capture(|| ch08_cost_of_a_switch::run(args)).1,
         "ch09_async_fn" => capture(|| ch09_async_fn::run(args)).1,
+        "ch10_sockets" => capture(|| ch10_sockets::run(args)).1,
         other => panic!("no example named {other:?}: add it to the table in tests/drift.rs"),
     }
 }

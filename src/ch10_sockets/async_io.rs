@@ -176,6 +176,7 @@ impl Future for Connect {
     }
 }
 
+// ANCHOR: read_future
 /// The future [`TcpStream::read_async`] returns.
 #[derive(Debug)]
 pub struct ReadFuture<'a> {
@@ -218,6 +219,7 @@ impl Drop for ReadFuture<'_> {
         }
     }
 }
+// ANCHOR_END: read_future
 
 /// The future [`TcpStream::write_all_async`] returns.
 #[derive(Debug)]

@@ -102,6 +102,7 @@ impl TcpStream {
     }
     // ANCHOR_END: read
 
+    // ANCHOR: write_all
     /// Writes all of `data`, in a stackful task, waiting whenever the
     /// socket's send buffer is full.
     ///
@@ -131,4 +132,5 @@ impl TcpStream {
         }
         Ok(())
     }
+    // ANCHOR_END: write_all
 }

@@ -43,11 +43,12 @@ impl Drop for TcpListener {
 }
 // ANCHOR_END: listener
 
-/// How many connections the OS keeps waiting for `accept`: tokio's
-/// number. (std's `TcpListener::bind` asks for 128, asyncio's
-/// `start_server` for 100; a thousand clients connecting at once would
-/// overflow either, and every connection over would wait a whole second
-/// for its first retry.)
+// ANCHOR: listen
+/// How many connections the OS keeps waiting for `accept`. std's
+/// `TcpListener::bind` asks for 128 (and so do mio's, and tokio's, which
+/// is mio's), asyncio's `start_server` for 100: a thousand clients
+/// connecting at once would overflow any of them, and every connection
+/// over would wait a whole second for its handshake's first retry.
 const BACKLOG: i32 = 1024;
 
 /// A non-blocking socket listening on the first of `address`'s addresses
@@ -79,6 +80,7 @@ fn listen(address: impl ToSocketAddrs) -> io::Result<std::net::TcpListener> {
     }
     Err(last)
 }
+// ANCHOR_END: listen
 
 impl TcpListener {
     /// Listens on `address` (`"127.0.0.1:0"` picks a free port: see
@@ -129,6 +131,7 @@ impl Drop for TcpStream {
 }
 // ANCHOR_END: stream
 
+// ANCHOR: start_connect
 /// Where a non-blocking connect is.
 pub(super) enum Connecting {
     /// Started: the socket is waiting to become writable.
@@ -165,6 +168,7 @@ pub(super) fn start_connect(address: SocketAddr, operation: &'static str) -> Con
         Err(errno) => Connecting::Done(Err(SchedError::io(operation, &errno.into()))),
     }
 }
+// ANCHOR_END: start_connect
 
 impl TcpStream {
     /// Takes an already-connected std socket into the scheduler: makes it
@@ -183,6 +187,7 @@ impl TcpStream {
         Ok(TcpStream { socket, source })
     }
 
+    // ANCHOR: connected
     /// After a non-blocking connect, once the socket is writable (or woken
     /// for no reason): `true` if it is connected, `false` if the connect is
     /// still under way.
@@ -200,6 +205,7 @@ impl TcpStream {
             Err(error) => Err(SchedError::io(operation, &error)),
         }
     }
+    // ANCHOR_END: connected
 
     /// The address of the other end.
     ///

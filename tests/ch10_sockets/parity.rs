@@ -13,7 +13,7 @@ use std::process::Command;
 use yieldpoint::output::{capture, mask_costs};
 
 use super::interpreter::python_or_skip;
-use super::{example, slow_server};
+use super::{child, example, slow_server};
 
 /// What the client says, numbers of measurements masked: the same on every
 /// run, and on both sides.
@@ -67,4 +67,36 @@ fn the_example_client_and_the_same_client_in_cpython_print_the_same_lines() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let python: Vec<String> = stdout.lines().map(mask_costs).collect();
     assert_eq!(python, LINES, "the CPython client");
+}
+
+#[test]
+fn the_example_prints_its_usage_for_help() {
+    for help in ["--help", "-h"] {
+        let (_, lines) = capture(|| example::run(&[help.to_string()]));
+        assert_eq!(lines, [format!("[usage] {}", example::USAGE)]);
+    }
+}
+
+#[test]
+#[ignore = "exits the process on purpose; started in a child process by the test below"]
+fn child_runs_the_example_with_an_unknown_flag() {
+    if child::is_child("parity::child_runs_the_example_with_an_unknown_flag") {
+        example::run(&["--fast".to_string()]);
+        println!("the example ran anyway");
+    }
+}
+
+#[test]
+fn the_example_refuses_an_unknown_flag_with_its_usage_and_exit_code_2() {
+    let output = child::run("parity::child_runs_the_example_with_an_unknown_flag");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "[error] unknown argument \"--fast\"\n[usage] {}\n",
+            example::USAGE
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("the example ran anyway"), "{stdout}");
+    assert_eq!(output.status.code(), Some(2));
 }
