@@ -13,6 +13,7 @@
 //! | 7 | [`ch07_combinators`] | [`gather`](ch07_combinators::gather), [`as_completed`](ch07_combinators::as_completed), [`wait_for`](ch07_combinators::wait_for) and cancellation |
 //! | 8 | [`ch08_cost_of_a_switch`] | what a switch costs: a stackless [`Counter`](ch08_cost_of_a_switch::Counter), `async fn`s polled by hand, and memory per paused unit |
 //! | 9 | [`ch09_async_fn`] | Rust's own `async fn`: step 9, the state machine behind `.await`, `Pin`, a [`Waker`](std::task::Waker) by hand and a [`block_on`](ch09_async_fn::block_on) that parks |
+//! | 12 | [`ch12_tokio`] | the course's side of its programs run beside tokio, and tokio's current-thread loop as a [model](ch12_tokio::tokio_order) |
 //!
 //! One support module serves the chapters: [`output`] prints the role-tagged
 //! lines the examples show (and lets tests read them back). The tools around
@@ -60,3 +61,7 @@ pub mod ch08_cost_of_a_switch;
 pub mod ch09_async_fn;
 
 pub mod ch10_sockets;
+
+pub mod ch11_threads;
+
+pub mod ch12_tokio;

@@ -1215,6 +1215,32 @@ fn on_the_real_clock_a_woken_sleeper_runs_one_pass_after_its_timer_fires_as_in_a
 }
 
 #[test]
+fn a_stack_of_an_older_size_is_not_pooled_so_a_new_task_never_gets_a_smaller_one() {
+    // Spawned before the size changes, "small" gets a default 256 KiB stack;
+    // main, spawned when the run begins (before "small" has run), gets a
+    // fresh 1 MiB one.
+    let scheduler = virtual_scheduler();
+    scheduler
+        .spawn("small", || Ok::<(), SchedError>(()))
+        .expect("a stack");
+    let scheduler = scheduler.with_stack_size(1024 * 1024);
+    let outcome = scheduler.run_until_complete(|| Ok::<(), SchedError>(()));
+    assert_eq!(outcome, Ok(()));
+    // Pooled: main's 1 MiB stack only. Had "small"'s 256 KiB stack been
+    // pooled too, the next task could get it, and overflow where the size
+    // asked for would have held.
+    assert_eq!(scheduler.pooled_stacks(), 1);
+    let pooled_after_next = {
+        let outcome =
+            scheduler.run_until_complete(|| spawn("next", || Ok::<(), SchedError>(()))?.join());
+        assert_eq!(outcome, Ok(()));
+        scheduler.pooled_stacks()
+    };
+    // The next run's tasks take and give back 1 MiB stacks only.
+    assert_eq!(pooled_after_next, 2);
+}
+
+#[test]
 fn the_pool_keeps_at_most_pool_limit_stacks_and_unmaps_the_rest() {
     let scheduler = Scheduler::new(Clock::Virtual).with_stack_size(16 * 1024);
     let crowd = POOL_LIMIT + 50;

@@ -1,4 +1,4 @@
-//! Chapter 9's tests. They also judge the rebuild exercise (9.4):
+//! Chapter 9's tests. They also judge the rebuild exercise (9.5):
 //! `cargo test --features exercise-ch09 --test ch09_async_fn -- --skip exercises::`.
 //! The small exercises' tests are in `ch09_async_fn/exercises.rs`.
 //!

@@ -40,6 +40,7 @@ use yieldpoint::ch06_scheduler::{
 use yieldpoint::ch07_combinators::{gather, wait_for};
 use yieldpoint::ch09_async_fn::{Checked, PollError, Sleep, block_on, spawn_async};
 use yieldpoint::ch10_sockets::{TcpListener, TcpStream, fetch};
+use yieldpoint::ch12_tokio::{Script, ScriptError, course_order};
 
 const SECOND: Duration = Duration::from_secs(1);
 
@@ -207,6 +208,10 @@ const ROWS: &[Row] = &[
     Row {
         test: "a_socket_on_the_virtual_clock_says_it_needs_the_real_clock",
         provoke: || socket_on_the_virtual_clock().to_string(),
+    },
+    Row {
+        test: "a_script_that_breaks_a_rule_says_which_rule",
+        provoke: || run_a_script_with_an_orphan().to_string(),
     },
 ];
 
@@ -937,6 +942,24 @@ fn block_on_of_a_future_that_keeps_no_waker_says_it_would_park_forever() {
          it, so nothing can ever wake it and this thread would park forever; before it returns \
          Pending, a future must store cx.waker().clone() where the event it waits for will \
          find it (or wake it at once)"
+    );
+}
+
+/// Chapter 12: a script whose task `A` no task spawns.
+fn run_a_script_with_an_orphan() -> ScriptError {
+    course_order(&Script::new(&[("main", &[]), ("A", &[])])).unwrap_err()
+}
+
+#[test]
+fn a_script_that_breaks_a_rule_says_which_rule() {
+    let error = run_a_script_with_an_orphan();
+    assert_eq!(
+        error,
+        ScriptError::Invalid("A is never spawned".to_string())
+    );
+    assert_eq!(
+        error.to_string(),
+        "the script cannot run: A is never spawned"
     );
 }
 

@@ -202,6 +202,27 @@ pub fn expect_wake() -> Result<ExpectedWake, SchedError> {
     })
 }
 
+/// A [`std::task::Waker`] for the running task, stackful or async: calling
+/// it, from any thread, makes the task ready if it is parked (chapter 6's
+/// [`park`](super::park); for an async task, waiting on a future), and if
+/// it is running, its next park does not wait. Chapter 11's `to_thread`
+/// hands one to the thread that does the work.
+///
+/// # Errors
+///
+/// [`SchedError::NotInTask`] outside a task (and in a callback, which has no
+/// task to wake).
+pub fn task_waker() -> Result<Waker, SchedError> {
+    let shared = current::running("task_waker")?;
+    let task = current::task().ok_or(SchedError::NotInTask {
+        operation: "task_waker",
+    })?;
+    Ok(Waker::from(Arc::new(TaskWake {
+        task,
+        inbox: Arc::clone(&shared.inbox),
+    })))
+}
+
 // ANCHOR: spawn_async
 /// Spawns a task whose body is `future` (chapter 9): it goes to the back of
 /// the ready queue, as any task does, and is polled when its turn comes,
@@ -288,11 +309,13 @@ impl Shared {
             return self.finish(slot, None, ending);
         }
         let guard = CurrentGuard::set(current);
+        let began = self.step_begins(current);
         let polled = panic::catch_unwind(AssertUnwindSafe(|| {
             body.future
                 .as_mut()
                 .poll(&mut Context::from_waker(&body.waker))
         }));
+        self.step_ends(current, began);
         drop(guard);
         let ending = match polled {
             Ok(Poll::Pending) => return self.park_async(slot, token, current, body),
@@ -428,10 +451,11 @@ impl Shared {
 }
 
 /// Drops an async task's body (its future, and what the future holds) as a
-/// callback would run: nothing in it can suspend, and a panic in a
-/// destructor is caught and returned.
+/// callback runs: its destructors can read the clock and spawn, nothing in
+/// them can suspend ([`SchedError::InCallback`]), and a panic in one is
+/// caught and returned.
 fn drop_future(body: Box<AsyncBody>) -> Option<Box<dyn Any + Send>> {
-    let _nothing_runs = CurrentGuard::set(Current::NONE);
+    let _as_a_callback = CurrentGuard::set(Current::CALLBACK);
     panic::catch_unwind(AssertUnwindSafe(move || drop(body))).err()
 }
 

@@ -195,7 +195,7 @@ impl Eq for Failure {}
 
 /// The text of a panic payload: the message of `panic!("...")`, or a note
 /// that the payload was something else.
-pub(super) fn panic_text(payload: &(dyn Any + Send)) -> String {
+pub(crate) fn panic_text(payload: &(dyn Any + Send)) -> String {
     if let Some(message) = payload.downcast_ref::<&str>() {
         (*message).to_string()
     } else if let Some(message) = payload.downcast_ref::<String>() {
@@ -323,6 +323,12 @@ pub enum SchedError {
         /// The kind of the OS's error.
         kind: std::io::ErrorKind,
         /// What went wrong, and what to do about it.
+        message: String,
+    },
+    /// The job a task handed to another thread (chapter 11's `to_thread`)
+    /// panicked there; the panic's message.
+    JobPanicked {
+        /// What the job's panic said.
         message: String,
     },
     /// `run_until_complete` was called while a scheduler is already running
@@ -484,6 +490,10 @@ impl fmt::Display for SchedError {
             SchedError::Io {
                 operation, message, ..
             } => write!(f, "{operation}() failed: {message}"),
+            SchedError::JobPanicked { message } => write!(
+                f,
+                "the job handed to to_thread panicked on its thread: {message}"
+            ),
             SchedError::Unwinding { operation } => write!(
                 f,
                 "{operation}() was called while the task is unwinding (a destructor running \

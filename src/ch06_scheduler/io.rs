@@ -150,6 +150,10 @@ impl Reactor {
 pub(crate) struct IoSource {
     key: usize,
     scheduler: std::rc::Weak<Shared>,
+    /// The poller it is registered with, held so that `deregister` can take
+    /// the socket out even after the scheduler is gone (the promise made to
+    /// `Poller::add` outlives the scheduler).
+    poller: Arc<Poller>,
 }
 
 impl IoSource {
@@ -248,6 +252,7 @@ impl IoSource {
         Ok(IoSource {
             key,
             scheduler: std::rc::Rc::downgrade(&shared),
+            poller: Arc::clone(&reactor.poller),
         })
     }
     // ANCHOR_END: register
@@ -256,8 +261,11 @@ impl IoSource {
     /// find it gone). Call it with the socket this source was registered
     /// with, before closing it.
     pub(crate) fn deregister(&self, socket: &impl std::os::fd::AsFd) {
+        // First of all, and whatever else is gone: the poller must not keep
+        // a socket that is about to close.
+        let _ = self.poller.delete(socket);
         let Some(shared) = self.scheduler.upgrade() else {
-            return; // the scheduler, and its poller, are gone
+            return; // the scheduler is gone, and its books with it
         };
         let waiters = {
             let Ok(mut io) = shared.io.try_borrow_mut() else {
@@ -266,7 +274,6 @@ impl IoSource {
             let Some(reactor) = io.as_mut() else {
                 return;
             };
-            let _ = reactor.poller.delete(socket);
             let Some(registered) = reactor.sources.get_mut(self.key).and_then(Option::take) else {
                 return;
             };

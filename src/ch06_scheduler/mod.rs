@@ -109,6 +109,8 @@ mod cancel;
 #[cfg_attr(feature = "exercise-ch06", allow(dead_code))]
 mod clock;
 mod current;
+#[cfg_attr(feature = "exercise-ch06", allow(dead_code))]
+mod debug;
 mod error;
 #[cfg_attr(feature = "exercise-ch06", allow(dead_code))]
 mod io;
@@ -124,8 +126,10 @@ mod step;
 mod task;
 pub mod trace;
 
-pub use async_task::{ExpectedWake, JoinFuture, expect_wake, spawn_async};
+pub use async_task::{ExpectedWake, JoinFuture, expect_wake, spawn_async, task_waker};
 pub use clock::{CallbackHandle, Clock};
+pub use debug::SlowStep;
+pub(crate) use error::panic_text;
 pub use error::{BoxError, Failure, SchedError, StuckTask, Unretrieved};
 pub use io::Interest;
 pub(crate) use io::IoSource;
@@ -224,6 +228,8 @@ struct Shared {
     /// How many sockets are registered: mirrors the reactor's count, read
     /// on every iteration without a borrow.
     io_live: Cell<usize>,
+    /// Slow-step reporting (chapter 11), once it is on.
+    debug: std::cell::OnceCell<debug::Debug>,
     /// `Some` when recording: every event, in order.
     trace: RefCell<Option<Trace>>,
     /// Mirrors `trace.is_some()`, read on every event: one branch when off.
@@ -306,6 +312,7 @@ impl Scheduler {
                 inbox: Inbox::new(),
                 io: RefCell::new(None),
                 io_live: Cell::new(0),
+                debug: std::cell::OnceCell::new(),
                 trace: RefCell::new(None),
                 tracing: Cell::new(false),
             }),
@@ -338,6 +345,24 @@ impl Scheduler {
             .get_or_insert_with(Trace::default);
         self.shared.tracing.set(true);
         self
+    }
+
+    /// The same scheduler, timing every step on the wall clock and
+    /// reporting each one longer than `threshold` on stderr when it ends,
+    /// as asyncio's debug mode does (`Executing <Task ...> took 0.305
+    /// seconds`; asyncio's threshold is 100 ms), with a watchdog thread
+    /// that reports a step still running past the threshold (chapter 11).
+    /// Calling it again keeps the first threshold.
+    pub fn with_slow_steps(self, threshold: Duration) -> Self {
+        let _ = self.shared.debug.set(debug::Debug::new(threshold));
+        self
+    }
+
+    /// Every step that took longer than the threshold of
+    /// [`with_slow_steps`](Self::with_slow_steps), in order (empty when it
+    /// is off).
+    pub fn slow_steps(&self) -> Vec<SlowStep> {
+        self.shared.slow_steps()
     }
 
     /// The scheduler's time: since it was created (real clock), or the

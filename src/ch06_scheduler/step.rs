@@ -95,7 +95,10 @@ impl Shared {
         // `run_body`), so `resume` returns whatever the body does; the
         // guard puts `CURRENT` back even if something else unwinds.
         let guard = CurrentGuard::set(current);
+        // Chapter 11: slow steps, timed only when watched.
+        let began = self.step_begins(current);
         let outcome = coroutine.resume(input);
+        self.step_ends(current, began);
         let context = CURRENT.with(Cell::get).context;
         drop(guard);
 

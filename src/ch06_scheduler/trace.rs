@@ -64,6 +64,12 @@ pub enum EventKind {
     Suspended(Wait),
     /// The task became ready: see [`Cause`].
     Woken(Cause),
+    /// The step that just ended held the thread this long, more than the
+    /// slow-step threshold (chapter 11).
+    Slow {
+        /// How long, on the wall clock.
+        took: Duration,
+    },
     /// The task began to wait on socket `socket` (the poller's key for it),
     /// one way (chapter 10).
     IoWait {
@@ -173,6 +179,7 @@ impl Trace {
             }
             EventKind::Woken(Cause::Waker(None)) => "* woken by a callback".to_string(),
             EventKind::Woken(Cause::Io(socket)) => format!("* socket {socket} ready"),
+            EventKind::Slow { took } => format!("! slow step: {:.3} s", took.as_secs_f64()),
             EventKind::IoWait {
                 socket,
                 interest: super::Interest::Read,

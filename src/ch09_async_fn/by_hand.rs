@@ -3,7 +3,7 @@
 //! parks its thread until that waker wakes it.
 //!
 //! This file is the reference. With the feature `exercise-ch09`, the
-//! chapter's module compiles `exercises/ch09_async_fn/4_rebuild.rs` in its
+//! chapter's module compiles `exercises/ch09_async_fn/5_rebuild.rs` in its
 //! place, and the chapter's tests judge that file instead:
 //! `cargo test --features exercise-ch09 --test ch09_async_fn -- --skip exercises::`.
 //!

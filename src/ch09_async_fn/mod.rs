@@ -67,11 +67,11 @@
 //! | `by_hand.rs` | the `RawWakerVTable` and `block_on` (the `unsafe` code) |
 //! | `channel.rs` | futures woken from another thread |
 
-// The functions the rebuild exercise (9.4) leaves to you live in one file;
+// The functions the rebuild exercise (9.5) leaves to you live in one file;
 // the feature `exercise-ch09` compiles your version in its place.
 #[cfg_attr(
     feature = "exercise-ch09",
-    path = "../../exercises/ch09_async_fn/4_rebuild.rs"
+    path = "../../exercises/ch09_async_fn/5_rebuild.rs"
 )]
 mod by_hand;
 mod channel;

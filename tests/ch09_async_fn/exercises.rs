@@ -265,3 +265,116 @@ pub mod e3_flag {
         raising.join().expect("the raising thread does not panic");
     }
 }
+
+#[path = "../.."]
+pub mod e4_timeout {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use std::time::Duration;
+
+    use yieldpoint::ch06_scheduler::{Clock, SchedError, Scheduler};
+    use yieldpoint::ch09_async_fn::sleep;
+
+    #[cfg_attr(feature = "learner", path = "exercises/ch09_async_fn/4_timeout.rs")]
+    #[cfg_attr(
+        not(feature = "learner"),
+        path = "solutions/ch09_async_fn/4_timeout.rs"
+    )]
+    mod exercise;
+    use exercise::timeout;
+
+    const SECOND: Duration = Duration::from_secs(1);
+
+    /// Counts its drops.
+    struct Dropped(Rc<Cell<u32>>);
+
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+
+    /// A future that sleeps `seconds` then returns them, holding `held`.
+    async fn nap(seconds: u32, held: Dropped) -> Result<u32, SchedError> {
+        let _held = held;
+        sleep(seconds * SECOND).await?;
+        Ok(seconds)
+    }
+
+    #[test]
+    fn a_future_that_is_ready_in_time_gives_its_output() {
+        let scheduler = Scheduler::new(Clock::Virtual);
+        let drops = Rc::new(Cell::new(0));
+        let held = Dropped(Rc::clone(&drops));
+        let outcome = scheduler
+            .run_until_complete_async(async move { timeout(2 * SECOND, nap(1, held)).await });
+        assert_eq!(outcome, Ok(Ok(1)));
+        assert_eq!(scheduler.now(), SECOND);
+        assert_eq!(drops.get(), 1);
+        // Its timer was cancelled: the heap keeps no timer that is wanted.
+        assert!(scheduler.pending_timers() <= 1);
+    }
+
+    #[test]
+    fn once_the_time_is_up_it_says_timed_out_and_drops_the_future_where_it_waits() {
+        let scheduler = Scheduler::new(Clock::Virtual);
+        let drops = Rc::new(Cell::new(0));
+        let held = Dropped(Rc::clone(&drops));
+        let watched = Rc::clone(&drops);
+        let outcome = scheduler.run_until_complete_async(async move {
+            let outcome = timeout(SECOND, nap(3600, held)).await;
+            // Dropped by the time the timeout is over, not later.
+            Ok::<_, SchedError>((outcome, watched.get()))
+        });
+        assert_eq!(outcome, Ok((Err(SchedError::TimedOut), 1)));
+        assert_eq!(scheduler.now(), SECOND);
+    }
+
+    #[test]
+    fn a_future_ready_at_once_wins_even_against_a_zero_limit() {
+        let scheduler = Scheduler::new(Clock::Virtual);
+        let outcome = scheduler
+            .run_until_complete_async(async { timeout(Duration::ZERO, async { 7 }).await });
+        assert_eq!(outcome, Ok(7));
+    }
+
+    #[test]
+    fn a_timeout_dropped_early_cancels_its_timer() {
+        let scheduler = Rc::new(Scheduler::new(Clock::Virtual));
+        let watched = Rc::clone(&scheduler);
+        let outcome = scheduler.run_until_complete_async(async move {
+            let mut largest = 0;
+            for _ in 0..1_000 {
+                let drops = Rc::new(Cell::new(0));
+                // A timeout of an hour, raced against a short sleep: the
+                // sleep wins every time, and the timeout is dropped with
+                // its timer set.
+                let long = timeout(3600 * SECOND, nap(3600, Dropped(drops)));
+                let mut long = Box::pin(long);
+                std::future::poll_fn(|cx| {
+                    let _ = long.as_mut().poll(cx);
+                    std::task::Poll::Ready(())
+                })
+                .await;
+                drop(long);
+                // A turn, so that the loop tidies its heap as it goes.
+                yieldpoint::ch09_async_fn::yield_now().await?;
+                largest = largest.max(watched.pending_timers());
+            }
+            Ok::<_, SchedError>(largest)
+        });
+        let largest = outcome.expect("main runs");
+        // Without cancelling, two thousand timers would pile up; the heap
+        // counts them stale and rebuilds itself past a hundred.
+        assert!(largest <= 202, "the heap grew to {largest}");
+    }
+
+    #[test]
+    fn outside_a_scheduler_it_says_not_in_task() {
+        let outcome = yieldpoint::ch09_async_fn::block_on(timeout(SECOND, async { 1 }));
+        assert!(
+            matches!(outcome, Err(SchedError::NotInTask { .. })),
+            "{outcome:?}"
+        );
+    }
+}

@@ -1,4 +1,4 @@
-//! Exercise 9.4: rebuild chapter 9's waker by hand, and the `block_on` that
+//! Exercise 9.5: rebuild chapter 9's waker by hand, and the `block_on` that
 //! parks on it.
 //!
 //! This file takes the place of `src/ch09_async_fn/by_hand.rs` when the
@@ -15,8 +15,8 @@
 //!   the waker was woken, park the thread until it is otherwise, and panic
 //!   if nothing can ever wake it.
 //!
-//! `cargo run -- check 9.4` runs the chapter's tests against this file.
-//! Stuck? `cargo run -- hint 9.4`
+//! `cargo run -- check 9.5` runs the chapter's tests against this file.
+//! Stuck? `cargo run -- hint 9.5`
 
 #![allow(unused_imports, unused_variables, dead_code, missing_docs)]
 

@@ -1,0 +1,123 @@
+//! # Chapter 12: from yieldpoint to tokio
+//!
+//! Where a learner goes next is tokio. This chapter runs the course's
+//! programs on tokio's current-thread runtime beside the course's own
+//! scheduler, and shows every place the two order things differently.
+//!
+//! tokio is a dev-dependency of this crate, so the library cannot use it:
+//! this module holds the **course's side** only. The tokio side lives in
+//! `examples/ch12_tokio/on_tokio.rs`, where the chapter's example and tests
+//! can reach tokio, and the tests put the two side by side.
+//!
+//! The core operations are:
+//! - The programs (`programs.rs`): step 10, T1/T3/T2 and chapter 7's
+//!   requests, `gather`, `wait_for` and cancellation, and the small programs
+//!   that show a difference (the turns of [`turns`], a timer behind busy
+//!   tasks in [`busy_timer`], [`drain`], the clock). Each runs on a
+//!   scheduler of its own and returns the lines it said, as
+//!   [`step10`] does.
+//! - [`unbounded_channel`]: a channel with tokio's shape whose receiver
+//!   never asks its task to give the thread up, where tokio's spends a
+//!   budget.
+//! - [`Script`]: tiny programs of tasks that wake themselves, yield, sleep,
+//!   spawn and join, and [`course_order`], who is polled when on chapter 6's
+//!   scheduler (asyncio's rules).
+//! - [`tokio_order`]: tokio's current-thread loop as a model, which says who
+//!   tokio polls when for a script, without tokio. The tests check it
+//!   against tokio itself.
+//!
+//! Where the two runtimes part ways, by the rule behind each:
+//!
+//! ```text
+//!                        asyncio, chapter 6              tokio, current thread
+//!   main                 a task in the ready queue       the block_on future: polled only
+//!                                                        between batches of tasks
+//!   timers (and I/O)     looked at every iteration       every 61 polls (event_interval),
+//!                                                        or when the queue is empty
+//!   yield_now            back of the queue, in order     deferred until after the driver,
+//!                                                        woken last first
+//!   a ready resource     never makes a task yield        spends a budget of 128 a poll
+//!   cancel               an error at the suspension      the future dropped at its .await
+//!                        point (chapter 9's async
+//!                        tasks: dropped, like tokio)
+//!   virtual time         exact; waits for a promised     whole milliseconds; jumps to the
+//!                        wake from another thread        next timer whenever it is idle
+//! ```
+//!
+//! The concurrent fetch over loopback (chapter 10) and the stalled fetch
+//! with `spawn_blocking` (chapter 11) join this list when those chapters
+//! exist: each is one more program in `programs.rs` beside its twin in
+//! `on_tokio.rs`, and one more row in the example's list of sections.
+//!
+//! The files of this chapter, in the order to read them:
+//!
+//! | file | what it owns |
+//! |---|---|
+//! | `mod.rs` | this essay, and the public API |
+//! | `programs.rs` | the course's side of every program, each returning its lines |
+//! | `queue.rs` | an unbounded channel that never makes its receiver yield |
+//! | `script.rs` | scripts of tasks, and their poll order on chapter 6's scheduler |
+//! | `model.rs` | tokio's current-thread loop as a model of a script's poll order |
+//!
+//! One claim is about types, and the compiler checks it: `tokio::spawn`
+//! wants a future that is `Send`, even on the current-thread runtime, so a
+//! task that holds an `Rc` across an `.await`, as every task of this course
+//! may, does not compile there (tokio's `LocalSet` and `spawn_local` are for
+//! those):
+//!
+//! ```compile_fail,E0277
+//! use std::rc::Rc;
+//!
+//! let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! runtime.block_on(async {
+//!     let shared = Rc::new(1);
+//!     tokio::spawn(async move {
+//!         tokio::task::yield_now().await;
+//!         println!("{shared}");
+//!     });
+//! });
+//! ```
+//!
+//! The same task is fine on chapter 6's scheduler, where nothing leaves
+//! the thread:
+//!
+//! ```
+//! use std::rc::Rc;
+//! use yieldpoint::ch06_scheduler::{Clock, SchedError, Scheduler};
+//! use yieldpoint::ch09_async_fn::{spawn_async, yield_now};
+//!
+//! let scheduler = Scheduler::new(Clock::Virtual);
+//! let outcome = scheduler.run_until_complete_async(async {
+//!     let shared = Rc::new(1);
+//!     let task = spawn_async("rc", async move {
+//!         yield_now().await?;
+//!         Ok::<i32, SchedError>(*shared)
+//!     })?;
+//!     task.await
+//! });
+//! assert_eq!(outcome, Ok(1));
+//! ```
+
+mod programs;
+mod queue;
+mod script;
+
+// The function the rebuild exercise (12.5) leaves to you lives in one file;
+// the feature `exercise-ch12` compiles your version in its place.
+#[cfg_attr(
+    feature = "exercise-ch12",
+    path = "../../exercises/ch12_tokio/5_rebuild.rs"
+)]
+mod model;
+
+pub use model::tokio_order;
+pub use programs::{
+    Connection, REQUESTS, SECOND, UNIT, busy_timer, busy_timer_main, clock, clock_main, countdown,
+    do_more_stuff, do_stuff, drain, drain_main, failing_request, fetch, gather_failure,
+    gather_failure_main, loud_request, main_behind_busy, main_behind_busy_main, ms, napper, polls,
+    requests, requests_main, slow_request, slow_request_async, step10, step10_main, t1_t3_t2,
+    t1_t3_t2_main, turns, turns_main, wait_for_async, wait_for_main, wait_for_stackful,
+    wake_from_thread, wake_from_thread_main,
+};
+pub use queue::{Recv, UnboundedReceiver, UnboundedSender, unbounded_channel};
+pub use script::{Script, ScriptError, Step, TaskScript, compress, course_order};

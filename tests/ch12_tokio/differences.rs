@@ -1,0 +1,225 @@
+//! Every place tokio's current-thread runtime differs from the course's
+//! scheduler (and asyncio). Each test asserts both transcripts exactly: if
+//! a tokio release, or a change to the course, makes the difference go
+//! away, the test fails, and the chapter's claim with it.
+
+use std::time::Duration;
+
+use yieldpoint::ch12_tokio::{self as course, Script, Step, course_order, tokio_order};
+use yieldpoint::output::capture;
+use yieldpoint::say;
+
+use super::example::on_tokio;
+use super::strs;
+
+// ANCHOR: cancellation_test
+#[test]
+fn chapter_7_hands_a_cancelled_task_an_error_and_waits_for_its_cleanup_where_tokio_drops_the_future()
+ {
+    // Chapter 7: the sleep returns Err(Cancelled), the task says goodbye
+    // (which waits), and wait_for returns only after that.
+    assert_eq!(
+        strs(&course::wait_for_stackful()),
+        [
+            "[slow] request sent at 10 ms",
+            "[slow] cancelled at 30 ms; saying goodbye",
+            "[slow] goodbye said at 35 ms",
+            "[main] gave up at 35 ms",
+        ]
+    );
+    // tokio: the future is dropped at its .await, at the deadline; only its
+    // destructors run, and the timeout returns then and there. Chapter 9's
+    // async tasks are cancelled the same way, on the course's scheduler.
+    let dropped = [
+        "[slow] request sent at 10 ms",
+        "[slow] dropped where it waited: only the destructor closes the connection",
+        "[main] gave up at 30 ms",
+    ];
+    assert_eq!(strs(&on_tokio::timeout_future()), dropped);
+    assert_eq!(strs(&course::wait_for_async()), dropped);
+}
+// ANCHOR_END: cancellation_test
+
+#[test]
+fn a_timeout_on_a_join_handle_detaches_the_task_where_wait_for_cancels_it() {
+    assert_eq!(
+        strs(&on_tokio::timeout_handle()),
+        [
+            "[slow] request sent at 10 ms",
+            "[main] gave up at 30 ms",
+            "[slow] answered at 60 ms",
+        ]
+    );
+}
+
+#[test]
+fn abort_only_asks_and_the_task_is_dropped_where_it_waits_when_the_runtime_next_looks() {
+    // tokio's docs: abort() schedules the cancellation and returns before it
+    // completes; is_finished() is false until it has; awaiting the handle
+    // then gives a cancelled JoinError. The cleanup cannot await.
+    let (_, lines) = capture(|| {
+        let runtime = on_tokio::paused_runtime();
+        runtime.block_on(async {
+            let start = tokio::time::Instant::now();
+            let slow = tokio::spawn(on_tokio::slow_request(start));
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            slow.abort();
+            say!("main", "abort() returned; finished: {}", slow.is_finished());
+            let joined = slow.await;
+            say!(
+                "main",
+                "joined: cancelled {}",
+                joined.unwrap_err().is_cancelled()
+            );
+        });
+    });
+    assert_eq!(
+        strs(&lines),
+        [
+            "[slow] request sent at 0 ms",
+            "[main] abort() returned; finished: false",
+            "[slow] dropped where it waited: only the destructor closes the connection",
+            "[main] joined: cancelled true",
+        ]
+    );
+}
+
+#[test]
+fn gather_leaves_the_other_request_running_where_a_join_set_dropped_at_the_first_failure_aborts_it()
+{
+    assert_eq!(
+        strs(&course::gather_failure()),
+        [
+            "[main] the first failure, at 10 ms: prices: 503 Service Unavailable",
+            "[users] users done at 40 ms",
+            "[main] at 60 ms, users answered: true",
+        ]
+    );
+    assert_eq!(
+        strs(&on_tokio::gather_failure()),
+        [
+            "[main] the first failure, at 10 ms: prices: 503 Service Unavailable",
+            "[main] at 60 ms, users answered: false",
+        ]
+    );
+}
+
+#[test]
+fn join_all_gives_the_values_in_the_order_the_tasks_ended_where_gather_keeps_argument_order() {
+    assert_eq!(
+        strs(&on_tokio::join_all()),
+        ["[main] join_all: [\"news\", \"weather\", \"prices\", \"users\"]"]
+    );
+    assert!(
+        course::requests()
+            .last()
+            .is_some_and(|line| line.contains("[\"users\", \"news\", \"prices\", \"weather\"]"))
+    );
+}
+
+// ANCHOR: turns_test
+#[test]
+fn tokio_wakes_the_tasks_that_yielded_after_its_driver_and_last_first() {
+    assert_eq!(
+        strs(&course::turns()),
+        ["[main] turns: A0 B0 C0 A1 B1 C1 A2 B2 C2"]
+    );
+    assert_eq!(
+        strs(&on_tokio::turns()),
+        ["[main] turns: A0 B0 C0 C1 B1 A1 A2 B2 C2"]
+    );
+}
+// ANCHOR_END: turns_test
+
+#[test]
+fn a_due_timer_waits_for_tokio_to_look_at_its_driver_every_61_polls_and_for_two_passes_here() {
+    assert_eq!(
+        strs(&course::busy_timer()),
+        ["[sleeper] woke after 6 busy polls"]
+    );
+    assert_eq!(
+        strs(&on_tokio::busy_timer(61)),
+        ["[sleeper] woke after 62 busy polls"]
+    );
+    // The knob: a driver looked at after every poll.
+    assert_eq!(
+        strs(&on_tokio::busy_timer(1)),
+        ["[sleeper] woke after 3 busy polls"]
+    );
+}
+
+#[test]
+fn block_on_polls_its_future_between_batches_of_tasks_while_a_spawned_main_is_a_task_like_ours() {
+    assert_eq!(
+        strs(&course::main_behind_busy()),
+        ["[main] back after 1 busy poll"]
+    );
+    assert_eq!(
+        strs(&on_tokio::main_behind_busy()),
+        ["[main] back after 60 busy polls"]
+    );
+    assert_eq!(
+        strs(&on_tokio::main_behind_busy_spawned()),
+        ["[main] back after 1 busy poll"]
+    );
+}
+
+// ANCHOR: budget_test
+#[test]
+fn tokio_makes_a_task_that_drains_a_ready_channel_yield_after_128_values_and_ours_never_does() {
+    assert_eq!(
+        strs(&course::drain()),
+        ["[ticker] first turn after 300 values"]
+    );
+    assert_eq!(
+        strs(&on_tokio::drain(false)),
+        ["[ticker] first turn after 128 values"]
+    );
+    assert_eq!(
+        strs(&on_tokio::drain(true)),
+        ["[ticker] first turn after 300 values"]
+    );
+}
+// ANCHOR_END: budget_test
+
+#[test]
+fn tokio_s_paused_clock_counts_whole_milliseconds_where_the_virtual_clock_is_exact() {
+    assert_eq!(
+        strs(&course::clock()),
+        [
+            "[main] slept 1.5 ms: the clock reads 1.5 ms",
+            "[main] computed for 5 ms: the clock reads 1.5 ms",
+        ]
+    );
+    assert_eq!(
+        strs(&on_tokio::clock()),
+        [
+            "[main] slept 1.5 ms: the clock reads 2 ms",
+            "[main] computed for 5 ms: the clock reads 2 ms",
+        ]
+    );
+}
+
+#[test]
+fn a_promised_wake_holds_the_virtual_clock_where_tokio_s_paused_clock_jumps_to_the_timeout() {
+    assert_eq!(
+        strs(&course::wake_from_thread(true)),
+        ["[main] got \"the answer\" at 0 ms"]
+    );
+    assert_eq!(
+        strs(&on_tokio::wake_from_thread()),
+        ["[main] gave up at 1000 ms"]
+    );
+}
+
+#[test]
+fn when_main_returns_tokio_polls_no_other_task_where_asyncio_runs_one_more_pass() {
+    use Step::{Spawn, Wake};
+    let script = Script::new(&[("main", &[Spawn(1)]), ("A", &[Wake, Wake])]);
+    // Chapter 6 (and asyncio): the pass that follows main's end still runs
+    // A's first step.
+    assert_eq!(course_order(&script).unwrap(), ["main", "A"]);
+    // tokio: block_on returns as soon as its future is ready.
+    assert_eq!(on_tokio::script_order(&script, 61), ["main"]);
+    assert_eq!(tokio_order(&script, 61).unwrap(), ["main"]);
+}
