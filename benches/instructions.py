@@ -60,6 +60,15 @@ PROBES = [
     ("tokio_ping_pong", "tokio/ping_pong", 50_000),
     ("scheduler_spawn_join", "scheduler/spawn_join", 20_000),
     ("tokio_spawn_join", "tokio/spawn_join", 20_000),
+    # Chapter 10. Callgrind counts the instructions a process runs, not the
+    # kernel's: for these, what the program does around its system calls
+    # (chapter 10 counts the system calls themselves with strace).
+    ("scheduler_ping_pong_with_socket", "scheduler/ping_pong_with_socket", 20_000),
+    ("tokio_ping_pong_with_socket", "tokio/ping_pong_with_socket", 20_000),
+    ("echo_scheduler", "echo/scheduler", 5_000),
+    ("echo_scheduler_async", "echo/scheduler_async", 5_000),
+    ("echo_tokio", "echo/tokio", 5_000),
+    ("echo_threads", "echo/threads", 5_000),
 ]
 
 # (what, numerator, denominator, the most it may be, checked?)

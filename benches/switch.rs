@@ -26,11 +26,19 @@
 //! | `scheduler/async_ping_pong` | the same with two async tasks (chapter 9) taking turns with `ch09_async_fn::yield_now().await`: one switch is one poll | the same |
 //! | `scheduler/spawn_join` | spawn an empty task (its stack from the pool), run it, join it (chapter 6) | the pool's one stack |
 //! | `scheduler/with_sleepers/N` | one switch of the one working task, with N-1 tasks asleep in the timer heap (chapter 6) | spawning the sleepers |
+//! | `scheduler/ping_pong_with_socket` | `scheduler/ping_pong` with one idle socket registered (chapter 10): every iteration asks the poller, with a zero timeout, which sockets are ready (on the real clock, which sockets need; without timers the clock is never read, so this is `ping_pong`'s loop plus the poll) | binding the socket; the rest as `scheduler/ping_pong` |
 //! | `tokio/ping_pong` | the same as `scheduler/ping_pong` on tokio's current-thread runtime with `tokio::task::yield_now` | building the runtime; the spawns are counted, spread over the batch |
 //! | `tokio/spawn_join` | `tokio::spawn` of an empty future, awaited | building the runtime |
+//! | `tokio/ping_pong_with_socket` | `tokio/ping_pong` on a runtime with its I/O driver on and one idle socket registered. A task that yields is woken only after the driver's next poll, so tokio asks the OS, with a zero timeout, each time its run queue has run dry of all but yielders: here once a round of the two tasks | building the runtime and binding the socket (once) |
+//! | `tokio/notify_ping_pong` | two tasks on tokio's current-thread runtime waking each other through `tokio::sync::Notify`: a wake puts the other task straight in the run queue | building the runtime |
+//! | `tokio/notify_ping_pong_with_socket` | the same with the I/O driver on and one idle socket: the run queue never runs dry, so tokio asks the OS only once every 61 tasks it runs (`event_interval`) | building the runtime and binding the socket (once) |
 //! | `threads/ping_pong` | one hand-off: one thread sends a token over a `std::sync::mpsc` channel and waits in `recv`, and the other, waiting in its own `recv`, wakes up with it (channels, not `Mutex` + `Condvar`: see `ThreadPingPong`); a round trip is two iterations | spawning the two threads (once, before any timing) |
 //! | `threads/ping_pong_pinned` | the same with both threads pinned to one CPU (`sched_setaffinity`), so every hand-off is a switch on that CPU | the same, and the pinning |
 //! | `threads/spawn_join` | `std::thread::spawn` of an empty closure, then `join` | nothing |
+//! | `echo/scheduler` | one echo round trip over loopback (chapter 10): a stackful task writes 16 bytes and reads them back from an echoing stackful task, both on one scheduler | creating the scheduler and connecting, spread over the batch |
+//! | `echo/scheduler_async` | the same with two async tasks (`read_async`, `write_all_async`) | the same |
+//! | `echo/tokio` | the same on tokio's current-thread runtime (`tokio::net`, I/O enabled) | building the runtime (once); connecting, spread over the batch |
+//! | `echo/threads` | the same between two OS threads with blocking std sockets | spawning the echo thread and connecting (once, before any timing) |
 //! | `create/fresh_stack` | create a corosensei coroutine on a new 1 MiB `DefaultStack` (`mmap`), resume it to completion (touching its first page), drop it (`munmap`) | nothing |
 //! | `create/pooled_stack` | the same on one reused stack: `Coroutine::with_stack`, resume to completion, `into_stack` | allocating the one stack |
 //! | `create/boxed_async` | `Box::pin` of an async block, polled to completion with a no-op waker, dropped | nothing |
@@ -82,6 +90,7 @@ use yieldpoint::ch05_event_loop::{EventLoop, sleep, yield_now};
 use yieldpoint::ch06_scheduler::{self as ch06, Clock, Scheduler};
 use yieldpoint::ch08_cost_of_a_switch::{Counter, Stepper, leaf, nested, stackless_chain};
 use yieldpoint::ch09_async_fn as ch09;
+use yieldpoint::ch10_sockets::{TcpListener, TcpStream};
 
 /// Short runs: the machine is small and shared, and medians of these
 /// nanosecond-scale loops settle quickly. About 4 s per benchmark keeps the
@@ -328,6 +337,33 @@ fn ch06_async_ping_pong(iters: u64) -> Duration {
     start.elapsed()
 }
 
+/// `ch06_ping_pong` with one socket registered and idle (chapter 10): the
+/// loop asks the poller once an iteration, with a zero timeout, since a
+/// task is always ready. Sockets need the real clock; with no timer, the
+/// loop never reads it, so the clock makes no other difference.
+fn ch06_ping_pong_with_socket(iters: u64) -> Duration {
+    let scheduler = Scheduler::new(Clock::Real);
+    scheduler
+        .run_until_complete(move || {
+            let _idle = TcpListener::bind("127.0.0.1:0")?;
+            let turns = |n: u64| {
+                move || {
+                    for _ in 0..n {
+                        ch06::yield_now()?;
+                    }
+                    Ok::<(), ch06::SchedError>(())
+                }
+            };
+            let start = Instant::now();
+            let ping = ch06::spawn("ping", turns(iters / 2))?;
+            let pong = ch06::spawn("pong", turns(iters - iters / 2))?;
+            ping.join()?;
+            pong.join()?;
+            Ok::<_, ch06::SchedError>(start.elapsed())
+        })
+        .expect("main finishes")
+}
+
 /// Spawns an empty task and joins it, `iters` times, on chapter 6's
 /// scheduler; returns the time that took. The pool is warmed first: the
 /// timed spawns all reuse one stack (creating a stack is `create/*`).
@@ -361,6 +397,65 @@ fn tokio_spawn_join(runtime: &tokio::runtime::Runtime, iters: u64) -> Duration {
     })
 }
 
+/// `tokio_ping_pong` on a runtime with I/O enabled, with one idle socket
+/// registered with its driver.
+fn tokio_ping_pong_with_socket(runtime: &tokio::runtime::Runtime, iters: u64) -> Duration {
+    runtime.block_on(async move {
+        let _idle = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback listener");
+        let turns = |n: u64| async move {
+            for _ in 0..n {
+                tokio::task::yield_now().await;
+            }
+        };
+        let start = Instant::now();
+        let ping = tokio::spawn(turns(iters / 2));
+        let pong = tokio::spawn(turns(iters - iters / 2));
+        ping.await.expect("ping finishes");
+        pong.await.expect("pong finishes");
+        start.elapsed()
+    })
+}
+
+/// Two tasks taking turns `iters` times in all on tokio's current-thread
+/// runtime, each waking the other through a `tokio::sync::Notify` and
+/// waiting for its own; with `socket`, an idle listener is registered with
+/// the runtime's I/O driver meanwhile (the runtime must have I/O enabled).
+fn tokio_notify_ping_pong(runtime: &tokio::runtime::Runtime, iters: u64, socket: bool) -> Duration {
+    use std::sync::Arc;
+    use tokio::sync::Notify;
+    runtime.block_on(async move {
+        let _idle = if socket {
+            Some(
+                tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("a loopback listener"),
+            )
+        } else {
+            None
+        };
+        let (to_ping, to_pong) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
+        let turns = |n: u64, mine: Arc<Notify>, theirs: Arc<Notify>, first: bool| async move {
+            for turn in 0..n {
+                if turn > 0 || !first {
+                    mine.notified().await;
+                }
+                theirs.notify_one();
+            }
+        };
+        // Each wakes the other as often as it waits: an equal number of
+        // turns each (an odd count is timed one switch short).
+        let n = (iters / 2).max(1);
+        let start = Instant::now();
+        let ping = tokio::spawn(turns(n, Arc::clone(&to_ping), Arc::clone(&to_pong), true));
+        let pong = tokio::spawn(turns(n, to_pong, to_ping, false));
+        ping.await.expect("ping finishes");
+        pong.await.expect("pong finishes");
+        start.elapsed()
+    })
+}
+
 /// The same on tokio's current-thread runtime.
 fn tokio_ping_pong(runtime: &tokio::runtime::Runtime, iters: u64) -> Duration {
     let start = Instant::now();
@@ -386,6 +481,9 @@ fn scheduler(c: &mut Criterion) {
     let mut group = c.benchmark_group("scheduler");
     group.bench_function("ping_pong", |b| b.iter_custom(ch06_ping_pong));
     group.bench_function("async_ping_pong", |b| b.iter_custom(ch06_async_ping_pong));
+    group.bench_function("ping_pong_with_socket", |b| {
+        b.iter_custom(ch06_ping_pong_with_socket)
+    });
     group.bench_function("spawn_join", |b| b.iter_custom(ch06_spawn_join));
     group.sample_size(10);
     for tasks in [1, 10_000] {
@@ -426,6 +524,19 @@ fn scheduler(c: &mut Criterion) {
     });
     group.bench_function("spawn_join", |b| {
         b.iter_custom(|iters| tokio_spawn_join(&runtime, iters))
+    });
+    let with_io = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .expect("a tokio runtime with I/O");
+    group.bench_function("ping_pong_with_socket", |b| {
+        b.iter_custom(|iters| tokio_ping_pong_with_socket(&with_io, iters))
+    });
+    group.bench_function("notify_ping_pong", |b| {
+        b.iter_custom(|iters| tokio_notify_ping_pong(&runtime, iters, false))
+    });
+    group.bench_function("notify_ping_pong_with_socket", |b| {
+        b.iter_custom(|iters| tokio_notify_ping_pong(&with_io, iters, true))
     });
     group.finish();
 }
@@ -596,6 +707,226 @@ fn threads(c: &mut Criterion) {
     group.finish();
 }
 
+/// What every echo round trip carries: 16 bytes, small enough that the
+/// copying is nothing beside the system calls.
+const MESSAGE: &[u8; 16] = b"echo, echo, echo";
+
+/// Reads from `read` into `buffer` until it is full: one echo's answer
+/// (almost always one read).
+fn fill(
+    buffer: &mut [u8],
+    mut read: impl FnMut(&mut [u8]) -> Result<usize, ch06::SchedError>,
+) -> Result<(), ch06::SchedError> {
+    let mut got = 0;
+    while got < buffer.len() {
+        match read(&mut buffer[got..])? {
+            0 => panic!("the echo ended early"),
+            n => got += n,
+        }
+    }
+    Ok(())
+}
+
+/// `iters` echo round trips over loopback between two stackful tasks on
+/// one scheduler (chapter 10); returns the time they took.
+fn ch10_echo(iters: u64) -> Duration {
+    let scheduler = Scheduler::new(Clock::Real);
+    scheduler
+        .run_until_complete(move || {
+            let listener = TcpListener::bind("127.0.0.1:0")?;
+            let client = TcpStream::connect(listener.local_addr()?)?;
+            let (server, _) = listener.accept()?;
+            client.set_nodelay(true)?;
+            server.set_nodelay(true)?;
+            let echo = ch06::spawn("echo", move || {
+                let mut buffer = [0u8; 64];
+                loop {
+                    match server.read(&mut buffer)? {
+                        0 => return Ok::<(), ch06::SchedError>(()),
+                        n => server.write_all(&buffer[..n])?,
+                    }
+                }
+            })?;
+            let mut answer = [0u8; MESSAGE.len()];
+            let start = Instant::now();
+            for _ in 0..iters {
+                client.write_all(MESSAGE)?;
+                fill(&mut answer, |buffer| client.read(buffer))?;
+            }
+            let took = start.elapsed();
+            client.shutdown(std::net::Shutdown::Write)?;
+            echo.join()?;
+            black_box(answer);
+            Ok::<_, ch06::SchedError>(took)
+        })
+        .expect("main finishes")
+}
+
+/// The same between two async tasks (chapter 9) on one scheduler.
+fn ch10_echo_async(iters: u64) -> Duration {
+    let scheduler = Scheduler::new(Clock::Real);
+    scheduler
+        .run_until_complete_async(async move {
+            let listener = TcpListener::bind("127.0.0.1:0")?;
+            let client = TcpStream::connect_async(listener.local_addr()?).await?;
+            let (server, _) = listener.accept_async().await?;
+            client.set_nodelay(true)?;
+            server.set_nodelay(true)?;
+            let echo = ch09::spawn_async("echo", async move {
+                let mut buffer = [0u8; 64];
+                loop {
+                    match server.read_async(&mut buffer).await? {
+                        0 => return Ok::<(), ch06::SchedError>(()),
+                        n => server.write_all_async(&buffer[..n]).await?,
+                    }
+                }
+            })?;
+            let mut answer = [0u8; MESSAGE.len()];
+            let start = Instant::now();
+            for _ in 0..iters {
+                client.write_all_async(MESSAGE).await?;
+                let mut got = 0;
+                while got < answer.len() {
+                    match client.read_async(&mut answer[got..]).await? {
+                        0 => panic!("the echo ended early"),
+                        n => got += n,
+                    }
+                }
+            }
+            let took = start.elapsed();
+            client.shutdown(std::net::Shutdown::Write)?;
+            echo.await?;
+            black_box(answer);
+            Ok::<_, ch06::SchedError>(took)
+        })
+        .expect("main finishes")
+}
+
+/// The same on tokio's current-thread runtime, with its I/O driver.
+fn tokio_echo(runtime: &tokio::runtime::Runtime, iters: u64) -> Duration {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback listener");
+        let address = listener.local_addr().expect("its address");
+        let mut client = tokio::net::TcpStream::connect(address)
+            .await
+            .expect("connected");
+        let (mut server, _) = listener.accept().await.expect("accepted");
+        client.set_nodelay(true).expect("TCP_NODELAY");
+        server.set_nodelay(true).expect("TCP_NODELAY");
+        let echo = tokio::spawn(async move {
+            let mut buffer = [0u8; 64];
+            loop {
+                match server.read(&mut buffer).await.expect("the echo reads") {
+                    0 => return,
+                    n => server
+                        .write_all(&buffer[..n])
+                        .await
+                        .expect("the echo writes"),
+                }
+            }
+        });
+        let mut answer = [0u8; MESSAGE.len()];
+        let start = Instant::now();
+        for _ in 0..iters {
+            client.write_all(MESSAGE).await.expect("the client writes");
+            client
+                .read_exact(&mut answer)
+                .await
+                .expect("the client reads");
+        }
+        let took = start.elapsed();
+        client.shutdown().await.expect("the client shuts down");
+        echo.await.expect("the echo ends");
+        black_box(answer);
+        took
+    })
+}
+
+/// Two OS threads with blocking std sockets: the bench's thread writes and
+/// reads, an echo thread, spawned once, sends back what it reads.
+struct ThreadEcho {
+    client: std::net::TcpStream,
+    echo: Option<JoinHandle<()>>,
+}
+
+impl ThreadEcho {
+    /// Connects, and spawns the echo thread on the accepted end.
+    fn start() -> Self {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback listener");
+        let client = std::net::TcpStream::connect(listener.local_addr().expect("its address"))
+            .expect("connected");
+        let (mut server, _) = listener.accept().expect("accepted");
+        client.set_nodelay(true).expect("TCP_NODELAY");
+        server.set_nodelay(true).expect("TCP_NODELAY");
+        let echo = thread::Builder::new()
+            .name("echo".into())
+            .spawn(move || {
+                let mut buffer = [0u8; 64];
+                // Ends when the client shuts down (0) or goes away (an error).
+                while let Ok(n @ 1..) = server.read(&mut buffer) {
+                    if server.write_all(&buffer[..n]).is_err() {
+                        break;
+                    }
+                }
+            })
+            .expect("spawning the echo thread");
+        ThreadEcho {
+            client,
+            echo: Some(echo),
+        }
+    }
+
+    /// The time of `iters` round trips.
+    fn measure(&mut self, iters: u64) -> Duration {
+        use std::io::{Read, Write};
+        let mut answer = [0u8; MESSAGE.len()];
+        let start = Instant::now();
+        for _ in 0..iters {
+            self.client.write_all(MESSAGE).expect("the client writes");
+            self.client
+                .read_exact(&mut answer)
+                .expect("the client reads");
+        }
+        black_box(answer);
+        start.elapsed()
+    }
+}
+
+impl Drop for ThreadEcho {
+    fn drop(&mut self) {
+        let _ = self.client.shutdown(std::net::Shutdown::Both);
+        if let Some(echo) = self.echo.take()
+            && echo.join().is_err()
+            && !thread::panicking()
+        {
+            panic!("the echo thread panicked (its message is above)");
+        }
+    }
+}
+
+fn echo(c: &mut Criterion) {
+    let mut group = c.benchmark_group("echo");
+    // Microseconds per round trip, through the kernel: fewer, longer samples.
+    group.sample_size(50);
+    group.bench_function("scheduler", |b| b.iter_custom(ch10_echo));
+    group.bench_function("scheduler_async", |b| b.iter_custom(ch10_echo_async));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .expect("a tokio runtime with I/O");
+    group.bench_function("tokio", |b| {
+        b.iter_custom(|iters| tokio_echo(&runtime, iters))
+    });
+    let mut threads = ThreadEcho::start();
+    group.bench_function("threads", |b| b.iter_custom(|iters| threads.measure(iters)));
+    drop(threads);
+    group.finish();
+}
+
 fn create(c: &mut Criterion) {
     let mut group = c.benchmark_group("create");
 
@@ -650,7 +981,7 @@ fn create(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = config();
-    targets = round_trip, poll_step, delegation, event_loop, scheduler, threads, create
+    targets = round_trip, poll_step, delegation, event_loop, scheduler, threads, echo, create
 }
 
 /// What `criterion_main!` would do, then the Python twins; or, with
@@ -814,9 +1145,17 @@ const PROBES: &[&str] = &[
     "stackful_100",
     "scheduler_ping_pong",
     "scheduler_async_ping_pong",
+    "scheduler_ping_pong_with_socket",
     "tokio_ping_pong",
+    "tokio_ping_pong_with_socket",
+    "tokio_notify_ping_pong",
+    "tokio_notify_ping_pong_with_socket",
     "scheduler_spawn_join",
     "tokio_spawn_join",
+    "echo_scheduler",
+    "echo_scheduler_async",
+    "echo_tokio",
+    "echo_threads",
 ];
 
 /// Runs the probe `spec` (`name:iterations`), or exits with a message
@@ -858,6 +1197,9 @@ fn run_probe(spec: &str) {
         "scheduler_async_ping_pong" => {
             ch06_async_ping_pong(iterations);
         }
+        "scheduler_ping_pong_with_socket" => {
+            ch06_ping_pong_with_socket(iterations);
+        }
         "tokio_ping_pong" => {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .build()
@@ -866,6 +1208,36 @@ fn run_probe(spec: &str) {
         }
         "scheduler_spawn_join" => {
             ch06_spawn_join(iterations);
+        }
+        "tokio_ping_pong_with_socket" => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_io()
+                .build()
+                .expect("a tokio runtime with I/O");
+            tokio_ping_pong_with_socket(&runtime, iterations);
+        }
+        "tokio_notify_ping_pong" | "tokio_notify_ping_pong_with_socket" => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_io()
+                .build()
+                .expect("a tokio runtime with I/O");
+            tokio_notify_ping_pong(&runtime, iterations, name.ends_with("socket"));
+        }
+        "echo_scheduler" => {
+            ch10_echo(iterations);
+        }
+        "echo_scheduler_async" => {
+            ch10_echo_async(iterations);
+        }
+        "echo_tokio" => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_io()
+                .build()
+                .expect("a tokio runtime with I/O");
+            tokio_echo(&runtime, iterations);
+        }
+        "echo_threads" => {
+            ThreadEcho::start().measure(iterations);
         }
         "tokio_spawn_join" => {
             let runtime = tokio::runtime::Builder::new_current_thread()

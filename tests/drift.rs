@@ -67,6 +67,9 @@ mod ch08_cost_of_a_switch;
 #[path = "../examples/ch09_async_fn.rs"]
 mod ch09_async_fn;
 #[allow(dead_code)]
+#[path = "../examples/ch10_sockets.rs"]
+mod ch10_sockets;
+#[allow(dead_code)]
 #[path = "../examples/ch12_tokio.rs"]
 mod ch12_tokio;
 
@@ -83,6 +86,7 @@ fn example_output(name: &str, args: &[String]) -> Vec<String> {
         "ch07_combinators" => capture(|| ch07_combinators::run(args)).1,
         "ch08_cost_of_a_switch" => capture(|| ch08_cost_of_a_switch::run(args)).1,
         "ch09_async_fn" => capture(|| ch09_async_fn::run(args)).1,
+        "ch10_sockets" => capture(|| ch10_sockets::run(args)).1,
         "ch12_tokio" => capture(|| ch12_tokio::run(args)).1,
         other => panic!("no example named {other:?}: add it to the table in tests/drift.rs"),
     }

@@ -39,6 +39,7 @@ use yieldpoint::ch06_scheduler::{
 };
 use yieldpoint::ch07_combinators::{gather, wait_for};
 use yieldpoint::ch09_async_fn::{Checked, PollError, Sleep, block_on, spawn_async};
+use yieldpoint::ch10_sockets::{TcpListener, TcpStream, fetch};
 use yieldpoint::ch12_tokio::{Script, ScriptError, course_order};
 
 const SECOND: Duration = Duration::from_secs(1);
@@ -169,6 +170,46 @@ const ROWS: &[Row] = &[
         provoke: || lost_waker_deadlock().to_string(),
     },
     Row {
+        test: "connecting_where_nothing_listens_says_refused",
+        provoke: || connect_where_nothing_listens().to_string(),
+    },
+    Row {
+        test: "a_connection_reset_by_the_peer_says_it_closed_abruptly",
+        provoke: || fetch_from_a_resetting_server().to_string(),
+    },
+    Row {
+        test: "an_answer_cut_off_in_the_middle_says_what_came",
+        provoke: || fetch_an_answer_cut_off().to_string(),
+    },
+    Row {
+        test: "reading_a_socket_outside_a_task_says_not_in_task",
+        provoke: || read_outside_a_task().to_string(),
+    },
+    Row {
+        test: "a_stackful_read_in_an_async_task_names_its_async_twin",
+        provoke: || stackful_read_in_async_task().to_string(),
+    },
+    Row {
+        test: "two_tasks_reading_one_socket_says_the_second_is_busy",
+        provoke: || two_readers().to_string(),
+    },
+    Row {
+        test: "reading_a_socket_of_another_scheduler_says_so",
+        provoke: || read_a_socket_of_another_scheduler().to_string(),
+    },
+    Row {
+        test: "a_server_that_never_answers_is_given_up_on_by_wait_for",
+        provoke: || wait_for_a_silent_server().to_string(),
+    },
+    Row {
+        test: "running_out_of_file_descriptors_says_so_and_names_ulimit",
+        provoke: descriptor_limit_message,
+    },
+    Row {
+        test: "a_socket_on_the_virtual_clock_says_it_needs_the_real_clock",
+        provoke: || socket_on_the_virtual_clock().to_string(),
+    },
+    Row {
         test: "a_script_that_breaks_a_rule_says_which_rule",
         provoke: || run_a_script_with_an_orphan().to_string(),
     },
@@ -177,6 +218,7 @@ const ROWS: &[Row] = &[
 /// Tests in this file that are not catalogue rows.
 const NOT_ROWS: &[&str] = &[
     "child_spawns_until_the_mappings_run_out",
+    "child_connects_until_the_descriptors_run_out",
     "every_test_in_this_file_is_a_row_of_the_catalogue",
     "the_readme_table_matches_what_each_misuse_really_produces",
 ];
@@ -1148,5 +1190,313 @@ fn an_async_task_that_loses_its_waker_is_named_in_the_deadlock() {
         "deadlock: nothing is ready and no timer is pending, so no task can go on: main (T0) \
          waits for lost (T1); task 'lost' (T1) returned Pending and dropped every waker it was \
          given, so nothing can wake it"
+    );
+}
+
+// ---- chapter 10: sockets ----
+
+/// The error `main` returned, out of the failure `run_until_complete` hands
+/// back for it.
+fn mains_error<T: std::fmt::Debug>(outcome: Result<T, SchedError>) -> SchedError {
+    match outcome {
+        Err(SchedError::TaskFailed(failure)) => failure
+            .downcast_ref::<SchedError>()
+            .cloned()
+            .unwrap_or(SchedError::TaskFailed(failure)),
+        other => panic!("expected main to fail, got {other:?}"),
+    }
+}
+
+/// A server on a thread of its own that does `serve` with its one
+/// connection (blocking std sockets): for servers that misbehave.
+fn misbehaving_server(
+    serve: impl FnOnce(std::net::TcpStream) + Send + 'static,
+) -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback listener");
+    let address = listener.local_addr().expect("its address");
+    std::thread::spawn(move || {
+        if let Ok((stream, _)) = listener.accept() {
+            serve(stream);
+        }
+    });
+    address
+}
+
+/// Reads a blocking std socket until the end of the stream: the whole
+/// request, once the client has shut its side down.
+fn read_to_eof(stream: &mut std::net::TcpStream) {
+    use std::io::Read;
+    let mut request = Vec::new();
+    let _ = stream.read_to_end(&mut request);
+}
+
+fn real_scheduler() -> Scheduler {
+    Scheduler::new(Clock::Real)
+}
+
+fn connect_where_nothing_listens() -> SchedError {
+    use rustix::net::{AddressFamily, SocketType, bind, getsockname, socket};
+    // A port bound and not listening: nothing listens there, and no other
+    // test can take it while this socket is open.
+    let port = socket(AddressFamily::INET, SocketType::STREAM, None).expect("a socket");
+    let any: std::net::SocketAddr = "127.0.0.1:0".parse().expect("an address");
+    bind(&port, &any).expect("a loopback port");
+    let address: std::net::SocketAddr = getsockname(&port)
+        .expect("its address")
+        .try_into()
+        .expect("an IPv4 address");
+    mains_error(real_scheduler().run_until_complete(move || TcpStream::connect(address).map(drop)))
+}
+
+#[test]
+fn connecting_where_nothing_listens_says_refused() {
+    let error = connect_where_nothing_listens();
+    assert_eq!(error.io_kind(), Some(std::io::ErrorKind::ConnectionRefused));
+    assert_eq!(
+        error.to_string(),
+        "connect() failed: Connection refused (os error 111); nothing listens at that address: \
+         start the server first, or check the port"
+    );
+}
+
+fn fetch_from_a_resetting_server() -> SchedError {
+    let address = misbehaving_server(|mut stream| {
+        read_to_eof(&mut stream);
+        // SO_LINGER 0: the close sends a reset instead of the orderly end.
+        rustix::net::sockopt::set_socket_linger(&stream, Some(Duration::ZERO)).expect("SO_LINGER");
+    });
+    mains_error(real_scheduler().run_until_complete(move || fetch(address, "/10/users")))
+}
+
+#[test]
+fn a_connection_reset_by_the_peer_says_it_closed_abruptly() {
+    let error = fetch_from_a_resetting_server();
+    assert_eq!(error.io_kind(), Some(std::io::ErrorKind::ConnectionReset));
+    assert_eq!(
+        error.to_string(),
+        "read() failed: Connection reset by peer (os error 104); the peer closed the connection \
+         abruptly"
+    );
+}
+
+fn fetch_an_answer_cut_off() -> SchedError {
+    let address = misbehaving_server(|mut stream| {
+        use std::io::Write;
+        read_to_eof(&mut stream);
+        stream.write_all(b"200 us").expect("half an answer");
+    });
+    mains_error(real_scheduler().run_until_complete(move || fetch(address, "/10/users")))
+}
+
+#[test]
+fn an_answer_cut_off_in_the_middle_says_what_came() {
+    let error = fetch_an_answer_cut_off();
+    assert_eq!(error.io_kind(), Some(std::io::ErrorKind::UnexpectedEof));
+    assert_eq!(
+        error.to_string(),
+        "read() failed: the connection closed in the middle of the answer, after \"200 us\": an \
+         answer is one whole line"
+    );
+}
+
+/// A connected pair, made in a run that has ended.
+fn a_pair_after_the_run(scheduler: &Scheduler) -> (TcpStream, TcpStream) {
+    scheduler
+        .run_until_complete(|| {
+            let listener = TcpListener::bind("127.0.0.1:0")?;
+            let client = TcpStream::connect(listener.local_addr()?)?;
+            let (server, _) = listener.accept()?;
+            Ok::<_, SchedError>((client, server))
+        })
+        .expect("a connected pair")
+}
+
+fn read_outside_a_task() -> SchedError {
+    let scheduler = real_scheduler();
+    let (_client, server) = a_pair_after_the_run(&scheduler);
+    server.read(&mut [0u8; 8]).expect_err("outside a task")
+}
+
+#[test]
+fn reading_a_socket_outside_a_task_says_not_in_task() {
+    let error = read_outside_a_task();
+    assert_eq!(error, SchedError::NotInTask { operation: "read" });
+    assert_eq!(
+        error.to_string(),
+        "read() was called outside a task: only code running inside a task of a running \
+         Scheduler can use it; start it with Scheduler::run_until_complete or spawn"
+    );
+}
+
+fn stackful_read_in_async_task() -> SchedError {
+    mains_error(real_scheduler().run_until_complete_async(async {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let client = TcpStream::connect_async(listener.local_addr()?).await?;
+        let (server, _) = listener.accept_async().await?;
+        client.write_all_async(b"x").await?;
+        server.read(&mut [0u8; 8]) // the stackful read, not read_async
+    }))
+}
+
+#[test]
+fn a_stackful_read_in_an_async_task_names_its_async_twin() {
+    let error = stackful_read_in_async_task();
+    assert_eq!(error, SchedError::InAsyncTask { operation: "read" });
+    assert_eq!(
+        error.to_string(),
+        "read() was called from an async task, which has no stack of its own to suspend; await \
+         the socket's async twin instead (accept_async, connect_async, read_async, \
+         write_all_async)"
+    );
+}
+
+fn two_readers() -> SchedError {
+    let scheduler = real_scheduler();
+    let outcome = scheduler.run_until_complete(|| {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let client = TcpStream::connect(listener.local_addr()?)?;
+        let (server, _) = listener.accept()?;
+        let server = Rc::new(server);
+        let first = spawn("first", {
+            let server = Rc::clone(&server);
+            move || server.read(&mut [0u8; 8])
+        })?;
+        let second = spawn("second", move || server.read(&mut [0u8; 8]))?;
+        let busy = second.join();
+        client.write_all(b"for the first")?;
+        first.join()?;
+        Ok::<_, SchedError>(busy)
+    });
+    mains_error(outcome.expect("main finishes"))
+}
+
+#[test]
+fn two_tasks_reading_one_socket_says_the_second_is_busy() {
+    let error = two_readers();
+    assert_eq!(error.io_kind(), Some(std::io::ErrorKind::ResourceBusy));
+    assert_eq!(
+        error.to_string(),
+        "read() failed: another task is already waiting to read from this socket; a socket has \
+         one reader at a time: let one task read and hand what it reads to the others"
+    );
+}
+
+fn read_a_socket_of_another_scheduler() -> SchedError {
+    let first = real_scheduler();
+    let (client, server) = a_pair_after_the_run(&first);
+    mains_error(real_scheduler().run_until_complete(move || {
+        let read = server.read(&mut [0u8; 8]);
+        drop(client);
+        read
+    }))
+}
+
+#[test]
+fn reading_a_socket_of_another_scheduler_says_so() {
+    assert_eq!(
+        read_a_socket_of_another_scheduler().to_string(),
+        "read() failed: the socket belongs to another scheduler (or to one that has ended): a \
+         socket can only be used by the tasks of the scheduler it was opened in"
+    );
+}
+
+fn wait_for_a_silent_server() -> SchedError {
+    let scheduler = real_scheduler();
+    let outcome = scheduler.run_until_complete(|| {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let address = listener.local_addr()?;
+        // Accepts, then says nothing, for an hour.
+        let silent = spawn("silent", move || {
+            let (_stream, _) = listener.accept()?;
+            sleep(Duration::from_secs(3600))
+        })?;
+        let client = spawn("client", move || fetch(address, "/10/users"))?;
+        let outcome = wait_for(&client, Duration::from_millis(20));
+        silent.cancel();
+        let _ = silent.join();
+        Ok::<_, SchedError>(outcome)
+    });
+    outcome
+        .expect("main finishes")
+        .expect_err("no answer comes")
+}
+
+#[test]
+fn a_server_that_never_answers_is_given_up_on_by_wait_for() {
+    let error = wait_for_a_silent_server();
+    assert_eq!(error, SchedError::TimedOut);
+    assert_eq!(
+        error.to_string(),
+        "the wait ran out of time before the work finished"
+    );
+}
+
+#[test]
+#[ignore = "lowers its own limit on open files; started in a child process by the test below"]
+fn child_connects_until_the_descriptors_run_out() {
+    if std::env::var_os("YIELDPOINT_MISUSE_CHILD").is_none() {
+        eprintln!("this test only runs when a test in tests/misuse.rs starts it");
+        return;
+    }
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let limit = Rlimit {
+        current: Some(32),
+        maximum: getrlimit(Resource::Nofile).maximum,
+    };
+    setrlimit(Resource::Nofile, limit).expect("a lower limit on open files");
+    let outcome = real_scheduler().run_until_complete(|| {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let address = listener.local_addr()?;
+        let mut open = Vec::new();
+        loop {
+            match TcpStream::connect(address) {
+                Ok(stream) => open.push(stream),
+                Err(error) => return Ok::<_, SchedError>(error),
+            }
+        }
+    });
+    println!("{}", outcome.expect("main returns the refusal"));
+}
+
+/// What the child that runs out of file descriptors printed: the refusal.
+fn descriptor_limit_message() -> String {
+    let output = run_child("child_connects_until_the_descriptors_run_out");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .lines()
+        .find_map(|line| line.find("connect() failed").map(|at| &line[at..]))
+        .unwrap_or_else(|| panic!("no refusal printed:\n{stdout}"))
+        .to_string()
+}
+
+#[test]
+fn running_out_of_file_descriptors_says_so_and_names_ulimit() {
+    assert_eq!(
+        descriptor_limit_message(),
+        "connect() failed: Too many open files (os error 24); the process has run out of file \
+         descriptors (ulimit -n is 32): every socket is one, so close sockets you no longer need, \
+         keep fewer open at once, or raise the limit with ulimit -n"
+    );
+}
+
+fn socket_on_the_virtual_clock() -> SchedError {
+    mains_error(
+        virtual_scheduler().run_until_complete(|| TcpListener::bind("127.0.0.1:0").map(drop)),
+    )
+}
+
+#[test]
+fn a_socket_on_the_virtual_clock_says_it_needs_the_real_clock() {
+    let error = socket_on_the_virtual_clock();
+    assert_eq!(
+        error,
+        SchedError::SocketsNeedRealClock { operation: "bind" }
+    );
+    assert_eq!(
+        error.to_string(),
+        "bind() needs a scheduler on the real clock: on the virtual clock, time jumps to the \
+         next timer whenever nothing is ready, and a reply still on its way through the network \
+         is not ready yet, so every timeout would fire at once; use Scheduler::new(Clock::Real) \
+         for programs with sockets"
     );
 }

@@ -212,6 +212,13 @@ pub(super) fn task() -> Option<TaskId> {
     CURRENT.with(Cell::get).task()
 }
 
+/// Whether the code running now is a poll of an async task (chapter 9),
+/// which has no stack of its own to suspend: what chapter 10's stackful
+/// socket operations ask before they start.
+pub(super) fn in_async_task() -> bool {
+    CURRENT.with(Cell::get).runs == Runs::AsyncTask
+}
+
 /// The scheduler running this code: a task of it, or a callback of it.
 pub(super) fn running(operation: &'static str) -> Result<Rc<Shared>, SchedError> {
     let current = CURRENT.with(Cell::get);

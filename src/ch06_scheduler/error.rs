@@ -466,6 +466,14 @@ impl fmt::Display for SchedError {
                  call_soon or call_later); a callback runs to its end on the scheduler's own \
                  stack and cannot wait, so spawn a task from the callback to do the waiting"
             ),
+            SchedError::InAsyncTask {
+                operation: operation @ ("accept" | "connect" | "read" | "write"),
+            } => write!(
+                f,
+                "{operation}() was called from an async task, which has no stack of its own to \
+                 suspend; await the socket's async twin instead (accept_async, connect_async, \
+                 read_async, write_all_async)"
+            ),
             SchedError::InAsyncTask { operation } => write!(
                 f,
                 "{operation}() was called from an async task, which has no stack of its own to \

@@ -14,13 +14,13 @@ use super::tcp::TcpStream;
 ///
 /// # Errors
 ///
-/// [`SchedError::Io`] if the connection is refused, reset, or the answer
-/// is not text; [`SchedError::Cancelled`] if the task is cancelled on the
-/// way.
+/// [`SchedError::Io`] if the connection is refused or reset, or if the
+/// answer is not one whole line of text; [`SchedError::Cancelled`] if the
+/// task is cancelled on the way.
 pub fn fetch(address: SocketAddr, path: &str) -> Result<String, SchedError> {
     let stream = TcpStream::connect(address)?;
     stream.write_all(format!("GET {path}\n").as_bytes())?;
-    stream.shutdown(Shutdown::Write)?;
+    done_writing(&stream)?;
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer)?;
     answer_text(answer)
@@ -39,23 +39,46 @@ pub async fn fetch_async(address: SocketAddr, path: &str) -> Result<String, Sche
     stream
         .write_all_async(format!("GET {path}\n").as_bytes())
         .await?;
-    stream.shutdown(Shutdown::Write)?;
+    done_writing(&stream)?;
     let mut answer = Vec::new();
     stream.read_to_end_async(&mut answer).await?;
     answer_text(answer)
 }
 // ANCHOR_END: fetch_async
 
-/// The answer's bytes as its line, or an error if they are not text.
+/// Tells the server that the request is complete: shuts the writing side
+/// down, so that the server reads the end of the stream. A connection the
+/// server has already reset is not connected any more: that is not this
+/// step's error to report, and the read that follows reports the reset.
+fn done_writing(stream: &TcpStream) -> Result<(), SchedError> {
+    match stream.shutdown(Shutdown::Write) {
+        Err(error) if error.io_kind() == Some(std::io::ErrorKind::NotConnected) => Ok(()),
+        done => done,
+    }
+}
+
+// ANCHOR: answer_text
+/// The answer's bytes as its line, without the line break; an error if
+/// they are not text, or if the line break never came: the server closed
+/// the connection in the middle of its answer.
 fn answer_text(answer: Vec<u8>) -> Result<String, SchedError> {
+    let invalid =
+        |kind, problem: String| SchedError::io("read", &std::io::Error::new(kind, problem));
     let text = String::from_utf8(answer).map_err(|_| {
-        SchedError::io(
-            "read",
-            &std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "the answer is not UTF-8 text",
-            ),
+        invalid(
+            std::io::ErrorKind::InvalidData,
+            "the answer is not UTF-8 text".to_string(),
         )
     })?;
-    Ok(text.trim_end_matches('\n').to_string())
+    match text.strip_suffix('\n') {
+        Some(line) => Ok(line.to_string()),
+        None => Err(invalid(
+            std::io::ErrorKind::UnexpectedEof,
+            format!(
+                "the connection closed in the middle of the answer, after {text:?}: an answer \
+                 is one whole line"
+            ),
+        )),
+    }
 }
+// ANCHOR_END: answer_text

@@ -43,15 +43,27 @@
 //! | file | what it owns |
 //! |---|---|
 //! | `mod.rs` | this essay, and the public API |
-//! | `tcp.rs` | `TcpListener` and `TcpStream`: the system calls, and the waits between them |
+//! | `tcp.rs` | `TcpListener` and `TcpStream`: made non-blocking, registered, deregistered |
+//! | `stackful.rs` | `accept`, `connect`, `read`, `write_all`: try, wait in the poller, try again |
+//! | `async_io.rs` | the same four as futures, for async tasks |
 //! | `server.rs` | the slow server |
 //! | `fetch.rs` | one request to it, stackful and async |
+//! | `limits.rs` | the limit on open files, read and raised |
 //! | `../ch06_scheduler/io.rs` | the poller in the scheduler's loop (chapter 6's folder, since the loop is there) |
 
+mod async_io;
 mod fetch;
+mod limits;
 mod server;
+#[cfg_attr(
+    feature = "exercise-ch10",
+    path = "../../exercises/ch10_sockets/5_rebuild.rs"
+)]
+mod stackful;
 mod tcp;
 
+pub use async_io::{Accept, Connect, ReadFuture, WriteAll};
 pub use fetch::{fetch, fetch_async};
+pub use limits::{open_file_limit, raise_open_file_limit};
 pub use server::{MAX_WAIT_MS, SlowServer, handle, parse_request};
-pub use tcp::{Accept, Connect, ReadFuture, TcpListener, TcpStream, WriteAll};
+pub use tcp::{TcpListener, TcpStream};

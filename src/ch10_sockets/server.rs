@@ -95,13 +95,37 @@ pub fn handle(stream: TcpStream) -> Result<(), SchedError> {
 }
 // ANCHOR_END: handle
 
-/// Accepts connections for ever, a handler task each. A handler's failure
-/// (a client that hung up) ends that connection only.
+// ANCHOR: accept_forever
+/// Accepts connections for ever, a handler task each.
+///
+/// A handler's failure (a client that hung up before its answer) ends that
+/// connection only: the error is the client's business, so the task drops
+/// it rather than fail, which would report it on stderr as a failure
+/// nobody joined. Running out of file descriptors does not end the server
+/// either: it waits for a connection to close and accepts again, as
+/// asyncio's server does (asyncio waits a second; this waits 10 ms).
 fn accept_forever(listener: &TcpListener) -> Result<(), SchedError> {
     loop {
-        let (stream, _) = listener.accept()?;
-        ch06::spawn("connection", move || handle(stream))?;
+        let stream = match listener.accept() {
+            Ok((stream, _peer)) => stream,
+            Err(error) if out_of_descriptors(&error) => {
+                ch06::sleep(Duration::from_millis(10))?;
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
+        ch06::spawn("connection", move || match handle(stream) {
+            Err(error) if error.is_cancellation() => Err(error),
+            _ => Ok(()),
+        })?;
     }
+}
+// ANCHOR_END: accept_forever
+
+/// Whether `error` says the process (or the system) has no file descriptor
+/// left for a new connection.
+fn out_of_descriptors(error: &SchedError) -> bool {
+    matches!(error, SchedError::Io { message, .. } if message.contains("out of file descriptors"))
 }
 
 impl SlowServer {

@@ -193,9 +193,16 @@ pub const CHAPTERS: &[Chapter] = &[
                `block_on` polls, goes on at once if the waker was woken, parks if a clone is \
                still alive somewhere, and panics if none is.",
     },
-    // Chapters 10 (sockets) and 11 (threads) are being written; until they
-    // land, the numbers have a gap, which `numbers` and the wholeness test
-    // allow.
+    Chapter {
+        number: 10,
+        name: "ch10_sockets",
+        title: "Real sockets: readiness, a scheduler that waits in the poller, the fetch for real",
+        hint: "Every stackful socket operation has one shape: check that it may run here, \
+               then loop: try the system call on the non-blocking socket, and while it would \
+               block, wait in the poller (`source.wait`) for the socket to be ready that way.",
+    },
+    // Chapter 11 (threads) is being written; until it lands, the numbers
+    // have a gap, which `numbers` and the wholeness test allow.
     Chapter {
         number: 12,
         name: "ch12_tokio",
