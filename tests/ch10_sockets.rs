@@ -467,6 +467,26 @@ fn a_socket_made_in_one_run_is_used_in_the_next() {
     assert_eq!(scheduler.io_registrations(), (0, 0));
 }
 
+#[test]
+fn a_connection_made_in_one_task_reaches_its_joiner_in_an_rc() {
+    // `join` clones the value out (any number of tasks may join), and a
+    // socket is not `Clone`: a task hands one over in an `Rc`, as chapter
+    // 6's page says. Both ends of it then work from the joiner.
+    let (scheduler, outcome) = run(|| {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let address = listener.local_addr()?;
+        let connecting = spawn("connect", move || TcpStream::connect(address).map(Rc::new))?;
+        let (server, _) = listener.accept()?;
+        let client: Rc<TcpStream> = connecting.join()?;
+        client.write_all(b"ping")?;
+        let mut buffer = [0u8; 8];
+        let n = server.read(&mut buffer)?;
+        Ok(buffer[..n].to_vec())
+    });
+    assert_eq!(outcome.as_deref(), Ok(&b"ping"[..]));
+    assert_eq!(scheduler.io_registrations(), (0, 0));
+}
+
 // ---- the loop asks the poller only while a socket is registered ----
 
 /// A program with timers and turns but no socket.

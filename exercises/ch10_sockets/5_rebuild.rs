@@ -42,7 +42,9 @@ impl TcpStream {
     }
 
     pub fn read(&self, buf: &mut [u8]) -> Result<usize, SchedError> {
-        todo!("check; then read, and wait to read while it would block")
+        todo!(
+            "check; an empty buf reads 0 at once; then read, and wait to read while it would block"
+        )
     }
 
     pub fn write_all(&self, data: &[u8]) -> Result<(), SchedError> {

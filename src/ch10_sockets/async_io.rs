@@ -193,6 +193,9 @@ impl Future for ReadFuture<'_> {
         if let Err(error) = this.stream.source.check("read", false) {
             return Poll::Ready(Err(error));
         }
+        if this.buf.is_empty() {
+            return Poll::Ready(Ok(0)); // as `read`: nothing to wait for
+        }
         let read = (&this.stream.socket).read(this.buf);
         if would_block(&read) {
             if let Err(error) =

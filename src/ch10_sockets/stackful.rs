@@ -82,7 +82,9 @@ impl TcpStream {
     // ANCHOR: read
     /// Reads what has arrived into `buf`, in a stackful task, waiting until
     /// something has: the number of bytes read, or 0 at the end of the
-    /// stream (the peer shut its side down).
+    /// stream (the peer shut its side down). An empty `buf` reads 0 at
+    /// once, as Python's `sock.recv(0)` does: Linux's `recv` of no bytes
+    /// says "would block" until data arrives, which would wait for nothing.
     ///
     /// # Errors
     ///
@@ -91,6 +93,9 @@ impl TcpStream {
     /// [`SchedError::Cancelled`] if the task is cancelled while it waits.
     pub fn read(&self, buf: &mut [u8]) -> Result<usize, SchedError> {
         self.source.check("read", true)?;
+        if buf.is_empty() {
+            return Ok(0);
+        }
         loop {
             let read = (&self.socket).read(buf);
             if would_block(&read) {

@@ -412,6 +412,62 @@ fn a_server_that_never_answers_is_given_up_on_by_wait_for_and_nothing_is_left_wa
     }
 }
 
+#[test]
+fn reading_into_an_empty_buffer_reads_nothing_at_once_and_writing_nothing_returns_at_once() {
+    // Linux's `recv` of no bytes says "would block" while nothing has
+    // arrived: a read that passed that on would wait, for nothing, until
+    // the peer sent something. Python's `sock.recv(0)` returns `b''` at
+    // once, and so does ours; nothing here is ever sent.
+    // (Each read runs under a `wait_for` of ten seconds that only a read
+    // that waits would ever reach: a test that fails, not one that hangs.)
+    let (scheduler, stackful) = run(|| {
+        let (client, server) = pair()?;
+        let reader = spawn("reader", move || {
+            let read = client.read(&mut [])?;
+            server.write_all(&[])?;
+            Ok::<_, SchedError>(read)
+        })?;
+        wait_for(&reader, Duration::from_secs(10))
+    });
+    assert_eq!(stackful, Ok(0));
+    assert_eq!(scheduler.io_registrations(), (0, 0));
+    let (scheduler, asynchronous) = run(|| {
+        let reader = spawn_async("reader", async {
+            let (client, server) = pair_async().await?;
+            let read = client.read_async(&mut []).await?;
+            server.write_all_async(&[]).await?;
+            Ok::<_, SchedError>(read)
+        })?;
+        wait_for(&reader, Duration::from_secs(10))
+    });
+    assert_eq!(asynchronous, Ok(0));
+    assert_eq!(scheduler.io_registrations(), (0, 0));
+}
+
+#[test]
+fn wait_for_a_read_with_no_time_at_all_gives_up_at_once_and_with_all_the_time_in_the_world_gets_the_bytes()
+ {
+    let (scheduler, outcome) = run(|| {
+        let (client, server) = pair()?;
+        let (client, server) = (Rc::new(client), Rc::new(server));
+        let reader = Rc::clone(&client);
+        let never = spawn("reader", move || reader.read(&mut [0; 4]))?;
+        let zero = wait_for(&never, Duration::ZERO);
+        let reader = Rc::clone(&client);
+        let answered = spawn("reader", move || {
+            let mut buf = [0; 4];
+            let n = reader.read(&mut buf)?;
+            Ok::<_, SchedError>(buf[..n].to_vec())
+        })?;
+        server.write_all(b"hi")?;
+        Ok((zero, wait_for(&answered, Duration::MAX)))
+    });
+    let (zero, max) = outcome.expect("main finishes");
+    assert_eq!(zero, Err(SchedError::TimedOut));
+    assert_eq!(max, Ok(b"hi".to_vec()));
+    assert_eq!(scheduler.io_registrations(), (0, 0));
+}
+
 /// A listener that takes one connection into its queue and no more: with
 /// a backlog of zero, and one connection made and never accepted, a
 /// second connect waits (its handshake is dropped, and retried a second
