@@ -198,7 +198,9 @@ impl Shared {
         let Some(id) = current.task() else {
             return;
         };
-        if took <= debug.threshold {
+        // asyncio reports `dt >= slow_callback_duration`: a step that took
+        // the threshold exactly is slow too.
+        if took < debug.threshold {
             return;
         }
         let slow = SlowStep {
