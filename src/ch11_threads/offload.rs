@@ -80,11 +80,14 @@ pub fn to_thread<T: Send + 'static>(
     // afterwards: its next park would end for nothing.
     let _taken_back = TakeBack(&handoff);
     pool::submit(job(work, Arc::clone(&handoff), ch06::expect_wake()?))?;
+    // Park first, even if the job may be done already: its wake is on its
+    // way whatever happens, and a wake that came after we had gone would
+    // end the next wait of this task, whatever that is, for nothing.
     loop {
+        ch06::park(None)?;
         if let Some(outcome) = lock(&handoff).result.take() {
             return received(outcome);
         }
-        ch06::park(None)?;
     }
 }
 
