@@ -8,6 +8,7 @@
 //! - `ch11_threads/offload.rs`: `to_thread` and its pool: results, panics,
 //!   cancellation, a dropped scheduler, pending work, a full pool, a job
 //!   that never returns, the wrong places to call it.
+//! - `ch11_threads/exercises.rs`: the small exercises.
 //!
 //! No test here asserts how long anything took. A stall is shown by the
 //! order of events (no answer comes back before the blocking task lets go
@@ -34,6 +35,10 @@ mod slow_steps;
 
 #[path = "ch11_threads/offload.rs"]
 mod offload;
+
+// The small exercises' tests: `cargo test --test ch11_threads -- exercises::`.
+#[path = "ch11_threads/exercises.rs"]
+mod exercises;
 
 /// Reads a child's stderr line by line on a thread of its own, and hands
 /// the lines over as they come, so that a test can wait for one line with
