@@ -66,6 +66,11 @@ mod ch08_cost_of_a_switch;
 #[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../examples/ch09_async_fn.rs"]
 mod ch09_async_fn;
+// Chapter 11's example compiles chapter 7's into itself (its four
+// requests), so chapter 7's file is a module twice here too.
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../examples/ch11_threads.rs"]
+mod ch11_threads;
 
 /// What the example called `name` prints, line by line, when run with
 /// `args` on its command line.
@@ -80,6 +85,7 @@ fn example_output(name: &str, args: &[String]) -> Vec<String> {
         "ch07_combinators" => capture(|| ch07_combinators::run(args)).1,
         "ch08_cost_of_a_switch" => capture(|| ch08_cost_of_a_switch::run(args)).1,
         "ch09_async_fn" => capture(|| ch09_async_fn::run(args)).1,
+        "ch11_threads" => capture(|| ch11_threads::run(args)).1,
         other => panic!("no example named {other:?}: add it to the table in tests/drift.rs"),
     }
 }

@@ -119,6 +119,7 @@ impl Drop for Debug {
     }
 }
 
+// ANCHOR: watchdog
 /// The watchdog's loop: looks at the step in progress every `period`.
 fn watchdog(watch: &Watch, threshold: Duration, period: Duration) {
     while !watch.done.load(Ordering::Acquire) {
@@ -147,6 +148,7 @@ fn watchdog(watch: &Watch, threshold: Duration, period: Duration) {
         }
     }
 }
+// ANCHOR_END: watchdog
 
 impl Shared {
     /// A step of the task `current` names begins: when slow steps are
@@ -186,6 +188,7 @@ impl Shared {
         }
     }
 
+    // ANCHOR: check_step
     /// The part of `step_ends` that runs only when slow steps are watched.
     #[cold]
     #[inline(never)]
@@ -212,6 +215,7 @@ impl Shared {
         self.record(Some(id), || EventKind::Slow { took });
         debug.slow.borrow_mut().push(slow);
     }
+    // ANCHOR_END: check_step
 
     /// Every slow step so far (empty unless slow steps are watched).
     pub(super) fn slow_steps(&self) -> Vec<SlowStep> {

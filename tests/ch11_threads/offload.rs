@@ -419,6 +419,32 @@ fn to_thread_outside_a_task_or_in_a_callback_is_refused_and_the_work_never_runs(
 }
 
 #[test]
+fn the_stackful_to_thread_in_an_async_task_fails_at_its_park_and_its_job_runs_anyway() {
+    // An async task has no stack to park: `to_thread` cannot know that
+    // before it parks, by which time the job is on the pool. Documented in
+    // the chapter's "What can go wrong"; `to_thread_async` is the one to use.
+    let (ran, job_ran) = mpsc::channel::<()>();
+    let scheduler = Scheduler::new(Clock::Real);
+    let outcome = scheduler
+        .run_until_complete(move || {
+            spawn_async("async", async move {
+                to_thread(move || {
+                    let _ = ran.send(());
+                })
+            })?
+            .join()
+        })
+        .expect_err("the async task fails");
+    assert_eq!(
+        outcome
+            .failure()
+            .and_then(|failure| failure.downcast_ref::<SchedError>()),
+        Some(&SchedError::InAsyncTask { operation: "park" })
+    );
+    assert_eq!(job_ran.recv_timeout(PATIENCE), Ok(()));
+}
+
+#[test]
 fn to_thread_async_outside_a_scheduler_is_refused_at_its_first_poll() {
     let outcome = yieldpoint::ch09_async_fn::block_on(to_thread_async(|| 1));
     assert_eq!(

@@ -193,6 +193,14 @@ pub const CHAPTERS: &[Chapter] = &[
                `block_on` polls, goes on at once if the waker was woken, parks if a clone is \
                still alive somewhere, and panics if none is.",
     },
+    Chapter {
+        number: 11,
+        name: "ch11_threads",
+        title: "Threads against tasks: one blocking call stalls them all",
+        hint: "`to_thread` hands a job to the pool with the task's waker and a promised wake, \
+               then parks until the job's outcome is in the handoff; the job catches a panic, \
+               stores the outcome, wakes the task, and only then keeps its promise.",
+    },
 ];
 
 /// The chapter with this number, if there is one.
@@ -200,10 +208,49 @@ pub fn chapter(number: u8) -> Option<&'static Chapter> {
     CHAPTERS.iter().find(|chapter| chapter.number == number)
 }
 
-/// The chapters' numbers, as a learner would read them: `1 to 9`.
+/// The chapters' numbers, as a learner would read them: `1 to 9`, or, while
+/// a chapter between two others is still being written (on a branch of its
+/// own), `1 to 9 and 11`.
 pub fn numbers() -> String {
-    match (CHAPTERS.first(), CHAPTERS.last()) {
-        (Some(first), Some(last)) => format!("{} to {}", first.number, last.number),
-        _ => "none".to_string(),
+    spell(CHAPTERS.iter().map(|chapter| chapter.number))
+}
+
+/// Rising numbers in words: runs of three or more as `1 to 9`, the rest
+/// one by one, the last joined with `and`.
+fn spell(numbers: impl Iterator<Item = u8>) -> String {
+    let mut runs: Vec<(u8, u8)> = Vec::new();
+    for number in numbers {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == number => *last = number,
+            _ => runs.push((number, number)),
+        }
+    }
+    let mut words: Vec<String> = runs
+        .iter()
+        .map(|&(first, last)| match last - first {
+            0 => first.to_string(),
+            1 => format!("{first}, {last}"),
+            _ => format!("{first} to {last}"),
+        })
+        .collect();
+    match words.pop() {
+        None => "none".to_string(),
+        Some(last) if words.is_empty() => last,
+        Some(last) => format!("{} and {last}", words.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spell;
+
+    #[test]
+    fn numbers_are_spelled_as_runs_with_the_last_joined_by_and() {
+        let spelled = |numbers: &[u8]| spell(numbers.iter().copied());
+        assert_eq!(spelled(&[]), "none");
+        assert_eq!(spelled(&[1]), "1");
+        assert_eq!(spelled(&[1, 2, 3, 4, 5, 6, 7, 8, 9]), "1 to 9");
+        assert_eq!(spelled(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 11]), "1 to 9 and 11");
+        assert_eq!(spelled(&[1, 2, 4, 6, 7, 8]), "1, 2, 4 and 6 to 8");
     }
 }

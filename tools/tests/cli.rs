@@ -82,7 +82,7 @@ fn a_known_command_used_wrongly_says_what_it_needs() {
         ),
         (
             "check 10.1",
-            "there is no chapter 10; the chapters are 1 to 9. `cargo run -- list` shows them.",
+            "there is no chapter 10; the chapters are 1 to 9 and 11. `cargo run -- list` shows them.",
         ),
         (
             "check countdown",
@@ -140,7 +140,7 @@ fn a_known_command_used_wrongly_says_what_it_needs() {
         ),
         (
             "12",
-            "there is no chapter 12; the chapters are 1 to 9. `cargo run -- list` shows them.",
+            "there is no chapter 12; the chapters are 1 to 9 and 11. `cargo run -- list` shows them.",
         ),
         (
             "2.3",
