@@ -13,6 +13,8 @@
 //! | 7 | [`ch07_combinators`] | [`gather`](ch07_combinators::gather), [`as_completed`](ch07_combinators::as_completed), [`wait_for`](ch07_combinators::wait_for) and cancellation |
 //! | 8 | [`ch08_cost_of_a_switch`] | what a switch costs: a stackless [`Counter`](ch08_cost_of_a_switch::Counter), `async fn`s polled by hand, and memory per paused unit |
 //! | 9 | [`ch09_async_fn`] | Rust's own `async fn`: step 9, the state machine behind `.await`, `Pin`, a [`Waker`](std::task::Waker) by hand and a [`block_on`](ch09_async_fn::block_on) that parks |
+//! | 10 | [`ch10_sockets`] | real sockets: a poller in chapter 6's loop, [`TcpStream`](ch10_sockets::TcpStream) for stackful and async tasks, a [`SlowServer`](ch10_sockets::SlowServer) and [`fetch`](ch10_sockets::fetch) |
+//! | 11 | [`ch11_threads`] | threads against tasks: a blocking call stalls every task, [`with_slow_steps`](ch06_scheduler::Scheduler::with_slow_steps) sees it, [`to_thread`](ch11_threads::to_thread) hands it to a pool |
 //! | 12 | [`ch12_tokio`] | the course's side of its programs run beside tokio, and tokio's current-thread loop as a [model](ch12_tokio::tokio_order) |
 //!
 //! One support module serves the chapters: [`output`] prints the role-tagged

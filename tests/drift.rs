@@ -69,6 +69,11 @@ mod ch09_async_fn;
 #[allow(dead_code)]
 #[path = "../examples/ch10_sockets.rs"]
 mod ch10_sockets;
+// Chapter 11's example compiles chapter 7's into itself (its four
+// requests), so chapter 7's file is a module twice here too.
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../examples/ch11_threads.rs"]
+mod ch11_threads;
 #[allow(dead_code)]
 #[path = "../examples/ch12_tokio.rs"]
 mod ch12_tokio;
@@ -87,6 +92,7 @@ fn example_output(name: &str, args: &[String]) -> Vec<String> {
         "ch08_cost_of_a_switch" => capture(|| ch08_cost_of_a_switch::run(args)).1,
         "ch09_async_fn" => capture(|| ch09_async_fn::run(args)).1,
         "ch10_sockets" => capture(|| ch10_sockets::run(args)).1,
+        "ch11_threads" => capture(|| ch11_threads::run(args)).1,
         "ch12_tokio" => capture(|| ch12_tokio::run(args)).1,
         other => panic!("no example named {other:?}: add it to the table in tests/drift.rs"),
     }

@@ -40,7 +40,13 @@ use yieldpoint::ch06_scheduler::{
 use yieldpoint::ch07_combinators::{gather, wait_for};
 use yieldpoint::ch09_async_fn::{Checked, PollError, Sleep, block_on, spawn_async};
 use yieldpoint::ch10_sockets::{TcpListener, TcpStream, fetch};
+use yieldpoint::ch11_threads::{max_threads, to_thread};
 use yieldpoint::ch12_tokio::{Script, ScriptError, course_order};
+
+// Chapter 11's example, for its full pool.
+#[allow(dead_code)]
+#[path = "../examples/ch11_threads.rs"]
+mod ch11_example;
 
 const SECOND: Duration = Duration::from_secs(1);
 
@@ -210,6 +216,38 @@ const ROWS: &[Row] = &[
         provoke: || socket_on_the_virtual_clock().to_string(),
     },
     Row {
+        test: "a_blocking_step_is_reported_when_it_ends_as_asyncios_debug_mode_reports_it",
+        provoke: slow_step_report,
+    },
+    Row {
+        test: "a_step_still_blocking_is_named_by_the_watchdog_while_it_runs",
+        provoke: watchdog_report,
+    },
+    Row {
+        test: "offloading_outside_a_task_says_not_in_task",
+        provoke: || offload_outside_a_task().to_string(),
+    },
+    Row {
+        test: "a_job_that_panics_hands_its_panic_to_its_task",
+        provoke: || panicking_job().to_string(),
+    },
+    Row {
+        test: "cancelling_a_task_that_waits_for_a_job_leaves_the_job_running",
+        provoke: || cancel_a_task_waiting_for_a_job().0.to_string(),
+    },
+    Row {
+        test: "dropping_a_scheduler_while_a_task_waits_for_a_job_detaches_the_job",
+        provoke: || drop_a_scheduler_with_a_job_in_flight().0.to_string(),
+    },
+    Row {
+        test: "a_job_that_never_returns_can_only_be_given_up_on",
+        provoke: || give_up_on_a_job().to_string(),
+    },
+    Row {
+        test: "a_full_pool_queues_the_next_job_and_says_so",
+        provoke: full_pool_report,
+    },
+    Row {
         test: "a_script_that_breaks_a_rule_says_which_rule",
         provoke: || run_a_script_with_an_orphan().to_string(),
     },
@@ -219,6 +257,8 @@ const ROWS: &[Row] = &[
 const NOT_ROWS: &[&str] = &[
     "child_spawns_until_the_mappings_run_out",
     "child_connects_until_the_descriptors_run_out",
+    "child_blocks_with_the_watchdog_on",
+    "child_fills_the_pool",
     "every_test_in_this_file_is_a_row_of_the_catalogue",
     "the_readme_table_matches_what_each_misuse_really_produces",
 ];
@@ -1498,5 +1538,257 @@ fn a_socket_on_the_virtual_clock_says_it_needs_the_real_clock() {
          next timer whenever nothing is ready, and a reply still on its way through the network \
          is not ready yet, so every timeout would fire at once; use Scheduler::new(Clock::Real) \
          for programs with sockets"
+    );
+}
+
+// ---- chapter 11: blocking, and threads ----
+
+/// What a slow step's report says, as the scheduler prints it on stderr.
+fn slow_step_report() -> String {
+    let scheduler = Scheduler::new(Clock::Real).with_slow_steps(Duration::from_millis(100));
+    scheduler
+        .run_until_complete(|| {
+            spawn("blocker", || {
+                std::thread::sleep(Duration::from_millis(150));
+                Ok::<(), SchedError>(())
+            })?
+            .join()
+        })
+        .expect("the program runs");
+    let steps = scheduler.slow_steps();
+    format!("[scheduler] {}", steps[0])
+}
+
+#[test]
+fn a_blocking_step_is_reported_when_it_ends_as_asyncios_debug_mode_reports_it() {
+    let report = slow_step_report();
+    assert!(
+        report.starts_with("[scheduler] Executing <Task name='blocker' (T1)> took 0.")
+            && report.ends_with(" seconds"),
+        "{report}"
+    );
+}
+
+#[test]
+#[ignore = "blocks the thread on purpose; started in a child process by the test below"]
+fn child_blocks_with_the_watchdog_on() {
+    if std::env::var_os("YIELDPOINT_MISUSE_CHILD").is_none() {
+        eprintln!("this test only runs when a test in tests/misuse.rs starts it");
+        return;
+    }
+    let scheduler = Scheduler::new(Clock::Real).with_slow_steps(Duration::from_millis(100));
+    let _ = scheduler.run_until_complete(|| {
+        spawn("stuck", || {
+            std::thread::sleep(Duration::from_millis(600));
+            Ok::<(), SchedError>(())
+        })?
+        .join()
+    });
+}
+
+/// The watchdog's line, from the stderr of a child whose task blocks.
+fn watchdog_report() -> String {
+    let output = run_child("child_blocks_with_the_watchdog_on");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    stderr
+        .lines()
+        .find(|line| line.starts_with("[watchdog]"))
+        .unwrap_or_else(|| panic!("no report from the watchdog:\n{stderr}"))
+        .to_string()
+}
+
+#[test]
+fn a_step_still_blocking_is_named_by_the_watchdog_while_it_runs() {
+    let report = watchdog_report();
+    assert!(
+        report.starts_with("[watchdog] task 'stuck' (T1) has been running for 0.")
+            && report.ends_with(
+                " seconds without yielding: a blocking call, or a long computation, holds the \
+                 thread, and every other task waits"
+            ),
+        "{report}"
+    );
+}
+
+fn offload_outside_a_task() -> SchedError {
+    to_thread(|| ()).unwrap_err()
+}
+
+#[test]
+fn offloading_outside_a_task_says_not_in_task() {
+    let error = offload_outside_a_task();
+    assert_eq!(
+        error,
+        SchedError::NotInTask {
+            operation: "to_thread"
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "to_thread() was called outside a task: only code running inside a task of a running \
+         Scheduler can use it; start it with Scheduler::run_until_complete or spawn"
+    );
+}
+
+fn panicking_job() -> SchedError {
+    let scheduler = Scheduler::new(Clock::Real);
+    scheduler
+        .run_until_complete(|| Ok::<_, SchedError>(to_thread(|| -> u8 { panic!("boom") })))
+        .expect("main runs")
+        .unwrap_err()
+}
+
+#[test]
+fn a_job_that_panics_hands_its_panic_to_its_task() {
+    let error = panicking_job();
+    assert_eq!(
+        error,
+        SchedError::JobPanicked {
+            message: "boom".to_string()
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "the job handed to to_thread panicked on its thread: boom"
+    );
+}
+
+/// A task waiting for a job that only ends once the task is cancelled;
+/// what joining the task says, and whether the job then ran to its end.
+fn cancel_a_task_waiting_for_a_job() -> (SchedError, bool) {
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let (ended, job_ended) = std::sync::mpsc::channel::<()>();
+    let scheduler = Scheduler::new(Clock::Real);
+    let error = scheduler
+        .run_until_complete(move || {
+            let waiter = spawn("waiter", move || {
+                to_thread(move || {
+                    let _ = released.recv();
+                    let _ = ended.send(());
+                })
+            })?;
+            ch06_yield()?;
+            waiter.cancel();
+            let outcome = waiter.join();
+            let _ = release.send(());
+            Ok::<_, SchedError>(outcome.unwrap_err())
+        })
+        .expect("main runs");
+    let ran_on = job_ended.recv_timeout(60 * SECOND).is_ok();
+    (error, ran_on)
+}
+
+/// A turn at the back of the ready queue: the task spawned just before
+/// takes its first step.
+fn ch06_yield() -> Result<(), SchedError> {
+    yieldpoint::ch06_scheduler::yield_now()
+}
+
+#[test]
+fn cancelling_a_task_that_waits_for_a_job_leaves_the_job_running() {
+    let (error, ran_on) = cancel_a_task_waiting_for_a_job();
+    assert_eq!(
+        error.to_string(),
+        "the task \"waiter\" you waited for was cancelled"
+    );
+    assert!(
+        ran_on,
+        "the job ran to its end after its task was cancelled"
+    );
+}
+
+/// A scheduler dropped while its task waits for a job: what the task's
+/// `to_thread` returned, and whether the job still ran to its end.
+fn drop_a_scheduler_with_a_job_in_flight() -> (SchedError, bool) {
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let (ended, job_ended) = std::sync::mpsc::channel::<()>();
+    let (told, task_told) = std::sync::mpsc::channel::<SchedError>();
+    let scheduler = Scheduler::new(Clock::Real);
+    scheduler
+        .run_until_complete(move || {
+            spawn("waiter", move || {
+                let outcome = to_thread(move || {
+                    let _ = released.recv();
+                    let _ = ended.send(());
+                });
+                if let Err(error) = &outcome {
+                    let _ = told.send(error.clone());
+                }
+                outcome
+            })?;
+            ch06_yield()
+        })
+        .expect("main runs");
+    drop(scheduler);
+    let _ = release.send(());
+    let error = task_told.recv().expect("the waiter was told");
+    (error, job_ended.recv_timeout(60 * SECOND).is_ok())
+}
+
+#[test]
+fn dropping_a_scheduler_while_a_task_waits_for_a_job_detaches_the_job() {
+    let (error, ran_on) = drop_a_scheduler_with_a_job_in_flight();
+    assert_eq!(error, SchedError::Cancelled);
+    assert!(
+        ran_on,
+        "the job ran to its end after the scheduler was dropped"
+    );
+}
+
+/// `wait_for` on a task whose job would never return (here: not before
+/// the wait is over, so that the test's thread comes back).
+fn give_up_on_a_job() -> SchedError {
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let scheduler = Scheduler::new(Clock::Real);
+    let error = scheduler
+        .run_until_complete(move || {
+            let waiter = spawn("waiter", move || to_thread(move || released.recv().is_ok()))?;
+            Ok::<_, SchedError>(wait_for(&waiter, Duration::from_millis(20)).unwrap_err())
+        })
+        .expect("main runs");
+    let _ = release.send(());
+    error
+}
+
+#[test]
+fn a_job_that_never_returns_can_only_be_given_up_on() {
+    assert_eq!(give_up_on_a_job(), SchedError::TimedOut);
+    assert_eq!(
+        give_up_on_a_job().to_string(),
+        "the wait ran out of time before the work finished"
+    );
+}
+
+#[test]
+#[ignore = "fills the process's pool; started in a child process by the test below"]
+fn child_fills_the_pool() {
+    if std::env::var_os("YIELDPOINT_MISUSE_CHILD").is_none() {
+        eprintln!("this test only runs when a test in tests/misuse.rs starts it");
+        return;
+    }
+    let scheduler = Scheduler::new(Clock::Real);
+    let (full, _) = scheduler
+        .run_until_complete(ch11_example::fill_the_pool)
+        .expect("the pool fills up");
+    println!("{full}");
+}
+
+/// What `pool_stats()` says of a full pool, in a child process whose pool
+/// no other test shares.
+fn full_pool_report() -> String {
+    let output = run_child("child_fills_the_pool");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .lines()
+        .find_map(|line| line.find("1 job queued").map(|at| line[at..].to_string()))
+        .unwrap_or_else(|| panic!("no stats printed:\n{stdout}"))
+}
+
+#[test]
+fn a_full_pool_queues_the_next_job_and_says_so() {
+    let max = max_threads();
+    assert_eq!(
+        full_pool_report(),
+        format!("1 job queued, waiting for one of the pool's {max} threads ({max} busy)")
     );
 }

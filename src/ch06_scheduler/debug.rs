@@ -120,6 +120,7 @@ impl Drop for Debug {
     }
 }
 
+// ANCHOR: watchdog
 /// The watchdog's loop: looks at the step in progress every `period`.
 fn watchdog(watch: &Watch, threshold: Duration, period: Duration) {
     while !watch.done.load(Ordering::Acquire) {
@@ -148,6 +149,7 @@ fn watchdog(watch: &Watch, threshold: Duration, period: Duration) {
         }
     }
 }
+// ANCHOR_END: watchdog
 
 impl Shared {
     /// A step of the task `current` names begins, and something watches
@@ -197,6 +199,7 @@ impl Shared {
         Some(now)
     }
 
+    // ANCHOR: check_step
     /// Reports the step that began at `began`, if it was slow.
     fn check_step(&self, current: Current, began: Instant) {
         let Some(debug) = self.debug.get() else {
@@ -207,7 +210,9 @@ impl Shared {
         let Some(id) = current.task() else {
             return;
         };
-        if took <= debug.threshold {
+        // asyncio reports `dt >= slow_callback_duration`: a step that took
+        // the threshold exactly is slow too.
+        if took < debug.threshold {
             return;
         }
         let slow = SlowStep {
@@ -219,6 +224,7 @@ impl Shared {
         self.record(Some(id), || EventKind::Slow { took });
         debug.slow.borrow_mut().push(slow);
     }
+    // ANCHOR_END: check_step
 
     /// Every slow step so far (empty unless slow steps are watched).
     pub(super) fn slow_steps(&self) -> Vec<SlowStep> {

@@ -1,5 +1,5 @@
-//! The thread pool behind [`to_thread`]: a bounded set of threads that run
-//! jobs handed over by tasks, asyncio's default executor.
+//! The thread pool behind [`to_thread`](super::to_thread): a bounded set of
+//! threads that run jobs handed over by tasks, asyncio's default executor.
 //!
 //! The pool is the process's, shared by every scheduler: up to
 //! [`max_threads`] threads (asyncio's `min(32, os.cpu_count() + 4)`), made
@@ -8,34 +8,38 @@
 //! many wait.
 //!
 //! ```text
-//!   task: to_thread(job) ── promise a wake (ExpectedWake) ── queue the job ── park
-//!   pool thread: run the job (a panic is caught) ── store the result ── wake the task
-//!                ── keep the promise (drop the ExpectedWake)
-//!   scheduler: the wake arrives in its inbox ── the task's step to the back of the ready queue
-//!   task: takes the result
+//!   submit(job): queue it ── more jobs queued than threads idle? and fewer than max threads? make one
+//!                         └─ else: wake an idle thread (if any), or leave the job for the next free one
+//!   a pool thread: take the oldest job ── run it ── again; nothing queued: wait (idle)
 //! ```
+//!
+//! This file also holds what a job and its task share ([`Handoff`]) and the
+//! future [`to_thread_async`] returns; `offload.rs` is the code that hands a
+//! job over and waits for it.
 
 use std::collections::VecDeque;
-use std::future::Future;
+use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
-use std::pin::Pin;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
-use std::task::{Context, Poll, Waker};
+use std::task::Waker;
 use std::thread;
 
-use crate::ch06_scheduler::{self as ch06, ExpectedWake, SchedError};
+use crate::ch06_scheduler::{self as ch06, SchedError};
 
 /// A job, ready to run on a pool thread.
-type Job = Box<dyn FnOnce() + Send>;
+pub(super) type Job = Box<dyn FnOnce() + Send>;
 
 /// The pool's state, behind one lock.
 #[derive(Default)]
 struct Queue {
     /// Jobs waiting for a thread, oldest first.
     jobs: VecDeque<Job>,
-    /// Threads made so far.
+    /// Threads made so far: never more than the pool's `max`, and never
+    /// fewer, once made, since a pool thread never ends.
     threads: usize,
-    /// Threads waiting for a job now.
+    /// Threads waiting for a job now. A thread woken for a job still counts
+    /// until it has the lock again, so `submit` compares this with the jobs
+    /// queued, not with zero.
     idle: usize,
 }
 
@@ -47,7 +51,8 @@ struct Pool {
 }
 
 /// How many threads the pool may make: asyncio's default executor's size,
-/// `min(32, cpus + 4)`.
+/// `min(32, cpus + 4)`. (The four are for jobs that wait, on a disk or a
+/// socket, rather than compute.)
 pub fn max_threads() -> usize {
     let cpus = thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     (cpus + 4).min(32)
@@ -66,35 +71,67 @@ fn pool() -> &'static Pool {
 /// Locks `mutex`. A panic while it was held leaves nothing half-done in
 /// what these locks guard (jobs run outside them), so a poisoned lock is
 /// taken over.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl Pool {
-    /// Queues `job`, and wakes an idle thread or makes a new one if the
-    /// pool may still grow.
-    fn submit(&'static self, job: Job) {
-        let mut queue = lock(&self.queue);
-        queue.jobs.push_back(job);
-        if queue.idle > 0 {
-            drop(queue);
-            self.work.notify_one();
-        } else if queue.threads < self.max {
-            queue.threads += 1;
-            let number = queue.threads;
-            drop(queue);
-            let made = thread::Builder::new()
-                .name(format!("to_thread {number}"))
-                .spawn(move || self.work_forever());
-            if made.is_err() {
-                // No thread: the job waits for one of the others (if there
-                // are none, pool_stats shows it queued).
-                lock(&self.queue).threads -= 1;
+// ANCHOR: submit
+/// Queues `job` on the process's pool, and makes sure a thread will take
+/// it: an idle one, or a new one while the pool may still grow. If every
+/// thread is busy and the pool is full, the job waits for the first thread
+/// to come free.
+///
+/// # Errors
+///
+/// [`SchedError::Io`] if the pool has no thread at all and the OS refuses
+/// to make one: the job would wait for ever, so it is not queued.
+pub(super) fn submit(job: Job) -> Result<(), SchedError> {
+    let pool = pool();
+    let mut queue = lock(&pool.queue);
+    queue.jobs.push_back(job);
+    // Each idle thread will take one job; any more need a thread of their
+    // own. (Comparing with zero instead would leave a second job behind a
+    // first that waits for it, on a pool that could still grow.)
+    if queue.jobs.len() <= queue.idle || queue.threads == pool.max {
+        drop(queue);
+        pool.work.notify_one();
+        return Ok(());
+    }
+    queue.threads += 1;
+    let number = queue.threads;
+    drop(queue);
+    let made = thread::Builder::new()
+        .name(format!("to_thread {number}"))
+        .spawn(move || pool.work_forever());
+    match made {
+        Ok(_) => Ok(()),
+        Err(error) => {
+            let mut queue = lock(&pool.queue);
+            queue.threads -= 1;
+            if queue.threads > 0 {
+                // A busy thread will take it when it is free.
+                return Ok(());
             }
+            queue.jobs.pop_back();
+            Err(SchedError::Io {
+                operation: "to_thread",
+                kind: error.kind(),
+                message: format!(
+                    "the OS refused the pool a thread ({error}), and the pool has none to run \
+                     the job; see ulimit -u and the kernel's threads-max"
+                ),
+            })
         }
     }
+}
+// ANCHOR_END: submit
 
-    /// A pool thread's life: take the oldest job, run it, again.
+impl Pool {
+    /// A pool thread's life: take the oldest job, run it, again. It never
+    /// ends: the pool keeps its threads for the next jobs, as asyncio's
+    /// executor does until it is shut down. A panic that escapes a job (its
+    /// result's destructor, when nobody waits for it any more) is caught
+    /// here: a thread that died would still be counted, busy for ever.
     fn work_forever(&self) {
         loop {
             let job = {
@@ -111,7 +148,8 @@ impl Pool {
                     queue.idle -= 1;
                 }
             };
-            job();
+            // The panic hook has printed it; the thread goes on.
+            let _ = panic::catch_unwind(AssertUnwindSafe(job));
         }
     }
 }
@@ -127,7 +165,20 @@ pub struct PoolStats {
     pub queued: usize,
 }
 
-/// What the pool is doing now.
+impl fmt::Display for PoolStats {
+    /// `1 job queued, waiting for one of the pool's 6 threads (6 busy)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let jobs = if self.queued == 1 { "job" } else { "jobs" };
+        write!(
+            f,
+            "{} {jobs} queued, waiting for one of the pool's {} threads ({} busy)",
+            self.queued, self.threads, self.busy
+        )
+    }
+}
+
+/// What the pool is doing now: how many threads it has, how many of them
+/// run a job, and how many jobs wait for one.
 pub fn pool_stats() -> PoolStats {
     let queue = lock(&pool().queue);
     PoolStats {
@@ -137,79 +188,46 @@ pub fn pool_stats() -> PoolStats {
     }
 }
 
-/// What a job and the task waiting for it share.
-struct Handoff<T> {
-    /// The job's outcome, once it has run (a panic's message on `Err`).
-    result: Option<Result<T, String>>,
-    /// Who to wake when it is there.
-    waker: Option<Waker>,
+// ANCHOR: handoff
+/// What a job and the task waiting for it share, behind a lock: the job
+/// writes its outcome and takes the waker; the task reads the outcome.
+pub(super) struct Handoff<T> {
+    /// The job's outcome, once it has run: its value, or its panic's
+    /// payload.
+    pub(super) result: Option<thread::Result<T>>,
+    /// Who to wake when it is there. The task takes it back if it stops
+    /// waiting first (cancelled), so that the job then wakes nobody.
+    pub(super) waker: Option<Waker>,
+}
+// ANCHOR_END: handoff
+
+impl<T> Handoff<T> {
+    /// A handoff that will wake `waker`, shared.
+    pub(super) fn new(waker: Waker) -> Arc<Mutex<Handoff<T>>> {
+        Arc::new(Mutex::new(Handoff {
+            result: None,
+            waker: Some(waker),
+        }))
+    }
 }
 
-/// Wraps `work` into a job that stores its outcome in `handoff`, wakes the
-/// waiting task, and then keeps the promise of a wake.
-fn job<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-    handoff: Arc<Mutex<Handoff<T>>>,
-    promise: ExpectedWake,
-) -> Job {
-    Box::new(move || {
-        let outcome = panic::catch_unwind(AssertUnwindSafe(work))
-            .map_err(|payload| ch06::panic_text(payload.as_ref()));
-        let waker = {
-            let mut handoff = lock(&handoff);
-            handoff.result = Some(outcome);
-            handoff.waker.take()
-        };
-        // After the lock is let go: a waker may do anything.
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-        drop(promise);
+/// A job's outcome as the waiting task receives it: a panic becomes
+/// [`SchedError::JobPanicked`], with the panic's message.
+pub(super) fn received<T>(outcome: thread::Result<T>) -> Result<T, SchedError> {
+    outcome.map_err(|payload| SchedError::JobPanicked {
+        message: ch06::panic_text(payload.as_ref()),
     })
 }
 
-/// A job's outcome as the waiting task receives it.
-fn received<T>(outcome: Result<T, String>) -> Result<T, SchedError> {
-    outcome.map_err(|message| SchedError::JobPanicked { message })
-}
-
-// ANCHOR: to_thread
-/// Runs `work` on a thread of the pool and waits for its result, in a
-/// stackful task: asyncio's `to_thread`, tokio's `spawn_blocking`. While the
-/// work runs, the task is parked and every other task runs; the scheduler
-/// counts the job as pending work, so it waits for it rather than calling a
-/// deadlock, and the virtual clock does not move past it.
+/// [`to_thread`](super::to_thread) for an async task: a future of the
+/// work's result. The work is handed to the pool at the first poll.
+/// Dropping the future before the result is there (its task cancelled)
+/// leaves the work running, and its result is dropped when it ends.
 ///
-/// # Errors
+/// # Errors (its output)
 ///
-/// - [`SchedError::JobPanicked`] if `work` panics, with its message.
-/// - [`SchedError::Cancelled`] if the task is cancelled while it waits: the
-///   work goes on, on its thread (a thread cannot be stopped from outside),
-///   and its result is dropped when it ends.
-/// - [`SchedError::NotInTask`] outside a task (a job must have a task to
-///   hand its result to), and those of `park` from the wrong place.
-pub fn to_thread<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, SchedError> {
-    let waker = ch06::task_waker()?;
-    let promise = ch06::expect_wake()?;
-    let handoff = Arc::new(Mutex::new(Handoff {
-        result: None,
-        waker: Some(waker),
-    }));
-    pool().submit(job(work, Arc::clone(&handoff), promise));
-    loop {
-        if let Some(outcome) = lock(&handoff).result.take() {
-            return received(outcome);
-        }
-        ch06::park(None)?;
-    }
-}
-// ANCHOR_END: to_thread
-
-/// [`to_thread`] for an async task: a future of the work's result.
-/// Dropping it before the result is there (its task cancelled) leaves the
-/// work running, and its result is dropped when it ends.
+/// As [`to_thread`](super::to_thread), less the cancellation: an async task
+/// is cancelled by dropping this future.
 pub fn to_thread_async<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> ToThread<T> {
@@ -220,60 +238,29 @@ pub fn to_thread_async<T: Send + 'static>(
 }
 
 /// The future [`to_thread_async`] returns.
+#[must_use = "a future does nothing until it is awaited or polled"]
 pub struct ToThread<T> {
     /// The work, until the first poll hands it to the pool.
-    work: Option<Box<dyn FnOnce() -> T + Send>>,
-    /// What the job and this future share, once it is handed over.
-    handoff: Option<Arc<Mutex<Handoff<T>>>>,
+    pub(super) work: Option<Box<dyn FnOnce() -> T + Send>>,
+    /// What the job and this future share, once it is handed over, until
+    /// the result is taken.
+    pub(super) handoff: Option<Arc<Mutex<Handoff<T>>>>,
 }
 
-impl<T> std::fmt::Debug for ToThread<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ToThread")
-            .field("handed_over", &self.handoff.is_some())
-            .finish()
+impl<T> Drop for ToThread<T> {
+    /// Dropped while the job runs (its task cancelled): take the waker
+    /// back, so that the job, when it ends, wakes nobody.
+    fn drop(&mut self) {
+        if let Some(handoff) = &self.handoff {
+            lock(handoff).waker = None;
+        }
     }
 }
 
-impl<T: Send + 'static> Future for ToThread<T> {
-    type Output = Result<T, SchedError>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if let Some(work) = self.work.take() {
-            let promise = match ch06::expect_wake() {
-                Ok(promise) => promise,
-                Err(error) => return Poll::Ready(Err(error)),
-            };
-            let handoff = Arc::new(Mutex::new(Handoff {
-                result: None,
-                waker: Some(cx.waker().clone()),
-            }));
-            pool().submit(job(work, Arc::clone(&handoff), promise));
-            self.handoff = Some(handoff);
-            return Poll::Pending;
-        }
-        let Some(handoff) = &self.handoff else {
-            // Polled again after it was ready.
-            return Poll::Pending;
-        };
-        let mut shared = lock(handoff);
-        match shared.result.take() {
-            Some(outcome) => {
-                drop(shared);
-                self.handoff = None;
-                Poll::Ready(received(outcome))
-            }
-            None => {
-                // Keep the latest waker.
-                if !shared
-                    .waker
-                    .as_ref()
-                    .is_some_and(|waker| waker.will_wake(cx.waker()))
-                {
-                    shared.waker = Some(cx.waker().clone());
-                }
-                Poll::Pending
-            }
-        }
+impl<T> fmt::Debug for ToThread<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ToThread")
+            .field("handed_over", &self.handoff.is_some())
+            .finish()
     }
 }

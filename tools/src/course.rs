@@ -201,8 +201,14 @@ pub const CHAPTERS: &[Chapter] = &[
                then loop: try the system call on the non-blocking socket, and while it would \
                block, wait in the poller (`source.wait`) for the socket to be ready that way.",
     },
-    // Chapter 11 (threads) is being written; until it lands, the numbers
-    // have a gap, which `numbers` and the wholeness test allow.
+    Chapter {
+        number: 11,
+        name: "ch11_threads",
+        title: "Threads against tasks: one blocking call stalls them all",
+        hint: "`to_thread` hands a job to the pool with the task's waker and a promised wake, \
+               then parks until the job's outcome is in the handoff; the job catches a panic, \
+               stores the outcome, wakes the task, and only then keeps its promise.",
+    },
     Chapter {
         number: 12,
         name: "ch12_tokio",
