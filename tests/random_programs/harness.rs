@@ -126,12 +126,16 @@ struct TaskState {
     started: bool,
     /// The task it is joining right now.
     joining: Option<usize>,
-    /// Someone asked for it to be cancelled (a `cancel` op, the shutdown),
-    /// on it or on a task that joins it, and no cancellation has been
-    /// handed to it since.
+    /// It holds a cancellation someone asked for (a `cancel` op, the
+    /// shutdown), on it or on a task that joins it and passed it on here,
+    /// and no cancellation has been handed to it since.
     pending_ask: bool,
     /// It was asked in a cycle of joins (see `Run::ask`).
     cycle_ask: bool,
+    /// A cancellation that came back round a cycle of joins woke it: it is
+    /// still in its `join` (so `joining` still names the task), but waits
+    /// no more, and passes nothing on until that `join` returns.
+    woken_in_cycle: bool,
     /// An op has handed it its cancellation.
     interrupted: bool,
     /// How many `cancel` ops returned true in its current step.
@@ -320,25 +324,37 @@ impl Run {
         self.update(k, |t| t.cancels_in_step = 0);
     }
 
-    /// Someone asks for task `k` to be cancelled: it, and the tasks it
-    /// joins (to which it may pass the cancellation on), may be handed one.
+    /// Someone asks for task `k` to be cancelled. Follows the cancellation
+    /// as the scheduler passes it on: from a task waiting for a pending task
+    /// to that task, until a task that does not wait so keeps it, or, around
+    /// a cycle of joins, the task met again keeps it (woken with it). Only
+    /// that task holds it; each task on the way passed it on.
     fn ask(&self, k: usize) {
-        let mut at = Some(k);
         let mut seen = Vec::new();
-        while let Some(j) = at {
-            if seen.contains(&j) {
-                // A cycle of joins: the task met again keeps the
-                // cancellation, while the task it joins is still pending.
-                self.update(j, |t| t.cycle_ask = true);
-                break;
+        let mut at = k;
+        let keeper = loop {
+            if seen.contains(&at) {
+                self.update(at, |t| {
+                    t.cycle_ask = true;
+                    t.woken_in_cycle = true;
+                });
+                break at;
             }
-            seen.push(j);
-            self.update(j, |t| t.pending_ask = true);
-            at = self
-                .state(j)
+            seen.push(at);
+            let state = self.state(at);
+            let next = state
                 .joining
+                .filter(|_| !state.woken_in_cycle)
                 .filter(|&target| self.handle(target).is_some_and(|h| !h.done()));
+            match next {
+                Some(target) => at = target,
+                None => break at,
+            }
+        };
+        for &j in seen.iter().filter(|&&j| j != keeper) {
+            self.update(j, |t| t.pending_ask = false);
         }
+        self.update(keeper, |t| t.pending_ask = true);
     }
 
     /// An op of task `k` has been handed its cancellation: if nobody asked
@@ -568,7 +584,10 @@ fn do_join(run: &Rc<Run>, k: usize, j: usize, pass_on: bool) -> Flow {
         run.ask(k);
     }
     let result = handle.join();
-    run.update(k, |t| t.joining = None);
+    run.update(k, |t| {
+        t.joining = None;
+        t.woken_in_cycle = false;
+    });
     if suspends {
         run.resumed(k);
     }
@@ -897,10 +916,19 @@ pub fn run_program(program: &Program) -> Outcome {
         run.phase.set(Phase::Shutdown);
         run.unasked_cancel.set(false);
         let handles: Vec<Option<JoinHandle<u32>>> = run.handles.borrow().clone();
-        for (j, handle) in handles.iter().enumerate() {
-            if handle.as_ref().is_some_and(|h| !h.done()) {
-                run.ask(j);
-            }
+        // In spawn order, as the shutdown cancels them: around a cycle of
+        // joins, the order decides which task keeps a cancellation.
+        let mut alive: Vec<(u64, usize)> = handles
+            .iter()
+            .enumerate()
+            .filter_map(|(j, handle)| {
+                let handle = handle.as_ref().filter(|h| !h.done())?;
+                Some((handle.id().number(), j))
+            })
+            .collect();
+        alive.sort_unstable();
+        for (_, j) in alive {
+            run.ask(j);
         }
         let shutdown = scheduler.shutdown();
         let shutdown_deadlock = matches!(shutdown, Err(SchedError::Deadlock(_)));

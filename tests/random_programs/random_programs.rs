@@ -897,6 +897,48 @@ fn cancelling_a_task_in_a_join_cycle_hands_it_the_cancellation() {
     );
 }
 
+/// Found by the model comparison, a fault of the harness: asyncio.run's
+/// shutdown cancels t1, t2 and t3, which wait in a cycle of joins (t1 joins
+/// t2, t2 joins t3, t3 joins t1). The first cancellation goes round and
+/// comes back to t1, which keeps it; the next two go on to t1 as well (t1
+/// is woken, so it passes nothing on). t1 ends cancelled, t3 goes on and
+/// joins t2, and t2 and t3 are left joining each other, holding no
+/// cancellation: a deadlock. The harness used to count every task on the
+/// way as holding the cancellation it passed on, so the cleanup after the
+/// deadlock, which cancels t2, looked like part of the run.
+#[test]
+fn the_shutdown_s_cancellations_around_a_cycle_of_joins_all_reach_the_task_that_keeps_the_first() {
+    assert_program(
+        "options: asyncio.run
+         main: spawn t1; spawn t2; spawn t3; sleep 0; return 0
+         t1: join t2; return 1
+         t2: join? t3; return 2
+         t3: join t1; join? t2; return 3",
+        &[
+            "0 main: start",
+            "0 main: spawn t1",
+            "0 main: spawn t2",
+            "0 main: spawn t3",
+            "0 main: sleep 0",
+            "0 t1: start",
+            "0 t1: join t2",
+            "0 t2: start",
+            "0 t2: join? t3",
+            "0 t3: start",
+            "0 t3: join t1",
+            "0 main: woke from sleep 0",
+            "0 main: return 0",
+            "0 loop: main returned 0",
+            "0 t1: join t2 interrupted by cancel",
+            "0 t1: stops",
+            "0 t3: joined t1: cancelled",
+            "0 t3: join? t2",
+            "0 loop: shutdown deadlock: t2 t3",
+            "0 end: t1 cancelled",
+        ],
+    );
+}
+
 /// Found by the model comparison after the scheduler began to run the
 /// cleanup of the tasks a deadlock leaves: `main`, cancelled out of its
 /// stuck join, goes on to join `t1` and is handed its panic, so the panic
