@@ -4,7 +4,8 @@
 //! runtime, side by side:
 //!
 //! - Where tokio orders things the same way (step 10, T1/T3/T2, chapter 7's
-//!   requests), the course's lines, then tokio's verdict: the same lines.
+//!   requests, chapter 10's fetch over loopback on `tokio::net`), the
+//!   course's lines, then tokio's verdict: the same lines.
 //! - Where it does not, both transcripts: `gather` and a `JoinSet` at the
 //!   first failure; cancelling a slow request (an error at the suspension
 //!   point, a future dropped at its `.await`, a detached task); three tasks
@@ -18,15 +19,18 @@
 //!
 //! The course's side is in `src/ch12_tokio/`, tokio's in
 //! `examples/ch12_tokio/on_tokio.rs`. Every line is the same on every run:
-//! the clocks are virtual or paused, save the one program that needs time
-//! to pass, whose lines count polls, not time.
+//! the clocks are virtual or paused, save in the program that needs time to
+//! pass, whose lines count polls, not time, and in those that talk to
+//! chapter 10's slow server (started in-process, on loopback), whose lines
+//! hold its answers, not the time they took.
 //!
 //! It takes no options: `--help` prints its usage, and any other argument is
 //! refused with a message and exit code 2.
 //!
-//! (Chapter 10's concurrent fetch over loopback and chapter 11's stalled
-//! fetch with `spawn_blocking` will be sections of their own, in `SECTIONS`.)
+//! (Chapter 11's stalled fetch with `spawn_blocking` will be a section of
+//! its own, in `SECTIONS`.)
 
+use yieldpoint::ch10_sockets::SlowServer;
 use yieldpoint::ch12_tokio::{self as course, Script, Step, compress, course_order, tokio_order};
 use yieldpoint::say;
 
@@ -95,6 +99,20 @@ pub fn requests() {
         "tokio's JoinSet::join_all: in the order the tasks ended"
     );
     print(&on_tokio::join_all());
+}
+
+/// Chapter 10's concurrent fetch over loopback, to a slow server of the
+/// example's own, on both runtimes.
+pub fn loopback() {
+    say!(
+        "demo",
+        "Chapter 10's four requests at once, over loopback to the slow server (tokio: tokio::net)"
+    );
+    let server = SlowServer::start().expect("the slow server starts");
+    same(
+        &course::loopback(server.address()),
+        &on_tokio::loopback(server.address()),
+    );
 }
 
 /// The first failure.
@@ -266,11 +284,12 @@ pub fn poll_orders() {
     }
 }
 
-/// The sections, in order. (Chapters 10 and 11 add theirs here.)
+/// The sections, in order. (Chapter 11 adds its own here.)
 pub const SECTIONS: &[fn()] = &[
     step10,
     t1_t3_t2,
     requests,
+    loopback,
     gather_failure,
     cancellation,
     turns,
