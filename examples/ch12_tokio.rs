@@ -12,7 +12,8 @@
 //!   taking turns with `yield_now`; a timer behind busy tasks (tokio's
 //!   `event_interval`); `block_on`'s future behind a busy task; draining a
 //!   ready channel (tokio's budget); the clock (paused time against the
-//!   virtual clock); a wake from another thread.
+//!   virtual clock); a wake from another thread; a socket whose answer is on
+//!   its way, under a time limit, on both clocks of both runtimes.
 //! - Scripts: the order in which the tasks of a small program are polled,
 //!   on the course's scheduler, on tokio, and as the model of tokio's loop
 //!   (`ch12_tokio::tokio_order`) predicts it.
@@ -30,6 +31,7 @@
 //! (Chapter 11's stalled fetch with `spawn_blocking` will be a section of
 //! its own, in `SECTIONS`.)
 
+use yieldpoint::ch06_scheduler::Clock;
 use yieldpoint::ch10_sockets::SlowServer;
 use yieldpoint::ch12_tokio::{self as course, Script, Step, compress, course_order, tokio_order};
 use yieldpoint::say;
@@ -232,6 +234,35 @@ pub fn clock() {
     ]);
 }
 
+/// A request whose answer is on its way, given a second, on both runtimes'
+/// clocks, running and not.
+pub fn in_flight() {
+    let server = SlowServer::start().expect("the slow server starts");
+    say!(
+        "demo",
+        "The slow server answers {} after 200 ms; main gives it a second",
+        course::IN_FLIGHT
+    );
+    both(&[
+        (
+            "tokio's clock, running",
+            on_tokio::in_flight(server.address(), false),
+        ),
+        (
+            "tokio's clock, paused",
+            on_tokio::in_flight(server.address(), true),
+        ),
+        (
+            "the real clock",
+            course::in_flight(server.address(), Clock::Real),
+        ),
+        (
+            "the virtual clock",
+            course::in_flight(server.address(), Clock::Virtual),
+        ),
+    ]);
+}
+
 /// The scripts the example runs three ways.
 pub fn scripts() -> Vec<(&'static str, Script)> {
     use Step::{Join, Sleep, Spawn, Wake, Yield};
@@ -297,6 +328,7 @@ pub const SECTIONS: &[fn()] = &[
     main_behind_busy,
     drain,
     clock,
+    in_flight,
     poll_orders,
 ];
 

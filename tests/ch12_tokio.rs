@@ -76,8 +76,8 @@ fn the_example_runs_every_section_and_says_tokio_agrees_where_it_should() {
         .iter()
         .filter(|line| line.starts_with("[demo] "))
         .count();
-    assert_eq!(sections, 36);
-    assert_eq!(lines.len(), 121);
+    assert_eq!(sections, 41);
+    assert_eq!(lines.len(), 130);
 }
 
 #[test]

@@ -26,7 +26,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::{Instant, sleep, timeout};
 
 use yieldpoint::ch12_tokio::{
-    Connection, REQUESTS, SECOND, Script, Step, UNIT, ms, polls, request_path,
+    Connection, IN_FLIGHT, REQUESTS, SECOND, Script, Step, UNIT, ms, polls, request_path,
 };
 use yieldpoint::output::capture;
 use yieldpoint::say;
@@ -543,6 +543,31 @@ pub fn wake_from_thread() -> Vec<String> {
     lines
 }
 // ANCHOR_END: wake_from_thread
+
+// ANCHOR: in_flight
+/// A request whose answer is on its way: main asks the slow server at
+/// `server` for [`IN_FLIGHT`], under `timeout` with a limit of a second.
+pub async fn in_flight_main(server: SocketAddr) {
+    let start = Instant::now();
+    match timeout(SECOND, fetch_over_tcp(server, IN_FLIGHT)).await {
+        Ok(Ok(answer)) => say!("main", "got {answer:?}"),
+        Ok(Err(error)) => say!("error", "{error}"),
+        Err(_) => say!("main", "gave up at {}", since(start)),
+    }
+}
+// ANCHOR_END: in_flight
+
+/// The request in flight, to the slow server at `server`, on a runtime
+/// with sockets whose clock runs, or is paused (`paused`).
+pub fn in_flight(server: SocketAddr, paused: bool) -> Vec<String> {
+    let runtime = Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .start_paused(paused)
+        .build()
+        .expect("a current-thread runtime builds");
+    lines_of(runtime, in_flight_main(server))
+}
 
 /// The poll order of `script` on tokio's current-thread runtime, paused,
 /// with this `event_interval`: each task's name once per poll.

@@ -42,6 +42,8 @@
 //!                        tasks: dropped, like tokio)
 //!   virtual time         exact; waits for a promised     whole milliseconds; jumps to the
 //!                        wake from another thread        next timer whenever it is idle
+//!   sockets on           refused before the socket is    allowed; the clock jumps past an
+//!   virtual time         made (chapter 10)               answer still on its way
 //! ```
 //!
 //! The stalled fetch with `spawn_blocking` (chapter 11) joins this list
@@ -112,12 +114,13 @@ mod model;
 
 pub use model::tokio_order;
 pub use programs::{
-    Connection, REQUESTS, SECOND, UNIT, busy_timer, busy_timer_main, clock, clock_main, countdown,
-    do_more_stuff, do_stuff, drain, drain_main, failing_request, fetch, gather_failure,
-    gather_failure_main, loopback, loopback_main, loud_request, main_behind_busy,
-    main_behind_busy_main, ms, napper, polls, request_path, requests, requests_main, slow_request,
-    slow_request_async, step10, step10_main, t1_t3_t2, t1_t3_t2_main, turns, turns_main,
-    wait_for_async, wait_for_main, wait_for_stackful, wake_from_thread, wake_from_thread_main,
+    Connection, IN_FLIGHT, REQUESTS, SECOND, UNIT, busy_timer, busy_timer_main, clock, clock_main,
+    countdown, do_more_stuff, do_stuff, drain, drain_main, failing_request, fetch, gather_failure,
+    gather_failure_main, in_flight, in_flight_main, loopback, loopback_main, loud_request,
+    main_behind_busy, main_behind_busy_main, ms, napper, polls, request_path, requests,
+    requests_main, slow_request, slow_request_async, step10, step10_main, t1_t3_t2, t1_t3_t2_main,
+    turns, turns_main, wait_for_async, wait_for_main, wait_for_stackful, wake_from_thread,
+    wake_from_thread_main,
 };
 pub use queue::{Recv, UnboundedReceiver, UnboundedSender, unbounded_channel};
 pub use script::{Script, ScriptError, Step, TaskScript, compress, course_order};

@@ -81,8 +81,16 @@ where
 fn lines_of_stackful<T: 'static>(
     main: impl FnOnce() -> Result<T, SchedError> + 'static,
 ) -> Vec<String> {
+    lines_of_stackful_on(Clock::Virtual, main)
+}
+
+/// [`lines_of_stackful`] on `clock`.
+fn lines_of_stackful_on<T: 'static>(
+    clock: Clock,
+    main: impl FnOnce() -> Result<T, SchedError> + 'static,
+) -> Vec<String> {
     capture(|| {
-        let scheduler = Scheduler::new(Clock::Virtual);
+        let scheduler = Scheduler::new(clock);
         if let Err(error) = scheduler.run_until_complete(main) {
             say!("error", "{error}");
         }
@@ -563,6 +571,39 @@ pub fn wake_from_thread_main(promise: bool) -> Result<(), SchedError> {
 /// promise.
 pub fn wake_from_thread(promise: bool) -> Vec<String> {
     lines_of_stackful(move || wake_from_thread_main(promise))
+}
+
+/// The request whose answer is on its way: the slow server answers it 200
+/// ms after it arrives, while the program gives it a second.
+pub const IN_FLIGHT: &str = "/200/news";
+
+// ANCHOR: in_flight
+/// A request whose answer is on its way: an async task asks the slow
+/// server at `server` for [`IN_FLIGHT`], and main gives it a second
+/// (chapter 7's `wait_for`).
+pub fn in_flight_main(server: SocketAddr) -> Result<(), SchedError> {
+    let request = spawn_async(
+        "request",
+        async move { fetch_async(server, IN_FLIGHT).await },
+    )?;
+    match wait_for(&request, SECOND) {
+        Ok(answer) => say!("main", "got {answer:?}"),
+        Err(SchedError::TimedOut) => say!("main", "gave up at {}", at()),
+        Err(error) => {
+            let why = error
+                .failure()
+                .map_or(error.to_string(), |failure| failure.message());
+            say!("main", "refused at {}: {why}", at());
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: in_flight
+
+/// The request in flight, to the slow server at `server`, on `clock`: the
+/// real clock waits for the answer, the virtual clock refuses the socket.
+pub fn in_flight(server: SocketAddr, clock: Clock) -> Vec<String> {
+    lines_of_stackful_on(clock, move || in_flight_main(server))
 }
 
 #[cfg(test)]
