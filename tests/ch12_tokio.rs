@@ -1,5 +1,5 @@
 //! Chapter 12's tests: the course's programs and their tokio twins, run
-//! side by side. They also judge the rebuild exercise (12.5):
+//! side by side. They also judge the rebuild exercise (12.6):
 //! `cargo test --features exercise-ch12 --test ch12_tokio -- --skip exercises::`.
 //!
 //! - `ch12_tokio/same.rs`: what tokio orders the way asyncio does; each

@@ -104,11 +104,11 @@ mod programs;
 mod queue;
 mod script;
 
-// The function the rebuild exercise (12.5) leaves to you lives in one file;
+// The function the rebuild exercise (12.6) leaves to you lives in one file;
 // the feature `exercise-ch12` compiles your version in its place.
 #[cfg_attr(
     feature = "exercise-ch12",
-    path = "../../exercises/ch12_tokio/5_rebuild.rs"
+    path = "../../exercises/ch12_tokio/6_rebuild.rs"
 )]
 mod model;
 
