@@ -4,29 +4,35 @@
 //! runtime, side by side:
 //!
 //! - Where tokio orders things the same way (step 10, T1/T3/T2, chapter 7's
-//!   requests), the course's lines, then tokio's verdict: the same lines.
+//!   requests, chapter 10's fetch over loopback on `tokio::net`), the
+//!   course's lines, then tokio's verdict: the same lines.
 //! - Where it does not, both transcripts: `gather` and a `JoinSet` at the
 //!   first failure; cancelling a slow request (an error at the suspension
 //!   point, a future dropped at its `.await`, a detached task); three tasks
 //!   taking turns with `yield_now`; a timer behind busy tasks (tokio's
 //!   `event_interval`); `block_on`'s future behind a busy task; draining a
 //!   ready channel (tokio's budget); the clock (paused time against the
-//!   virtual clock); a wake from another thread.
+//!   virtual clock); a wake from another thread; a socket whose answer is on
+//!   its way, under a time limit, on both clocks of both runtimes.
 //! - Scripts: the order in which the tasks of a small program are polled,
 //!   on the course's scheduler, on tokio, and as the model of tokio's loop
 //!   (`ch12_tokio::tokio_order`) predicts it.
 //!
 //! The course's side is in `src/ch12_tokio/`, tokio's in
 //! `examples/ch12_tokio/on_tokio.rs`. Every line is the same on every run:
-//! the clocks are virtual or paused, save the one program that needs time
-//! to pass, whose lines count polls, not time.
+//! the clocks are virtual or paused, save in the program that needs time to
+//! pass, whose lines count polls, not time, and in those that talk to
+//! chapter 10's slow server (started in-process, on loopback), whose lines
+//! hold its answers, not the time they took.
 //!
 //! It takes no options: `--help` prints its usage, and any other argument is
 //! refused with a message and exit code 2.
 //!
-//! (Chapter 10's concurrent fetch over loopback and chapter 11's stalled
-//! fetch with `spawn_blocking` will be sections of their own, in `SECTIONS`.)
+//! (Chapter 11's stalled fetch with `spawn_blocking` will be a section of
+//! its own, in `SECTIONS`.)
 
+use yieldpoint::ch06_scheduler::Clock;
+use yieldpoint::ch10_sockets::SlowServer;
 use yieldpoint::ch12_tokio::{self as course, Script, Step, compress, course_order, tokio_order};
 use yieldpoint::say;
 
@@ -95,6 +101,20 @@ pub fn requests() {
         "tokio's JoinSet::join_all: in the order the tasks ended"
     );
     print(&on_tokio::join_all());
+}
+
+/// Chapter 10's concurrent fetch over loopback, to a slow server of the
+/// example's own, on both runtimes.
+pub fn loopback() {
+    say!(
+        "demo",
+        "Chapter 10's four requests at once, over loopback to the slow server (tokio: tokio::net)"
+    );
+    let server = SlowServer::start().expect("the slow server starts");
+    same(
+        &course::loopback(server.address()),
+        &on_tokio::loopback(server.address()),
+    );
 }
 
 /// The first failure.
@@ -214,6 +234,35 @@ pub fn clock() {
     ]);
 }
 
+/// A request whose answer is on its way, given a second, on both runtimes'
+/// clocks, running and not.
+pub fn in_flight() {
+    let server = SlowServer::start().expect("the slow server starts");
+    say!(
+        "demo",
+        "The slow server answers {} after 200 ms; main gives it a second",
+        course::IN_FLIGHT
+    );
+    both(&[
+        (
+            "tokio's clock, running",
+            on_tokio::in_flight(server.address(), false),
+        ),
+        (
+            "tokio's clock, paused",
+            on_tokio::in_flight(server.address(), true),
+        ),
+        (
+            "the real clock",
+            course::in_flight(server.address(), Clock::Real),
+        ),
+        (
+            "the virtual clock",
+            course::in_flight(server.address(), Clock::Virtual),
+        ),
+    ]);
+}
+
 /// The scripts the example runs three ways.
 pub fn scripts() -> Vec<(&'static str, Script)> {
     use Step::{Join, Sleep, Spawn, Wake, Yield};
@@ -266,11 +315,12 @@ pub fn poll_orders() {
     }
 }
 
-/// The sections, in order. (Chapters 10 and 11 add theirs here.)
+/// The sections, in order. (Chapter 11 adds its own here.)
 pub const SECTIONS: &[fn()] = &[
     step10,
     t1_t3_t2,
     requests,
+    loopback,
     gather_failure,
     cancellation,
     turns,
@@ -278,6 +328,7 @@ pub const SECTIONS: &[fn()] = &[
     main_behind_busy,
     drain,
     clock,
+    in_flight,
     poll_orders,
 ];
 

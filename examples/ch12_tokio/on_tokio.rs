@@ -4,11 +4,14 @@
 //! run on tokio for their poll order.
 //!
 //! Every runtime here has its clock paused (`start_paused`), save the one
-//! of the busy timer, where time has to pass while tasks are busy. A
-//! program prints its times in milliseconds from its own start, as the
-//! course's side does.
+//! of the busy timer, where time has to pass while tasks are busy, and
+//! those that talk to chapter 10's slow server over loopback, whose answers
+//! take real time. A program prints its times in milliseconds from its own
+//! start, as the course's side does.
 
 use std::future::{Future, poll_fn};
+use std::io;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
@@ -16,11 +19,15 @@ use std::task::Poll;
 use std::thread;
 use std::time::Duration;
 
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use tokio::runtime::{Builder, Runtime};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::{Instant, sleep, timeout};
 
-use yieldpoint::ch12_tokio::{Connection, REQUESTS, SECOND, Script, Step, UNIT, ms, polls};
+use yieldpoint::ch12_tokio::{
+    Connection, IN_FLIGHT, REQUESTS, SECOND, Script, Step, UNIT, ms, polls, request_path,
+};
 use yieldpoint::output::capture;
 use yieldpoint::say;
 
@@ -30,6 +37,16 @@ pub fn paused_runtime() -> Runtime {
     Builder::new_current_thread()
         .enable_time()
         .start_paused(true)
+        .build()
+        .expect("a current-thread runtime builds")
+}
+
+/// A current-thread runtime with timers and sockets (`enable_io`), its
+/// clock running, as a program that talks to the network needs.
+pub fn io_runtime() -> Runtime {
+    Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
         .build()
         .expect("a current-thread runtime builds")
 }
@@ -175,6 +192,55 @@ pub async fn requests_main() {
 /// The requests on paused time.
 pub fn requests() -> Vec<String> {
     lines_of(paused_runtime(), requests_main())
+}
+
+// ANCHOR: loopback
+/// Chapter 10's `fetch_async` on `tokio::net`: connect, send the request
+/// line, shut the writing side down (the server reads the end of the
+/// request), read to the end of the stream; the answer line without its
+/// line break.
+pub async fn fetch_over_tcp(server: SocketAddr, path: &str) -> io::Result<String> {
+    let mut stream = TcpStream::connect(server).await?;
+    stream.write_all(format!("GET {path}\n").as_bytes()).await?;
+    stream.shutdown().await?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await?;
+    match answer.strip_suffix('\n') {
+        Some(line) => Ok(line.to_string()),
+        None => Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            format!("the connection closed in the middle of the answer, after {answer:?}"),
+        )),
+    }
+}
+
+/// The four requests at once, a tokio task each; main awaits the handles
+/// in request order.
+pub async fn loopback_main(server: SocketAddr) {
+    let tasks: Vec<_> = REQUESTS
+        .iter()
+        .map(|&(what, units)| {
+            let path = request_path(what, units);
+            let task = tokio::spawn(async move { fetch_over_tcp(server, &path).await });
+            (what, task)
+        })
+        .collect();
+    for (what, task) in tasks {
+        match task.await.expect("a fetch does not panic") {
+            Ok(answer) => say!("main", "{what}: {answer}"),
+            Err(error) => {
+                say!("error", "{what}: {error}");
+                return;
+            }
+        }
+    }
+}
+// ANCHOR_END: loopback
+
+/// The fetch over loopback from the slow server at `server`, on a runtime
+/// whose clock runs.
+pub fn loopback(server: SocketAddr) -> Vec<String> {
+    lines_of(io_runtime(), loopback_main(server))
 }
 
 // ANCHOR: join_all
@@ -477,6 +543,31 @@ pub fn wake_from_thread() -> Vec<String> {
     lines
 }
 // ANCHOR_END: wake_from_thread
+
+// ANCHOR: in_flight
+/// A request whose answer is on its way: main asks the slow server at
+/// `server` for [`IN_FLIGHT`], under `timeout` with a limit of a second.
+pub async fn in_flight_main(server: SocketAddr) {
+    let start = Instant::now();
+    match timeout(SECOND, fetch_over_tcp(server, IN_FLIGHT)).await {
+        Ok(Ok(answer)) => say!("main", "got {answer:?}"),
+        Ok(Err(error)) => say!("error", "{error}"),
+        Err(_) => say!("main", "gave up at {}", since(start)),
+    }
+}
+// ANCHOR_END: in_flight
+
+/// The request in flight, to the slow server at `server`, on a runtime
+/// with sockets whose clock runs, or is paused (`paused`).
+pub fn in_flight(server: SocketAddr, paused: bool) -> Vec<String> {
+    let runtime = Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .start_paused(paused)
+        .build()
+        .expect("a current-thread runtime builds");
+    lines_of(runtime, in_flight_main(server))
+}
 
 /// The poll order of `script` on tokio's current-thread runtime, paused,
 /// with this `event_interval`: each task's name once per poll.

@@ -158,20 +158,39 @@ pub(crate) struct IoSource {
 
 impl IoSource {
     /// Whether a socket operation may run here: inside a task of a running
-    /// scheduler (not a callback, which cannot wait), and, for the stackful
-    /// operations (`stackful`), not in an async task, which must await the
-    /// `_async` twin instead. Asked before the first system call, so that an
-    /// operation misplaced is refused every time, not only when it would have
-    /// had to wait.
+    /// scheduler (not a callback, which cannot wait) on the real clock, and,
+    /// for the stackful operations (`stackful`), not in an async task, which
+    /// must await the `_async` twin instead. Asked before the first system
+    /// call, so that an operation misplaced is refused every time, not only
+    /// when it would have had to wait (and a connect on the virtual clock
+    /// never reaches its peer).
     ///
     /// # Errors
     ///
-    /// [`SchedError::NotInTask`], [`SchedError::InCallback`] or
-    /// [`SchedError::InAsyncTask`], naming `operation`.
+    /// [`SchedError::NotInTask`], [`SchedError::InCallback`],
+    /// [`SchedError::SocketsNeedRealClock`] or [`SchedError::InAsyncTask`],
+    /// naming `operation`.
     pub(crate) fn check_task(operation: &'static str, stackful: bool) -> Result<(), SchedError> {
         super::check_in_task(operation)?;
+        Self::check_clock(operation)?;
         if stackful && current::in_async_task() {
             return Err(SchedError::InAsyncTask { operation });
+        }
+        Ok(())
+    }
+
+    /// That the running scheduler keeps the real clock: sockets are refused
+    /// on the virtual one (see the module's docs). Asked before the socket
+    /// is made, so that the refusal comes before any system call: no port
+    /// is bound and no handshake leaves for the peer.
+    ///
+    /// # Errors
+    ///
+    /// [`SchedError::NotInTask`] outside a running scheduler,
+    /// [`SchedError::SocketsNeedRealClock`] on the virtual clock.
+    pub(crate) fn check_clock(operation: &'static str) -> Result<(), SchedError> {
+        if current::running(operation)?.clock == Clock::Virtual {
+            return Err(SchedError::SocketsNeedRealClock { operation });
         }
         Ok(())
     }

@@ -94,6 +94,8 @@ impl TcpListener {
     /// [`SchedError::Io`].
     pub fn bind(address: impl ToSocketAddrs) -> Result<TcpListener, SchedError> {
         let operation = "bind";
+        // The clock first: on the virtual clock no port is ever bound.
+        IoSource::check_clock(operation)?;
         let socket = listen(address).map_err(|error| SchedError::io(operation, &error))?;
         // SAFETY: the listener deregisters the socket in its `Drop`, before
         // the socket (a field, dropped after `drop` runs) is closed, and

@@ -11,11 +11,11 @@
 //!
 //! The core operations are:
 //! - The programs (`programs.rs`): step 10, T1/T3/T2 and chapter 7's
-//!   requests, `gather`, `wait_for` and cancellation, and the small programs
-//!   that show a difference (the turns of [`turns`], a timer behind busy
-//!   tasks in [`busy_timer`], [`drain`], the clock). Each runs on a
-//!   scheduler of its own and returns the lines it said, as
-//!   [`step10`] does.
+//!   requests, chapter 10's concurrent fetch over loopback ([`loopback`]),
+//!   `gather`, `wait_for` and cancellation, and the small programs that
+//!   show a difference (the turns of [`turns`], a timer behind busy tasks in
+//!   [`busy_timer`], [`drain`], the clock). Each runs on a scheduler of its
+//!   own and returns the lines it said, as [`step10`] does.
 //! - [`unbounded_channel`]: a channel with tokio's shape whose receiver
 //!   never asks its task to give the thread up, where tokio's spends a
 //!   budget.
@@ -42,12 +42,14 @@
 //!                        tasks: dropped, like tokio)
 //!   virtual time         exact; waits for a promised     whole milliseconds; jumps to the
 //!                        wake from another thread        next timer whenever it is idle
+//!   sockets on           refused before the socket is    allowed; the clock jumps past an
+//!   virtual time         made (chapter 10)               answer still on its way
 //! ```
 //!
-//! The concurrent fetch over loopback (chapter 10) and the stalled fetch
-//! with `spawn_blocking` (chapter 11) join this list when those chapters
-//! exist: each is one more program in `programs.rs` beside its twin in
-//! `on_tokio.rs`, and one more row in the example's list of sections.
+//! The stalled fetch with `spawn_blocking` (chapter 11) joins this list
+//! when that chapter exists: one more program in `programs.rs` beside its
+//! twin in `on_tokio.rs`, and one more row in the example's list of
+//! sections, as chapter 10's fetch over loopback is.
 //!
 //! The files of this chapter, in the order to read them:
 //!
@@ -102,22 +104,23 @@ mod programs;
 mod queue;
 mod script;
 
-// The function the rebuild exercise (12.5) leaves to you lives in one file;
+// The function the rebuild exercise (12.6) leaves to you lives in one file;
 // the feature `exercise-ch12` compiles your version in its place.
 #[cfg_attr(
     feature = "exercise-ch12",
-    path = "../../exercises/ch12_tokio/5_rebuild.rs"
+    path = "../../exercises/ch12_tokio/6_rebuild.rs"
 )]
 mod model;
 
 pub use model::tokio_order;
 pub use programs::{
-    Connection, REQUESTS, SECOND, UNIT, busy_timer, busy_timer_main, clock, clock_main, countdown,
-    do_more_stuff, do_stuff, drain, drain_main, failing_request, fetch, gather_failure,
-    gather_failure_main, loud_request, main_behind_busy, main_behind_busy_main, ms, napper, polls,
-    requests, requests_main, slow_request, slow_request_async, step10, step10_main, t1_t3_t2,
-    t1_t3_t2_main, turns, turns_main, wait_for_async, wait_for_main, wait_for_stackful,
-    wake_from_thread, wake_from_thread_main,
+    Connection, IN_FLIGHT, REQUESTS, SECOND, UNIT, busy_timer, busy_timer_main, clock, clock_main,
+    countdown, do_more_stuff, do_stuff, drain, drain_main, failing_request, fetch, gather_failure,
+    gather_failure_main, in_flight, in_flight_main, loopback, loopback_main, loud_request,
+    main_behind_busy, main_behind_busy_main, ms, napper, polls, request_path, requests,
+    requests_main, slow_request, slow_request_async, step10, step10_main, t1_t3_t2, t1_t3_t2_main,
+    turns, turns_main, wait_for_async, wait_for_main, wait_for_stackful, wake_from_thread,
+    wake_from_thread_main,
 };
 pub use queue::{Recv, UnboundedReceiver, UnboundedSender, unbounded_channel};
 pub use script::{Script, ScriptError, Step, TaskScript, compress, course_order};

@@ -1,5 +1,5 @@
-//! The course's side of chapter 12: programs of chapters 6, 7 and 9, each
-//! run on a scheduler of its own, each returning the lines it said. Their
+//! The course's side of chapter 12: programs of chapters 6, 7, 9 and 10,
+//! each run on a scheduler of its own, each returning the lines it said. Their
 //! tokio twins are in `examples/ch12_tokio/on_tokio.rs`, line for line, and
 //! the chapter's tests compare the two transcripts.
 //!
@@ -8,6 +8,7 @@
 //! the lines of both can be equal.
 
 use std::cell::{Cell, RefCell};
+use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::mpsc;
 use std::thread;
@@ -16,6 +17,7 @@ use std::time::Duration;
 use crate::ch06_scheduler::{self as ch06, BoxError, Clock, SchedError, Scheduler};
 use crate::ch07_combinators::{as_completed, gather, wait_for};
 use crate::ch09_async_fn::{channel, expect_wake, sleep, spawn_async, yield_now};
+use crate::ch10_sockets::fetch_async;
 use crate::output::capture;
 use crate::say;
 
@@ -29,6 +31,12 @@ pub const UNIT: Duration = Duration::from_millis(10);
 
 /// The four requests of chapter 7, with their latencies in units.
 pub const REQUESTS: [(&str, u32); 4] = [("users", 4), ("news", 1), ("prices", 3), ("weather", 2)];
+
+/// The path that asks chapter 10's slow server for `what` after `units`
+/// of chapter 7's units: `/40/users`.
+pub fn request_path(what: &str, units: u32) -> String {
+    format!("/{}/{what}", (units * UNIT).as_millis())
+}
 
 /// A duration in milliseconds, as the lines print it: `40 ms`, `1.5 ms`.
 pub fn ms(duration: Duration) -> String {
@@ -73,8 +81,16 @@ where
 fn lines_of_stackful<T: 'static>(
     main: impl FnOnce() -> Result<T, SchedError> + 'static,
 ) -> Vec<String> {
+    lines_of_stackful_on(Clock::Virtual, main)
+}
+
+/// [`lines_of_stackful`] on `clock`.
+fn lines_of_stackful_on<T: 'static>(
+    clock: Clock,
+    main: impl FnOnce() -> Result<T, SchedError> + 'static,
+) -> Vec<String> {
     capture(|| {
-        let scheduler = Scheduler::new(Clock::Virtual);
+        let scheduler = Scheduler::new(clock);
         if let Err(error) = scheduler.run_until_complete(main) {
             say!("error", "{error}");
         }
@@ -194,6 +210,33 @@ pub fn requests_main() -> Result<(), SchedError> {
 /// The requests, on the virtual clock.
 pub fn requests() -> Vec<String> {
     lines_of_stackful(requests_main)
+}
+
+// ANCHOR: loopback
+/// Chapter 10's concurrent fetch: the four requests at once, for real, an
+/// async task each asking the slow server at `server` over loopback
+/// ([`fetch_async`]); main awaits the tasks in request order, as `gather`
+/// returns them.
+pub async fn loopback_main(server: SocketAddr) -> Result<(), SchedError> {
+    let mut tasks = Vec::new();
+    for (what, units) in REQUESTS {
+        let path = request_path(what, units);
+        tasks.push(spawn_async(what, async move {
+            fetch_async(server, &path).await
+        })?);
+    }
+    for ((what, _), task) in REQUESTS.iter().zip(tasks) {
+        let answer = task.await?;
+        say!("main", "{what}: {answer}");
+    }
+    Ok(())
+}
+// ANCHOR_END: loopback
+
+/// The fetch over loopback from the slow server at `server`, on the real
+/// clock (chapter 10 refuses sockets on the virtual one).
+pub fn loopback(server: SocketAddr) -> Vec<String> {
+    lines_of(Clock::Real, loopback_main(server))
 }
 
 // ANCHOR: gather_failure
@@ -528,6 +571,39 @@ pub fn wake_from_thread_main(promise: bool) -> Result<(), SchedError> {
 /// promise.
 pub fn wake_from_thread(promise: bool) -> Vec<String> {
     lines_of_stackful(move || wake_from_thread_main(promise))
+}
+
+/// The request whose answer is on its way: the slow server answers it 200
+/// ms after it arrives, while the program gives it a second.
+pub const IN_FLIGHT: &str = "/200/news";
+
+// ANCHOR: in_flight
+/// A request whose answer is on its way: an async task asks the slow
+/// server at `server` for [`IN_FLIGHT`], and main gives it a second
+/// (chapter 7's `wait_for`).
+pub fn in_flight_main(server: SocketAddr) -> Result<(), SchedError> {
+    let request = spawn_async(
+        "request",
+        async move { fetch_async(server, IN_FLIGHT).await },
+    )?;
+    match wait_for(&request, SECOND) {
+        Ok(answer) => say!("main", "got {answer:?}"),
+        Err(SchedError::TimedOut) => say!("main", "gave up at {}", at()),
+        Err(error) => {
+            let why = error
+                .failure()
+                .map_or(error.to_string(), |failure| failure.message());
+            say!("main", "refused at {}: {why}", at());
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: in_flight
+
+/// The request in flight, to the slow server at `server`, on `clock`: the
+/// real clock waits for the answer, the virtual clock refuses the socket.
+pub fn in_flight(server: SocketAddr, clock: Clock) -> Vec<String> {
+    lines_of_stackful_on(clock, move || in_flight_main(server))
 }
 
 #[cfg(test)]

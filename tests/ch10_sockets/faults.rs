@@ -590,6 +590,38 @@ fn sockets_on_the_virtual_clock_are_refused_with_the_reason() {
     assert_eq!(scheduler.io_polls(), 0, "no poller was ever made");
 }
 
+#[test]
+fn a_socket_on_the_virtual_clock_is_refused_before_any_system_call() {
+    // The refusal comes first: a connect on the virtual clock never reaches
+    // the listener (no handshake, no connection to accept), and a bind
+    // never takes its port, whether the task is stackful or async.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback listener");
+    listener.set_nonblocking(true).expect("non-blocking");
+    let address = listener.local_addr().expect("its address");
+    let scheduler = Scheduler::new(Clock::Virtual);
+    let outcome = scheduler.run_until_complete(move || TcpStream::connect(address).map(drop));
+    assert!(outcome.is_err(), "{outcome:?}");
+    let outcome = scheduler
+        .run_until_complete_async(async move { TcpStream::connect_async(address).await.map(drop) });
+    assert!(outcome.is_err(), "{outcome:?}");
+    let accepted = listener.accept();
+    assert!(
+        matches!(&accepted, Err(error) if error.kind() == std::io::ErrorKind::WouldBlock),
+        "a connection reached the listener: {accepted:?}"
+    );
+    // A port in use: the clock is the reason given, not the port.
+    let outcome = scheduler.run_until_complete(move || TcpListener::bind(address).map(drop));
+    let error = outcome.expect_err("refused");
+    assert!(
+        matches!(
+            error.failure().and_then(|f| f.downcast_ref::<SchedError>()),
+            Some(SchedError::SocketsNeedRealClock { operation: "bind" })
+        ),
+        "{error:?}"
+    );
+    assert_eq!(scheduler.io_polls(), 0, "no poller was ever made");
+}
+
 // ---- out of file descriptors ----
 
 /// The soft limit on open files the child sets itself.

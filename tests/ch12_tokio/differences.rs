@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use yieldpoint::ch06_scheduler::Clock;
+use yieldpoint::ch10_sockets::SlowServer;
 use yieldpoint::ch12_tokio::{self as course, Script, Step, course_order, tokio_order};
 use yieldpoint::output::capture;
 use yieldpoint::say;
@@ -211,6 +213,35 @@ fn a_promised_wake_holds_the_virtual_clock_where_tokio_s_paused_clock_jumps_to_t
         ["[main] gave up at 1000 ms"]
     );
 }
+
+// ANCHOR: in_flight_test
+#[test]
+fn tokio_s_paused_clock_jumps_to_the_timeout_while_the_answer_is_on_its_way_where_the_virtual_clock_refuses_the_socket()
+ {
+    let server = SlowServer::start().expect("the slow server starts");
+    let address = server.address();
+    // Clocks that run: the answer comes after 200 ms, within the second.
+    let answered = ["[main] got \"200 news after 200 ms\""];
+    assert_eq!(strs(&on_tokio::in_flight(address, false)), answered);
+    assert_eq!(strs(&course::in_flight(address, Clock::Real)), answered);
+    // tokio's paused clock: with no task to run, the driver looks for I/O
+    // without waiting, finds none yet, and the clock jumps to the deadline.
+    assert_eq!(
+        strs(&on_tokio::in_flight(address, true)),
+        ["[main] gave up at 1000 ms"]
+    );
+    // The virtual clock: the connect is refused before it is made.
+    assert_eq!(
+        strs(&course::in_flight(address, Clock::Virtual)),
+        [
+            "[main] refused at 0 ms: connect() needs a scheduler on the real clock: on the \
+             virtual clock, time jumps to the next timer whenever nothing is ready, and a reply \
+             still on its way through the network is not ready yet, so every timeout would fire \
+             at once; use Scheduler::new(Clock::Real) for programs with sockets"
+        ]
+    );
+}
+// ANCHOR_END: in_flight_test
 
 #[test]
 fn when_main_returns_tokio_polls_no_other_task_where_asyncio_runs_one_more_pass() {

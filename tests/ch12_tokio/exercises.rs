@@ -308,3 +308,101 @@ pub mod e4_cooperative {
         assert_eq!(scheduler.resumes(), 4 + 2);
     }
 }
+
+#[path = "../.."]
+pub mod e5_hold {
+    use super::*;
+
+    use std::future::Future;
+    use std::sync::mpsc;
+    use std::thread;
+    use std::time::Duration;
+
+    use tokio::runtime::Builder;
+    use tokio::time::{Instant, sleep, timeout};
+    use yieldpoint::ch10_sockets::SlowServer;
+    use yieldpoint::ch12_tokio::{SECOND, ms};
+    use yieldpoint::say;
+
+    #[cfg_attr(feature = "learner", path = "exercises/ch12_tokio/5_hold.rs")]
+    #[cfg_attr(not(feature = "learner"), path = "solutions/ch12_tokio/5_hold.rs")]
+    mod exercise;
+
+    /// Runs `main` on a current-thread runtime with sockets, its clock
+    /// paused, on a thread of its own, and returns the lines it said. A
+    /// clock held for ever would make the runtime wait for ever: after ten
+    /// seconds of real time the test gives up and says so.
+    fn on_paused_runtime(main: impl Future<Output = ()> + Send + 'static) -> Vec<String> {
+        let (lines, done) = mpsc::channel();
+        let runner = thread::spawn(move || {
+            let runtime = Builder::new_current_thread()
+                .enable_io()
+                .enable_time()
+                .start_paused(true)
+                .build()
+                .expect("a current-thread runtime builds");
+            let (_, said) = capture(|| runtime.block_on(main));
+            let _ = lines.send(said);
+        });
+        match done.recv_timeout(Duration::from_secs(10)) {
+            Ok(lines) => lines,
+            // It ended without its lines: it panicked. Pass the panic on.
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                std::panic::resume_unwind(runner.join().expect_err("it panicked"))
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => panic!(
+                "the runtime has not ended after ten seconds: is tokio's clock still held \
+                 (a blocking task that never ends)?"
+            ),
+        }
+    }
+
+    /// Asks the slow server at `server` for `/50/news` through the
+    /// exercise, under a timeout of a second, and says what came of it.
+    async fn ask(server: std::net::SocketAddr, start: Instant) {
+        match timeout(
+            SECOND,
+            exercise::fetch_holding_the_clock(server, "/50/news"),
+        )
+        .await
+        {
+            Ok(Ok(answer)) => say!("main", "got {answer:?} at {}", ms(start.elapsed())),
+            Ok(Err(error)) => say!("error", "{error}"),
+            Err(_) => say!("main", "gave up at {}", ms(start.elapsed())),
+        }
+    }
+
+    #[test]
+    fn on_the_paused_clock_the_answer_comes_before_the_timeout_and_the_clock_stays_still() {
+        let server = SlowServer::start().expect("the slow server starts");
+        let address = server.address();
+        let lines = on_paused_runtime(async move { ask(address, Instant::now()).await });
+        assert_eq!(
+            strs(&lines),
+            ["[main] got \"200 news after 50 ms\" at 0 ms"]
+        );
+    }
+
+    #[test]
+    fn once_the_fetch_is_done_the_clock_jumps_to_the_next_timer_again() {
+        let server = SlowServer::start().expect("the slow server starts");
+        let address = server.address();
+        let lines = on_paused_runtime(async move {
+            let start = Instant::now();
+            ask(address, start).await;
+            sleep(SECOND).await;
+            say!(
+                "main",
+                "slept a second: the clock reads {}",
+                ms(start.elapsed())
+            );
+        });
+        assert_eq!(
+            strs(&lines),
+            [
+                "[main] got \"200 news after 50 ms\" at 0 ms",
+                "[main] slept a second: the clock reads 1000 ms",
+            ]
+        );
+    }
+}

@@ -63,3 +63,16 @@ fn advancing_a_clock_that_is_not_paused_panics() {
     });
     assert_eq!(message, "time is not frozen");
 }
+
+#[test]
+fn a_socket_on_a_runtime_built_without_enable_io_panics() {
+    let message = panic_of(|| {
+        let runtime = Builder::new_current_thread().enable_time().build().unwrap();
+        runtime.block_on(async { tokio::net::TcpListener::bind("127.0.0.1:0").await })
+    });
+    assert_eq!(
+        message,
+        "A Tokio 1.x context was found, but IO is disabled. Call `enable_io` on the runtime \
+         builder to enable IO."
+    );
+}

@@ -2,6 +2,7 @@
 //! 6's scheduler) does: each test runs the course's program and its tokio
 //! twin and requires the same lines, then pins those lines.
 
+use yieldpoint::ch10_sockets::SlowServer;
 use yieldpoint::ch12_tokio::{self as course, Script, Step, course_order, tokio_order};
 
 use super::example::on_tokio;
@@ -65,6 +66,24 @@ fn as_completed_and_a_join_set_hand_out_answers_as_they_arrive_and_gather_and_ha
             "[main] prices took 30 ms, done at 30 ms",
             "[main] users took 40 ms, done at 40 ms",
             "[main] in argument order: [\"users\", \"news\", \"prices\", \"weather\"], after 40 ms",
+        ]
+    );
+}
+
+#[test]
+fn the_concurrent_fetch_over_loopback_gives_the_same_answers_in_request_order_on_both() {
+    // Real sockets and a real server: the lines hold the server's answers,
+    // in the order main asks for them, and no time of this machine's.
+    let server = SlowServer::start().expect("the slow server starts");
+    let ours = course::loopback(server.address());
+    assert_eq!(ours, on_tokio::loopback(server.address()));
+    assert_eq!(
+        strs(&ours),
+        [
+            "[main] users: 200 users after 40 ms",
+            "[main] news: 200 news after 10 ms",
+            "[main] prices: 200 prices after 30 ms",
+            "[main] weather: 200 weather after 20 ms",
         ]
     );
 }

@@ -1,4 +1,4 @@
-//! Exercise 12.5: rebuild the model of tokio's current-thread loop.
+//! Exercise 12.6: rebuild the model of tokio's current-thread loop.
 //!
 //! This file takes the place of `src/ch12_tokio/model.rs` when the feature
 //! `exercise-ch12` is on, so the whole of chapter 12's test suite judges
@@ -14,8 +14,8 @@
 //!
 //! The chapter's section "tokio's loop, as a model" has the rules, and
 //! tokio's `src/runtime/scheduler/current_thread/mod.rs` (`CoreGuard::
-//! block_on`) the real loop. `cargo run -- check 12.5` runs the chapter's
-//! tests against this file. Stuck? `cargo run -- hint 12.5`
+//! block_on`) the real loop. `cargo run -- check 12.6` runs the chapter's
+//! tests against this file. Stuck? `cargo run -- hint 12.6`
 
 #![allow(unused_imports, unused_variables, dead_code, missing_docs)]
 
