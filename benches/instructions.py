@@ -81,10 +81,15 @@ GOALS = [
 ]
 
 # Guards for the goals that are missed: what has been reached, with a
-# little room. (what, numerator, denominator, the most it may be.)
+# little room. (what, numerator, denominator, the most it may be.) A
+# denominator of None guards the count itself: tokio's own counts move with
+# how tokio is built (its spawn and join fell by 300 instructions when the
+# benches' tokio gained the features chapter 10 needs, with no line of it
+# changed), so a ratio alone can hide a regression of ours.
 GUARDS = [
     ("chapter 6's switch no worse than 0.5x tokio's", "scheduler_ping_pong", "tokio_ping_pong", 0.5),
-    ("chapter 6's spawn and join no worse than 0.9x tokio's", "scheduler_spawn_join", "tokio_spawn_join", 0.9),
+    ("chapter 6's spawn and join no worse than tokio's", "scheduler_spawn_join", "tokio_spawn_join", 1.0),
+    ("chapter 6's spawn and join in at most 2,150 instructions", "scheduler_spawn_join", None, 2150),
     ("a parked task of chapter 6 in no more than 3.5x tokio's heap", "memory/ch06/parked_task", "memory/tokio/parked_task", 3.5),
 ]
 
@@ -169,10 +174,11 @@ def main():
         if checked and ratio > limit:
             missed.append(what)
     for what, top, bottom, limit in GUARDS:
-        ratio = per[top] / per[bottom]
-        verdict = "held" if ratio <= limit else "broken"
-        print(f"- guard: {what}: {verdict} ({ratio:.3f}x)")
-        if ratio > limit:
+        value = per[top] if bottom is None else per[top] / per[bottom]
+        verdict = "held" if value <= limit else "broken"
+        shown = f"{value:.1f}" if bottom is None else f"{value:.3f}x"
+        print(f"- guard: {what}: {verdict} ({shown})")
+        if value > limit:
             missed.append(what)
     if args.save:
         rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
