@@ -446,12 +446,15 @@ impl<T> std::fmt::Debug for AsCompleted<T> {
 /// [`SchedError::Cancelled`] if the caller is cancelled meanwhile.
 #[cfg_attr(feature = "exercise-ch07", allow(dead_code))] // used by the rebuild exercise
 fn cancel_and_wait<T: 'static>(task: &JoinHandle<T>) -> Result<(), SchedError> {
-    let woken = waker()?;
-    task.add_done_callback(move |_| {
-        woken.wake();
-    });
     task.cancel();
     while !task.done() {
+        // A waker is good for one wait, and a park may end before the task
+        // does (a chapter 9 waker, from elsewhere, wakes any park): a fresh
+        // one each time round.
+        let woken = waker()?;
+        task.add_done_callback(move |_| {
+            woken.wake();
+        });
         park(None)?;
     }
     Ok(())

@@ -1489,3 +1489,50 @@ fn in_a_callback_every_combinator_says_in_callback_naming_itself() {
         ]
     );
 }
+
+// ---- a wake from elsewhere ----
+//
+// A chapter 9 waker (`task_waker`, which chapter 11's `to_thread` hands to
+// its thread) wakes whatever `park` its task is in, as a
+// `std::task::Waker` may: a park can end before what it waits for has
+// happened. The combinators look again, and park again.
+
+#[test]
+fn a_wake_from_elsewhere_does_not_make_wait_for_give_up_before_its_deadline() {
+    let (lines, end) = run_virtual(|| {
+        let stray = yieldpoint::ch06_scheduler::task_waker()?;
+        yieldpoint::ch06_scheduler::call_later(secs(0.5), move || stray.wake())?;
+        let slow = spawn("slow", nap("slow", 2.0))?;
+        let value = wait_for(&slow, 3 * SECOND)?;
+        say!("main", "wait_for gave {value} at {}", at());
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        ["[slow] slow done at 2", "[main] wait_for gave slow at 2"]
+    );
+    assert_eq!(end, 2 * SECOND);
+}
+
+#[test]
+fn a_wake_from_elsewhere_during_the_cleanup_wait_for_waits_for_does_not_strand_it() {
+    let (lines, end) = run_virtual(|| {
+        // Cancelled at 1 s, its cleanup sleeps half a second; a stray wake
+        // at 1.25 s lands in the middle of it.
+        let stray = yieldpoint::ch06_scheduler::task_waker()?;
+        yieldpoint::ch06_scheduler::call_later(secs(1.25), move || stray.wake())?;
+        let careful = spawn("careful", patient("careful"))?;
+        let error = wait_for(&careful, SECOND).unwrap_err();
+        say!("main", "wait_for: {error} at {}", at());
+        Ok(())
+    });
+    assert_eq!(
+        lines,
+        [
+            "[careful] careful cancelled at 1",
+            "[careful] careful cleaned up at 1.5",
+            "[main] wait_for: the wait ran out of time before the work finished at 1.5",
+        ]
+    );
+    assert_eq!(end, secs(1.5));
+}

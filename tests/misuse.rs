@@ -228,6 +228,10 @@ const ROWS: &[Row] = &[
         provoke: || offload_outside_a_task().to_string(),
     },
     Row {
+        test: "the_stackful_to_thread_in_an_async_task_names_to_thread_async",
+        provoke: || offload_from_an_async_task().to_string(),
+    },
+    Row {
         test: "a_job_that_panics_hands_its_panic_to_its_task",
         provoke: || panicking_job().to_string(),
     },
@@ -1627,6 +1631,27 @@ fn offloading_outside_a_task_says_not_in_task() {
         error.to_string(),
         "to_thread() was called outside a task: only code running inside a task of a running \
          Scheduler can use it; start it with Scheduler::run_until_complete or spawn"
+    );
+}
+
+/// The stackful `to_thread`, called by mistake from an async task.
+fn offload_from_an_async_task() -> SchedError {
+    mains_error(real_scheduler().run_until_complete_async(async { to_thread(|| ()) }))
+}
+
+#[test]
+fn the_stackful_to_thread_in_an_async_task_names_to_thread_async() {
+    let error = offload_from_an_async_task();
+    assert_eq!(
+        error,
+        SchedError::InAsyncTask {
+            operation: "to_thread"
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "to_thread() was called from an async task, which has no stack of its own to suspend; \
+         await to_thread_async(work) instead (the work was not handed over)"
     );
 }
 

@@ -42,7 +42,7 @@ fn job<T: Send + 'static>(
 pub fn to_thread<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, SchedError> {
-    todo!("check you are in a task, submit the job, park until the outcome is there")
+    todo!("check you are in a stackful task, submit the job, park until the outcome is there")
 }
 
 impl<T: Send + 'static> Future for ToThread<T> {

@@ -474,6 +474,13 @@ impl fmt::Display for SchedError {
                  suspend; await the socket's async twin instead (accept_async, connect_async, \
                  read_async, write_all_async)"
             ),
+            SchedError::InAsyncTask {
+                operation: "to_thread",
+            } => write!(
+                f,
+                "to_thread() was called from an async task, which has no stack of its own to \
+                 suspend; await to_thread_async(work) instead (the work was not handed over)"
+            ),
             SchedError::InAsyncTask { operation } => write!(
                 f,
                 "{operation}() was called from an async task, which has no stack of its own to \

@@ -755,6 +755,24 @@ pub fn check_in_task(operation: &'static str) -> Result<(), SchedError> {
     }
 }
 
+/// Whether the code running now is a stackful task, which can suspend
+/// where it is: [`check_in_task`], and not an async task (chapter 9),
+/// which has no stack of its own and must await instead. What an operation
+/// that will park (chapter 11's `to_thread`) asks before it does anything
+/// it could not take back.
+///
+/// # Errors
+///
+/// Those of [`check_in_task`], and [`SchedError::InAsyncTask`] in an async
+/// task.
+pub fn check_stackful_task(operation: &'static str) -> Result<(), SchedError> {
+    check_in_task(operation)?;
+    if current::in_async_task() {
+        return Err(SchedError::InAsyncTask { operation });
+    }
+    Ok(())
+}
+
 /// Stops the scheduler, as asyncio's `loop.stop()` does: the iteration that
 /// is running now goes on to its end (every entry that was ready when it
 /// began still runs), and then `run_until_complete` returns

@@ -304,6 +304,12 @@ pub fn waker() -> Result<Waker, SchedError> {
 /// [`yield_now`](super::yield_now) does, and `park` returns
 /// [`Resume::Ready`] at its next turn.
 ///
+/// A [`std::task::Waker`] of the task (chapter 9's
+/// [`task_waker`](super::task_waker)) ends any park too, as
+/// `std::thread::park` may return with no `unpark` behind it: `Ready` says
+/// that the task was woken, not that what it waits for has happened. Look
+/// again, and park again (with a fresh [`Waker`]) if it has not.
+///
 /// # Errors
 ///
 /// [`SchedError::Cancelled`] if the task is cancelled meanwhile; and those

@@ -104,22 +104,30 @@ pub fn wait_for<T: Clone + 'static>(
         return timed_out(task.join());
     }
     let deadline = now()?.saturating_add(timeout);
-    let woken = waker()?;
-    task.add_done_callback(move |_| {
-        woken.wake();
-    });
-    match park(Some(deadline)) {
-        Ok(Resume::Ready | Resume::TimedOut | Resume::Cancelled) => {}
-        Err(SchedError::Cancelled) => {
-            // CPython 3.11 returns the task's value here if it has just
-            // ended, dropping the cancellation (fixed in 3.12); we do not.
-            cancel_and_wait(task)?;
-            return Err(SchedError::Cancelled);
+    loop {
+        let woken = waker()?;
+        task.add_done_callback(move |_| {
+            woken.wake();
+        });
+        match park(Some(deadline)) {
+            Ok(Resume::Ready | Resume::TimedOut | Resume::Cancelled) => {}
+            Err(SchedError::Cancelled) => {
+                // CPython 3.11 returns the task's value here if it has just
+                // ended, dropping the cancellation (fixed in 3.12); we do not.
+                cancel_and_wait(task)?;
+                return Err(SchedError::Cancelled);
+            }
+            Err(misuse) => return Err(misuse),
         }
-        Err(misuse) => return Err(misuse),
-    }
-    if task.done() {
-        return task.join();
+        if task.done() {
+            return task.join();
+        }
+        // Whatever woke it, the time is up; or a wake from elsewhere (a
+        // chapter 9 waker wakes any park) ended the park early: park again,
+        // with a fresh waker, since a waker is good for one wait.
+        if now()? >= deadline {
+            break;
+        }
     }
     cancel_and_wait(task)?;
     timed_out(task.join())

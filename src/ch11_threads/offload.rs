@@ -63,8 +63,10 @@ fn job<T: Send + 'static>(
 ///   work goes on, on its thread (a thread cannot be stopped from outside),
 ///   and its result is dropped when it ends; the job wakes nobody.
 /// - [`SchedError::NotInTask`] outside a task, [`SchedError::InCallback`]
-///   in a callback, [`SchedError::Unwinding`] in a destructor during a
-///   panic: checked before the work is handed over, so it never runs.
+///   in a callback, [`SchedError::InAsyncTask`] in an async task (which
+///   awaits [`to_thread_async`](super::to_thread_async) instead),
+///   [`SchedError::Unwinding`] in a destructor during a panic: checked
+///   before the work is handed over, so it never runs.
 /// - [`SchedError::Io`] if the pool has no thread and the OS refuses one.
 pub fn to_thread<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
@@ -74,7 +76,7 @@ pub fn to_thread<T: Send + 'static>(
             operation: "to_thread",
         });
     }
-    ch06::check_in_task("to_thread")?;
+    ch06::check_stackful_task("to_thread")?;
     let handoff = Handoff::new(ch06::task_waker()?);
     // Whichever way this function is left, the job must not wake the task
     // afterwards: its next park would end for nothing.

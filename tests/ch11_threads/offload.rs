@@ -419,10 +419,9 @@ fn to_thread_outside_a_task_or_in_a_callback_is_refused_and_the_work_never_runs(
 }
 
 #[test]
-fn the_stackful_to_thread_in_an_async_task_fails_at_its_park_and_its_job_runs_anyway() {
-    // An async task has no stack to park: `to_thread` cannot know that
-    // before it parks, by which time the job is on the pool. Documented in
-    // the chapter's "What can go wrong"; `to_thread_async` is the one to use.
+fn the_stackful_to_thread_in_an_async_task_is_refused_before_the_work_is_handed_over() {
+    // An async task has no stack to park: `to_thread` asks first, and says
+    // to await `to_thread_async`; the work never runs.
     let (ran, job_ran) = mpsc::channel::<()>();
     let scheduler = Scheduler::new(Clock::Real);
     let outcome = scheduler
@@ -435,13 +434,26 @@ fn the_stackful_to_thread_in_an_async_task_fails_at_its_park_and_its_job_runs_an
             .join()
         })
         .expect_err("the async task fails");
+    let error = outcome
+        .failure()
+        .and_then(|failure| failure.downcast_ref::<SchedError>())
+        .cloned();
     assert_eq!(
-        outcome
-            .failure()
-            .and_then(|failure| failure.downcast_ref::<SchedError>()),
-        Some(&SchedError::InAsyncTask { operation: "park" })
+        error,
+        Some(SchedError::InAsyncTask {
+            operation: "to_thread"
+        })
     );
-    assert_eq!(job_ran.recv_timeout(PATIENCE), Ok(()));
+    assert_eq!(
+        error.expect("checked above").to_string(),
+        "to_thread() was called from an async task, which has no stack of its own to suspend; \
+         await to_thread_async(work) instead (the work was not handed over)"
+    );
+    // The work was dropped with its closure, unrun: its sender is gone.
+    assert_eq!(
+        job_ran.recv_timeout(PATIENCE),
+        Err(mpsc::RecvTimeoutError::Disconnected)
+    );
 }
 
 #[test]
