@@ -1,7 +1,9 @@
 //! Every place tokio's current-thread runtime differs from the course's
 //! scheduler (and asyncio). Each test asserts both transcripts exactly: if
 //! a tokio release, or a change to the course, makes the difference go
-//! away, the test fails, and the chapter's claim with it.
+//! away, the test fails, and the chapter's claim with it. (The blocking
+//! pool's tests pin tokio's half; where the course's half is chapter 11's,
+//! the test names the chapter 11 test that pins it.)
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, Ordering};

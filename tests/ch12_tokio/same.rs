@@ -101,8 +101,8 @@ const ANSWERS: [&str; 4] = [
 fn a_blocking_call_in_a_task_holds_up_every_answer_until_it_gives_up_on_both() {
     // The call runs on the runtime's one thread: main cannot run to give
     // the word, so the call waits out its 300 ms, and not one answer is
-    // in when it lets go, though the server sent them all long before.
-    // Nothing here is timed: on one thread, no other order can happen.
+    // in when it lets go; the requests had only begun to connect. Nothing
+    // here is timed: on one thread, no other order can happen.
     let server = SlowServer::start().expect("the slow server starts");
     let ours = course::stalled_fetch(server.address(), Blocking::InTheTask);
     assert_eq!(
