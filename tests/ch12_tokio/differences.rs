@@ -303,21 +303,28 @@ fn abort_keeps_a_queued_spawn_blocking_job_from_running_where_ours_runs_a_queued
 }
 // ANCHOR_END: abort_blocking_test
 
-/// A gate that jobs wait at until it opens.
+/// A gate that jobs wait at until it opens, counting those that came.
 #[derive(Default)]
 struct Gate {
-    open: Mutex<bool>,
+    /// Whether it is open, and how many jobs have come to it.
+    state: Mutex<(bool, usize)>,
     opened: Condvar,
 }
 
 impl Gate {
     fn pass(&self) {
-        let open = self.open.lock().unwrap();
-        let _open = self.opened.wait_while(open, |open| !*open).unwrap();
+        let mut state = self.state.lock().unwrap();
+        state.1 += 1;
+        let _state = self.opened.wait_while(state, |(open, _)| !*open).unwrap();
+    }
+
+    /// How many jobs have come to the gate: each of them holds a thread.
+    fn waiting(&self) -> usize {
+        self.state.lock().unwrap().1
     }
 
     fn open(&self) {
-        *self.open.lock().unwrap() = true;
+        self.state.lock().unwrap().0 = true;
         self.opened.notify_all();
     }
 }
@@ -349,14 +356,17 @@ fn child_cancels_the_waiter_of_a_queued_job() {
                 to_thread(move || gate.pass())
             })?);
         }
+        // Every thread runs a holder's job (a thread the pool has just
+        // made counts as busy before it takes one, so count the jobs).
         until("every thread of the pool holds a job", || {
-            pool_stats().busy == max_threads()
+            gate.waiting() == max_threads()
         })?;
         let ran = Arc::new(AtomicBool::new(false));
         let waiter = spawn("waiter", {
             let ran = Arc::clone(&ran);
             move || to_thread(move || ran.store(true, Ordering::Release))
         })?;
+        // No holder's job is left in the queue: this one is the waiter's.
         until("the waiter's job is queued", || pool_stats().queued == 1)?;
         waiter.cancel();
         let waited = waiter.join();
