@@ -4,8 +4,10 @@
 //! runtime, side by side:
 //!
 //! - Where tokio orders things the same way (step 10, T1/T3/T2, chapter 7's
-//!   requests, chapter 10's fetch over loopback on `tokio::net`), the
-//!   course's lines, then tokio's verdict: the same lines.
+//!   requests, chapter 10's fetch over loopback on `tokio::net`, chapter
+//!   11's stalled fetch with its blocking call in a task and then handed to
+//!   a thread, a job against a limit on a pretend clock), the course's
+//!   lines, then tokio's verdict: the same lines.
 //! - Where it does not, both transcripts: `gather` and a `JoinSet` at the
 //!   first failure; cancelling a slow request (an error at the suspension
 //!   point, a future dropped at its `.await`, a detached task); three tasks
@@ -23,17 +25,17 @@
 //! the clocks are virtual or paused, save in the program that needs time to
 //! pass, whose lines count polls, not time, and in those that talk to
 //! chapter 10's slow server (started in-process, on loopback), whose lines
-//! hold its answers, not the time they took.
+//! hold its answers and the order things happened in, not the time they
+//! took.
 //!
 //! It takes no options: `--help` prints its usage, and any other argument is
 //! refused with a message and exit code 2.
-//!
-//! (Chapter 11's stalled fetch with `spawn_blocking` will be a section of
-//! its own, in `SECTIONS`.)
 
 use yieldpoint::ch06_scheduler::Clock;
 use yieldpoint::ch10_sockets::SlowServer;
-use yieldpoint::ch12_tokio::{self as course, Script, Step, compress, course_order, tokio_order};
+use yieldpoint::ch12_tokio::{
+    self as course, Blocking, Script, Step, compress, course_order, tokio_order,
+};
 use yieldpoint::say;
 
 #[path = "ch12_tokio/on_tokio.rs"]
@@ -55,7 +57,9 @@ fn print(lines: &[String]) {
 /// tests forbid) tokio's own.
 fn same(ours: &[String], theirs: &[String]) {
     print(ours);
-    if ours == theirs {
+    if ours == theirs && theirs.len() == 1 {
+        say!("tokio", "the same line");
+    } else if ours == theirs {
         say!("tokio", "the same {} lines", theirs.len());
     } else {
         say!("tokio", "different lines:");
@@ -115,6 +119,41 @@ pub fn loopback() {
         &course::loopback(server.address()),
         &on_tokio::loopback(server.address()),
     );
+}
+
+/// Chapter 11's stalled fetch on both runtimes, its blocking call in a task
+/// and then handed to a thread; and a job against a time limit on both
+/// pretend clocks.
+pub fn stalled_fetch() {
+    say!(
+        "demo",
+        "Chapter 11's stalled fetch: the four requests, and a blocker whose call waits for main's word"
+    );
+    let server = SlowServer::start().expect("the slow server starts");
+    say!(
+        "demo",
+        "the call in the blocker's task, for at most {}:",
+        course::ms(course::BLOCK)
+    );
+    same(
+        &course::stalled_fetch(server.address(), Blocking::InTheTask),
+        &on_tokio::stalled_fetch(server.address(), Blocking::InTheTask),
+    );
+    say!(
+        "demo",
+        "the call handed to a thread (to_thread_async; tokio: spawn_blocking):"
+    );
+    same(
+        &course::stalled_fetch(server.address(), Blocking::HandedOff),
+        &on_tokio::stalled_fetch(server.address(), Blocking::HandedOff),
+    );
+    say!(
+        "demo",
+        "A job that blocks a thread for {} of real time, given {} (virtual clock; tokio: paused)",
+        course::ms(course::JOB_TAKES),
+        course::ms(course::JOB_LIMIT)
+    );
+    same(&course::job_clock(), &on_tokio::job_clock());
 }
 
 /// The first failure.
@@ -315,12 +354,13 @@ pub fn poll_orders() {
     }
 }
 
-/// The sections, in order. (Chapter 11 adds its own here.)
+/// The sections, in order.
 pub const SECTIONS: &[fn()] = &[
     step10,
     t1_t3_t2,
     requests,
     loopback,
+    stalled_fetch,
     gather_failure,
     cancellation,
     turns,

@@ -6,15 +6,15 @@
 //! Every runtime here has its clock paused (`start_paused`), save the one
 //! of the busy timer, where time has to pass while tasks are busy, and
 //! those that talk to chapter 10's slow server over loopback, whose answers
-//! take real time. A program prints its times in milliseconds from its own
+//! take real time (chapter 10's fetch, and chapter 11's stalled fetch). A program prints its times in milliseconds from its own
 //! start, as the course's side does.
 
 use std::future::{Future, poll_fn};
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::task::Poll;
 use std::thread;
 use std::time::Duration;
@@ -22,11 +22,12 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::runtime::{Builder, Runtime};
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::task::{JoinHandle, JoinSet, spawn_blocking};
 use tokio::time::{Instant, sleep, timeout};
 
 use yieldpoint::ch12_tokio::{
-    Connection, IN_FLIGHT, REQUESTS, SECOND, Script, Step, UNIT, ms, polls, request_path,
+    BLOCK, Blocking, Connection, IN_FLIGHT, JOB_LIMIT, JOB_TAKES, PATIENCE, REQUESTS, SECOND,
+    Script, Step, UNIT, hold, ms, polls, request_path,
 };
 use yieldpoint::output::capture;
 use yieldpoint::say;
@@ -568,6 +569,199 @@ pub fn in_flight(server: SocketAddr, paused: bool) -> Vec<String> {
         .expect("a current-thread runtime builds");
     lines_of(runtime, in_flight_main(server))
 }
+
+// ANCHOR: stalled_fetch
+/// Chapter 11's stalled fetch on tokio: the four requests on `tokio::net`,
+/// a tokio task each, and the blocker, spawned last, whose call ([`hold`])
+/// waits for main's word: in its own poll, or on a thread of tokio's
+/// blocking pool (`spawn_blocking`) while its task waits for the handle.
+pub async fn stalled_fetch_main(server: SocketAddr, blocking: Blocking) {
+    let answers = Arc::new(AtomicUsize::new(0));
+    let requests: Vec<_> = REQUESTS
+        .iter()
+        .map(|&(what, units)| {
+            let (path, answers) = (request_path(what, units), Arc::clone(&answers));
+            let task = tokio::spawn(async move {
+                let answer = fetch_over_tcp(server, &path).await?;
+                answers.fetch_add(1, Ordering::Release);
+                Ok::<_, io::Error>(answer)
+            });
+            (what, task)
+        })
+        .collect();
+    let (give_word, word) = mpsc::channel::<()>();
+    let blocker = tokio::spawn(async move {
+        let held = match blocking {
+            // On the runtime's thread: main cannot run to give the word.
+            Blocking::InTheTask => hold(&word, &answers, BLOCK),
+            // On a thread of the blocking pool, while this task waits.
+            Blocking::HandedOff => spawn_blocking(move || hold(&word, &answers, PATIENCE))
+                .await
+                .expect("the blocking call does not panic"),
+        };
+        say!("blocker", "{held}");
+    });
+    for (what, task) in requests {
+        match task.await.expect("a fetch does not panic") {
+            Ok(answer) => say!("main", "{what}: {answer}"),
+            Err(error) => {
+                say!("error", "{what}: {error}");
+                return;
+            }
+        }
+    }
+    let _ = give_word.send(()); // nobody hears it if the blocker gave up
+    blocker.await.expect("the blocker does not panic");
+}
+// ANCHOR_END: stalled_fetch
+
+/// The stalled fetch from the slow server at `server`, on a runtime with
+/// sockets whose clock runs, with its blocking call where `blocking` says.
+pub fn stalled_fetch(server: SocketAddr, blocking: Blocking) -> Vec<String> {
+    lines_of(io_runtime(), stalled_fetch_main(server, blocking))
+}
+
+// ANCHOR: job_clock
+/// A job that blocks a thread of the blocking pool for [`JOB_TAKES`] of
+/// real time, given [`JOB_LIMIT`] by the clock: on the paused clock, who
+/// wins?
+pub async fn job_clock_main() {
+    let start = Instant::now();
+    match timeout(JOB_LIMIT, spawn_blocking(|| thread::sleep(JOB_TAKES))).await {
+        Ok(job) => {
+            job.expect("the job does not panic");
+            say!(
+                "main",
+                "the job ended first: the clock reads {}",
+                since(start)
+            );
+        }
+        Err(_) => say!("main", "gave up at {}", since(start)),
+    }
+}
+// ANCHOR_END: job_clock
+
+/// The job against the limit, on paused time.
+pub fn job_clock() -> Vec<String> {
+    lines_of(paused_runtime(), job_clock_main())
+}
+
+/// Where the jobs of [`blocking_jobs_at_once`] meet: how many are there
+/// now, and the most that ever were at once.
+#[derive(Default)]
+struct Meeting {
+    here: Mutex<(usize, usize)>,
+    changed: Condvar,
+}
+
+// ANCHOR: at_once
+/// Hands `jobs` blocking jobs to tokio's blocking pool, on a runtime built
+/// with tokio's defaults, and returns the most that ever ran at once. Each
+/// job waits until all `jobs` have been there together, for at most
+/// [`PATIENCE`]: on a pool too small for them all, the first ones give up
+/// after that, and let the others in.
+pub fn blocking_jobs_at_once(jobs: usize) -> usize {
+    let runtime = Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime builds");
+    let meeting = Arc::new(Meeting::default());
+    runtime.block_on(async {
+        let handles: Vec<_> = (0..jobs)
+            .map(|_| {
+                let meeting = Arc::clone(&meeting);
+                spawn_blocking(move || {
+                    let mut here = meeting.here.lock().unwrap();
+                    here.0 += 1;
+                    here.1 = here.1.max(here.0);
+                    meeting.changed.notify_all();
+                    let (mut here, _) = meeting
+                        .changed
+                        .wait_timeout_while(here, PATIENCE, |(_, most)| *most < jobs)
+                        .unwrap();
+                    here.0 -= 1;
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.await.expect("a job does not panic");
+        }
+    });
+    meeting.here.lock().unwrap().1
+}
+// ANCHOR_END: at_once
+
+// ANCHOR: abort_blocking
+/// Two blocking jobs on a runtime whose pool has one thread: the first
+/// holds it until it is let go, the second waits in the queue. Both are
+/// aborted while the first runs; then the first is let go. What do their
+/// handles say, and did the second ever run?
+pub fn abort_blocking() -> Vec<String> {
+    let runtime = Builder::new_current_thread()
+        .max_blocking_threads(1)
+        .build()
+        .expect("a current-thread runtime builds");
+    capture(|| {
+        let (started, has_started) = mpsc::channel::<()>();
+        let (let_go, held) = mpsc::channel::<()>();
+        let first = runtime.spawn_blocking(move || {
+            let _ = started.send(());
+            let _ = held.recv();
+            "its value"
+        });
+        // This thread is not the runtime's: it may block.
+        has_started.recv().expect("the first job starts");
+        let ran = Arc::new(AtomicBool::new(false));
+        let second = runtime.spawn_blocking({
+            let ran = Arc::clone(&ran);
+            move || ran.store(true, Ordering::Release)
+        });
+        first.abort();
+        second.abort();
+        let _ = let_go.send(());
+        let first = runtime.block_on(first);
+        let second = runtime.block_on(second);
+        say!("main", "aborted while it ran: its handle gives {first:?}");
+        say!(
+            "main",
+            "aborted while it waited in the queue: cancelled {}, ran {}",
+            second.is_err_and(|error| error.is_cancelled()),
+            ran.load(Ordering::Acquire)
+        );
+    })
+    .1
+}
+// ANCHOR_END: abort_blocking
+
+// ANCHOR: drop_waits
+/// A runtime dropped while a blocking job that it started is still
+/// running: has the job ended by the time the drop returns?
+pub fn drop_with_a_blocking_job() -> Vec<String> {
+    let runtime = Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime builds");
+    capture(|| {
+        let (started, has_started) = mpsc::channel::<()>();
+        let ended = Arc::new(AtomicBool::new(false));
+        let job = runtime.spawn_blocking({
+            let ended = Arc::clone(&ended);
+            move || {
+                let _ = started.send(());
+                thread::sleep(JOB_TAKES);
+                ended.store(true, Ordering::Release);
+            }
+        });
+        has_started.recv().expect("the job starts");
+        drop(job); // detached: nobody waits for it
+        drop(runtime);
+        say!(
+            "main",
+            "the runtime is dropped; its job had ended: {}",
+            ended.load(Ordering::Acquire)
+        );
+    })
+    .1
+}
+// ANCHOR_END: drop_waits
 
 /// The poll order of `script` on tokio's current-thread runtime, paused,
 /// with this `event_interval`: each task's name once per poll.

@@ -12,7 +12,9 @@
 //! The core operations are:
 //! - The programs (`programs.rs`): step 10, T1/T3/T2 and chapter 7's
 //!   requests, chapter 10's concurrent fetch over loopback ([`loopback`]),
-//!   `gather`, `wait_for` and cancellation, and the small programs that
+//!   chapter 11's stalled fetch, its blocking call in a task or handed to
+//!   a thread ([`stalled_fetch`]), `gather`, `wait_for` and cancellation,
+//!   and the small programs that
 //!   show a difference (the turns of [`turns`], a timer behind busy tasks in
 //!   [`busy_timer`], [`drain`], the clock). Each runs on a scheduler of its
 //!   own and returns the lines it said, as [`step10`] does.
@@ -44,12 +46,16 @@
 //!                        wake from another thread        next timer whenever it is idle
 //!   sockets on           refused before the socket is    allowed; the clock jumps past an
 //!   virtual time         made (chapter 10)               answer still on its way
+//!   blocking work        the process's pool, min(32,     each runtime's pool, 512
+//!   off the thread       cpus + 4) threads; a queued     threads; abort keeps a queued
+//!   (chapter 11)         job runs though nobody waits    job from running; dropping the
+//!                        for it; dropping the scheduler  runtime waits for the jobs that
+//!                        leaves its jobs running         have started
 //! ```
 //!
-//! The stalled fetch with `spawn_blocking` (chapter 11) joins this list
-//! when that chapter exists: one more program in `programs.rs` beside its
-//! twin in `on_tokio.rs`, and one more row in the example's list of
-//! sections, as chapter 10's fetch over loopback is.
+//! (A blocking call inside a task stalls both runtimes alike, and both
+//! pretend clocks stand still while a job runs on a thread: the stalled
+//! fetch and [`job_clock`] print the same lines on both.)
 //!
 //! The files of this chapter, in the order to read them:
 //!
@@ -114,13 +120,14 @@ mod model;
 
 pub use model::tokio_order;
 pub use programs::{
-    Connection, IN_FLIGHT, REQUESTS, SECOND, UNIT, busy_timer, busy_timer_main, clock, clock_main,
-    countdown, do_more_stuff, do_stuff, drain, drain_main, failing_request, fetch, gather_failure,
-    gather_failure_main, in_flight, in_flight_main, loopback, loopback_main, loud_request,
+    BLOCK, Blocking, Connection, Held, IN_FLIGHT, JOB_LIMIT, JOB_TAKES, PATIENCE, REQUESTS, SECOND,
+    UNIT, busy_timer, busy_timer_main, clock, clock_main, countdown, do_more_stuff, do_stuff,
+    drain, drain_main, failing_request, fetch, gather_failure, gather_failure_main, hold,
+    in_flight, in_flight_main, job_clock, job_clock_main, loopback, loopback_main, loud_request,
     main_behind_busy, main_behind_busy_main, ms, napper, polls, request_path, requests,
-    requests_main, slow_request, slow_request_async, step10, step10_main, t1_t3_t2, t1_t3_t2_main,
-    turns, turns_main, wait_for_async, wait_for_main, wait_for_stackful, wake_from_thread,
-    wake_from_thread_main,
+    requests_main, slow_request, slow_request_async, stalled_fetch, stalled_fetch_main, step10,
+    step10_main, t1_t3_t2, t1_t3_t2_main, turns, turns_main, wait_for_async, wait_for_main,
+    wait_for_stackful, wake_from_thread, wake_from_thread_main,
 };
 pub use queue::{Recv, UnboundedReceiver, UnboundedSender, unbounded_channel};
 pub use script::{Script, ScriptError, Step, TaskScript, compress, course_order};

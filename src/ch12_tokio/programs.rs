@@ -1,5 +1,5 @@
-//! The course's side of chapter 12: programs of chapters 6, 7, 9 and 10,
-//! each run on a scheduler of its own, each returning the lines it said. Their
+//! The course's side of chapter 12: programs of chapters 6, 7, 9, 10 and
+//! 11, each run on a scheduler of its own, each returning the lines it said. Their
 //! tokio twins are in `examples/ch12_tokio/on_tokio.rs`, line for line, and
 //! the chapter's tests compare the two transcripts.
 //!
@@ -8,9 +8,12 @@
 //! the lines of both can be equal.
 
 use std::cell::{Cell, RefCell};
+use std::fmt;
 use std::net::SocketAddr;
 use std::rc::Rc;
-use std::sync::mpsc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
@@ -18,6 +21,7 @@ use crate::ch06_scheduler::{self as ch06, BoxError, Clock, SchedError, Scheduler
 use crate::ch07_combinators::{as_completed, gather, wait_for};
 use crate::ch09_async_fn::{channel, expect_wake, sleep, spawn_async, yield_now};
 use crate::ch10_sockets::fetch_async;
+use crate::ch11_threads::to_thread_async;
 use crate::output::capture;
 use crate::say;
 
@@ -606,9 +610,174 @@ pub fn in_flight(server: SocketAddr, clock: Clock) -> Vec<String> {
     lines_of_stackful_on(clock, move || in_flight_main(server))
 }
 
+/// How long the stalled fetch's blocking call waits for main's word when
+/// it runs in a task: chapter 11's 300 ms. Nobody can give the word meanwhile,
+/// so it always waits this long.
+pub const BLOCK: Duration = Duration::from_millis(300);
+
+/// How long the same call waits for main's word when it runs on a thread
+/// of its own. Main gives the word within milliseconds; the limit is there
+/// so that a broken program ends (and fails its test, with a line that says
+/// why) instead of hanging.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// Where the stalled fetch's blocking call runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocking {
+    /// In the blocker's own step, on the runtime's one thread: chapter
+    /// 11's stall.
+    InTheTask,
+    /// On a thread of a pool, while the blocker's task waits for it:
+    /// chapter 11's `to_thread_async`, tokio's `spawn_blocking`.
+    HandedOff,
+}
+
+/// How the blocking call of [`hold`] ended, and how many answers the
+/// requests had received by then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    /// Main let it go: it gave the word, or went away.
+    LetGo {
+        /// The answers in when it did.
+        answers: usize,
+    },
+    /// Nobody let it go: it waited until its limit ran out.
+    RanOut {
+        /// How long it waited: its limit, not a time measured here.
+        limit: Duration,
+        /// The answers in when it gave up.
+        answers: usize,
+    },
+}
+
+impl fmt::Display for Held {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Held::LetGo { answers } => {
+                write!(f, "main let it go once {answers} answers were in")
+            }
+            Held::RanOut { limit, answers } => write!(
+                f,
+                "nobody let it go: it waited its whole {}, and {answers} answers were in",
+                ms(limit)
+            ),
+        }
+    }
+}
+
+// ANCHOR: hold
+/// The stalled fetch's blocking call, a plain function that knows nothing
+/// of tasks: it blocks its thread until main gives the word on `word`, or
+/// for at most `limit`, then reads how many answers are in. It stands for
+/// any synchronous call with a time limit that waits for something outside
+/// (a lock, a slow disk, a library that was never written for async).
+pub fn hold(word: &mpsc::Receiver<()>, answers: &AtomicUsize, limit: Duration) -> Held {
+    let outcome = word.recv_timeout(limit);
+    let answers = answers.load(Ordering::Acquire);
+    match outcome {
+        Ok(()) | Err(RecvTimeoutError::Disconnected) => Held::LetGo { answers },
+        Err(RecvTimeoutError::Timeout) => Held::RanOut { limit, answers },
+    }
+}
+// ANCHOR_END: hold
+
+// ANCHOR: stalled_fetch
+/// Chapter 11's stalled fetch: chapter 10's four requests over loopback
+/// to the slow server at `server`, an async task each, and a fifth task
+/// spawned last, the blocker, whose call ([`hold`]) waits for main's word.
+/// Main says the answers in request order, then gives the word, and waits
+/// for the blocker, which says how its call ended.
+pub async fn stalled_fetch_main(server: SocketAddr, blocking: Blocking) -> Result<(), SchedError> {
+    let answers = Arc::new(AtomicUsize::new(0));
+    let mut requests = Vec::new();
+    for (what, units) in REQUESTS {
+        let (path, answers) = (request_path(what, units), Arc::clone(&answers));
+        requests.push(spawn_async(what, async move {
+            let answer = fetch_async(server, &path).await?;
+            answers.fetch_add(1, Ordering::Release);
+            Ok::<_, SchedError>(answer)
+        })?);
+    }
+    let (give_word, word) = mpsc::channel::<()>();
+    let blocker = spawn_async("blocker", async move {
+        let held = match blocking {
+            // On the scheduler's thread: main cannot run to give the word.
+            Blocking::InTheTask => hold(&word, &answers, BLOCK),
+            // On a thread of chapter 11's pool, while this task is parked.
+            Blocking::HandedOff => to_thread_async(move || hold(&word, &answers, PATIENCE)).await?,
+        };
+        say!("blocker", "{held}");
+        Ok::<(), SchedError>(())
+    })?;
+    for ((what, _), request) in REQUESTS.iter().zip(requests) {
+        let answer = request.await?;
+        say!("main", "{what}: {answer}");
+    }
+    let _ = give_word.send(()); // nobody hears it if the blocker gave up
+    blocker.await
+}
+// ANCHOR_END: stalled_fetch
+
+/// The stalled fetch from the slow server at `server`, on the real clock,
+/// with its blocking call where `blocking` says.
+pub fn stalled_fetch(server: SocketAddr, blocking: Blocking) -> Vec<String> {
+    lines_of(Clock::Real, stalled_fetch_main(server, blocking))
+}
+
+/// How long the job of [`job_clock_main`] blocks its thread, in real time.
+pub const JOB_TAKES: Duration = Duration::from_millis(50);
+
+/// How long main gives that job, in the clock's time.
+pub const JOB_LIMIT: Duration = Duration::from_millis(10);
+
+// ANCHOR: job_clock
+/// A job that blocks a thread of chapter 11's pool for [`JOB_TAKES`] of
+/// real time, given [`JOB_LIMIT`] by the clock: on the virtual clock, who
+/// wins?
+pub fn job_clock_main() -> Result<(), SchedError> {
+    let job = spawn_async("job", async {
+        to_thread_async(|| thread::sleep(JOB_TAKES)).await
+    })?;
+    match wait_for(&job, JOB_LIMIT) {
+        Ok(()) => say!("main", "the job ended first: the clock reads {}", at()),
+        Err(SchedError::TimedOut) => say!("main", "gave up at {}", at()),
+        Err(error) => return Err(error),
+    }
+    Ok(())
+}
+// ANCHOR_END: job_clock
+
+/// The job against the limit, on the virtual clock.
+pub fn job_clock() -> Vec<String> {
+    lines_of_stackful(job_clock_main)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hold_is_let_go_by_the_word_or_by_its_sender_going_away_and_otherwise_runs_out() {
+        let answers = AtomicUsize::new(2);
+        let (give_word, word) = mpsc::channel();
+        give_word.send(()).unwrap();
+        assert_eq!(hold(&word, &answers, PATIENCE), Held::LetGo { answers: 2 });
+        drop(give_word);
+        assert_eq!(hold(&word, &answers, PATIENCE), Held::LetGo { answers: 2 });
+        let (_give_word, word) = mpsc::channel::<()>();
+        let held = hold(&word, &answers, Duration::from_millis(1));
+        assert_eq!(
+            held,
+            Held::RanOut {
+                limit: Duration::from_millis(1),
+                answers: 2
+            }
+        );
+        assert_eq!(
+            held.to_string(),
+            "nobody let it go: it waited its whole 1 ms, and 2 answers were in"
+        );
+    }
 
     #[test]
     fn ms_prints_whole_and_fractional_milliseconds() {

@@ -74,7 +74,7 @@ pub enum ScriptError {
     Invalid(String),
     /// The runtime would wait forever: nothing is ready, no timer is set,
     /// and `main` has not ended. (A checked script never gets here; a
-    /// model that is still being written may.) The polls made until then.
+    /// half-written model may.) The polls made until then.
     WaitsForever(Vec<&'static str>),
 }
 

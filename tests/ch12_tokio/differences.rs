@@ -1,18 +1,26 @@
 //! Every place tokio's current-thread runtime differs from the course's
 //! scheduler (and asyncio). Each test asserts both transcripts exactly: if
 //! a tokio release, or a change to the course, makes the difference go
-//! away, the test fails, and the chapter's claim with it.
+//! away, the test fails, and the chapter's claim with it. (The blocking
+//! pool's tests pin tokio's half; where the course's half is chapter 11's,
+//! the test names the chapter 11 test that pins it.)
 
-use std::time::Duration;
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
 
-use yieldpoint::ch06_scheduler::Clock;
+use yieldpoint::ch06_scheduler::{self as ch06, Clock, SchedError, Scheduler, spawn};
+use yieldpoint::ch07_combinators::gather;
 use yieldpoint::ch10_sockets::SlowServer;
+use yieldpoint::ch11_threads::{max_threads, pool_stats, to_thread};
 use yieldpoint::ch12_tokio::{self as course, Script, Step, course_order, tokio_order};
 use yieldpoint::output::capture;
 use yieldpoint::say;
 
 use super::example::on_tokio;
-use super::strs;
+use super::{child, strs};
 
 // ANCHOR: cancellation_test
 #[test]
@@ -254,3 +262,136 @@ fn when_main_returns_tokio_polls_no_other_task_where_asyncio_runs_one_more_pass(
     assert_eq!(on_tokio::script_order(&script, 61), ["main"]);
     assert_eq!(tokio_order(&script, 61).unwrap(), ["main"]);
 }
+
+// ANCHOR: pool_size_test
+#[test]
+fn tokio_s_blocking_pool_runs_one_job_more_than_ours_holds_all_at_once() {
+    // Ours holds asyncio's min(32, cpus + 4) threads, and the next job
+    // waits in the queue (chapter 11's a_full_pool_queues_the_next_job_and_
+    // pool_stats_shows_it); tokio's holds 512 by default.
+    let cpus = thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    assert_eq!(max_threads(), (cpus + 4).min(32));
+    let jobs = max_threads() + 1;
+    assert_eq!(on_tokio::blocking_jobs_at_once(jobs), jobs);
+}
+// ANCHOR_END: pool_size_test
+
+// ANCHOR: abort_blocking_test
+#[test]
+fn abort_keeps_a_queued_spawn_blocking_job_from_running_where_ours_runs_a_queued_job_whose_waiter_is_gone()
+ {
+    // tokio: a job that has started runs on, and its handle still gives
+    // its value; a job still in the queue never runs.
+    assert_eq!(
+        strs(&on_tokio::abort_blocking()),
+        [
+            "[main] aborted while it ran: its handle gives Ok(\"its value\")",
+            "[main] aborted while it waited in the queue: cancelled true, ran false",
+        ]
+    );
+    // Ours: cancelling the task that waits for a queued job does not take
+    // the job out of the queue; it runs when a thread comes free. (In a
+    // child process, whose pool no other test shares.)
+    let output = child::run("differences::child_cancels_the_waiter_of_a_queued_job");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(
+            "the waiter: Err(TaskCancelled { task: \"waiter\" }); the queued job ran: true\n"
+        ),
+        "{stdout}"
+    );
+}
+// ANCHOR_END: abort_blocking_test
+
+/// A gate that jobs wait at until it opens, counting those that came.
+#[derive(Default)]
+struct Gate {
+    /// Whether it is open, and how many jobs have come to it.
+    state: Mutex<(bool, usize)>,
+    opened: Condvar,
+}
+
+impl Gate {
+    fn pass(&self) {
+        let mut state = self.state.lock().unwrap();
+        state.1 += 1;
+        let _state = self.opened.wait_while(state, |(open, _)| !*open).unwrap();
+    }
+
+    /// How many jobs have come to the gate: each of them holds a thread.
+    fn waiting(&self) -> usize {
+        self.state.lock().unwrap().1
+    }
+
+    fn open(&self) {
+        self.state.lock().unwrap().0 = true;
+        self.opened.notify_all();
+    }
+}
+
+/// Sleeps a millisecond at a time, on the scheduler, until `done` says so,
+/// for ten seconds at most.
+fn until(what: &str, done: impl Fn() -> bool) -> Result<(), SchedError> {
+    let since = Instant::now();
+    while !done() {
+        assert!(since.elapsed() < Duration::from_secs(10), "{what}");
+        ch06::sleep(Duration::from_millis(1))?;
+    }
+    Ok(())
+}
+
+#[test]
+#[ignore = "fills the process's pool; started in a child process by the test above"]
+fn child_cancels_the_waiter_of_a_queued_job() {
+    if !child::is_child("differences::child_cancels_the_waiter_of_a_queued_job") {
+        return;
+    }
+    let scheduler = Scheduler::new(Clock::Real);
+    let outcome = scheduler.run_until_complete(|| {
+        let gate = Arc::new(Gate::default());
+        let mut holders = Vec::new();
+        for n in 0..max_threads() {
+            let gate = Arc::clone(&gate);
+            holders.push(spawn(format!("holder {n}"), move || {
+                to_thread(move || gate.pass())
+            })?);
+        }
+        // Every thread runs a holder's job (a thread the pool has just
+        // made counts as busy before it takes one, so count the jobs).
+        until("every thread of the pool holds a job", || {
+            gate.waiting() == max_threads()
+        })?;
+        let ran = Arc::new(AtomicBool::new(false));
+        let waiter = spawn("waiter", {
+            let ran = Arc::clone(&ran);
+            move || to_thread(move || ran.store(true, Ordering::Release))
+        })?;
+        // No holder's job is left in the queue: this one is the waiter's.
+        until("the waiter's job is queued", || pool_stats().queued == 1)?;
+        waiter.cancel();
+        let waited = waiter.join();
+        gate.open();
+        gather(&holders)?;
+        until("the pool is idle", || {
+            let stats = pool_stats();
+            stats.busy == 0 && stats.queued == 0
+        })?;
+        Ok::<_, SchedError>((waited, ran.load(Ordering::Acquire)))
+    });
+    match outcome {
+        Ok((waited, ran)) => println!("the waiter: {waited:?}; the queued job ran: {ran}"),
+        Err(error) => println!("error: {error}"),
+    }
+}
+
+// ANCHOR: drop_waits_test
+#[test]
+fn dropping_a_tokio_runtime_waits_for_its_started_blocking_jobs_where_ours_leaves_them_running() {
+    // Ours: chapter 11's dropping_the_scheduler_detaches_its_jobs_which_
+    // finish_and_wake_nobody. tokio: the drop returns after the job ends.
+    assert_eq!(
+        strs(&on_tokio::drop_with_a_blocking_job()),
+        ["[main] the runtime is dropped; its job had ended: true"]
+    );
+}
+// ANCHOR_END: drop_waits_test

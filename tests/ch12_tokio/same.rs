@@ -3,7 +3,7 @@
 //! twin and requires the same lines, then pins those lines.
 
 use yieldpoint::ch10_sockets::SlowServer;
-use yieldpoint::ch12_tokio::{self as course, Script, Step, course_order, tokio_order};
+use yieldpoint::ch12_tokio::{self as course, Blocking, Script, Step, course_order, tokio_order};
 
 use super::example::on_tokio;
 use super::strs;
@@ -85,6 +85,65 @@ fn the_concurrent_fetch_over_loopback_gives_the_same_answers_in_request_order_on
             "[main] prices: 200 prices after 30 ms",
             "[main] weather: 200 weather after 20 ms",
         ]
+    );
+}
+
+/// The four answers, in request order, as main says them.
+const ANSWERS: [&str; 4] = [
+    "[main] users: 200 users after 40 ms",
+    "[main] news: 200 news after 10 ms",
+    "[main] prices: 200 prices after 30 ms",
+    "[main] weather: 200 weather after 20 ms",
+];
+
+// ANCHOR: stalled_test
+#[test]
+fn a_blocking_call_in_a_task_holds_up_every_answer_until_it_gives_up_on_both() {
+    // The call runs on the runtime's one thread: main cannot run to give
+    // the word, so the call waits out its 300 ms, and not one answer is
+    // in when it lets go; the requests had only begun to connect. Nothing
+    // here is timed: on one thread, no other order can happen.
+    let server = SlowServer::start().expect("the slow server starts");
+    let ours = course::stalled_fetch(server.address(), Blocking::InTheTask);
+    assert_eq!(
+        ours,
+        on_tokio::stalled_fetch(server.address(), Blocking::InTheTask)
+    );
+    let mut expected =
+        vec!["[blocker] nobody let it go: it waited its whole 300 ms, and 0 answers were in"];
+    expected.extend(ANSWERS);
+    assert_eq!(strs(&ours), expected);
+}
+
+#[test]
+fn handed_to_a_thread_the_call_waits_while_every_answer_comes_in_on_both() {
+    // to_thread_async on ours, spawn_blocking on tokio: the call waits on a
+    // thread of a pool, the runtime's thread runs the requests, and main
+    // gives the word once it has every answer. If the runtime's thread
+    // were blocked, no answer could come, and the call would wait out its
+    // ten seconds and say so.
+    let server = SlowServer::start().expect("the slow server starts");
+    let ours = course::stalled_fetch(server.address(), Blocking::HandedOff);
+    assert_eq!(
+        ours,
+        on_tokio::stalled_fetch(server.address(), Blocking::HandedOff)
+    );
+    let mut expected = ANSWERS.to_vec();
+    expected.push("[blocker] main let it go once 4 answers were in");
+    assert_eq!(strs(&ours), expected);
+}
+// ANCHOR_END: stalled_test
+
+#[test]
+fn neither_pretend_clock_moves_while_a_job_runs_on_a_thread() {
+    // A job of 50 ms of real time, given 10 ms: the virtual clock waits
+    // for the job's promised wake (chapter 11), and tokio's paused clock
+    // does not auto-advance while a blocking task runs. Both say 0 ms.
+    let ours = course::job_clock();
+    assert_eq!(ours, on_tokio::job_clock());
+    assert_eq!(
+        strs(&ours),
+        ["[main] the job ended first: the clock reads 0 ms"]
     );
 }
 
