@@ -41,6 +41,9 @@ struct Queue {
     /// until it has the lock again, so `submit` compares this with the jobs
     /// queued, not with zero.
     idle: usize,
+    /// Threads running a job now. Not `threads - idle`: a thread just made,
+    /// or just woken, is neither until it has the lock and a job.
+    running: usize,
 }
 
 /// The pool: its queue, and the condition its idle threads wait on.
@@ -138,6 +141,7 @@ impl Pool {
                 let mut queue = lock(&self.queue);
                 loop {
                     if let Some(job) = queue.jobs.pop_front() {
+                        queue.running += 1;
                         break job;
                     }
                     queue.idle += 1;
@@ -150,6 +154,7 @@ impl Pool {
             };
             // The panic hook has printed it; the thread goes on.
             let _ = panic::catch_unwind(AssertUnwindSafe(job));
+            lock(&self.queue).running -= 1;
         }
     }
 }
@@ -183,7 +188,7 @@ pub fn pool_stats() -> PoolStats {
     let queue = lock(&pool().queue);
     PoolStats {
         threads: queue.threads,
-        busy: queue.threads - queue.idle,
+        busy: queue.running,
         queued: queue.jobs.len(),
     }
 }

@@ -5,7 +5,7 @@
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use yieldpoint::ch06_scheduler::{
     self as ch06, Clock, Resume, SchedError, Scheduler, call_soon, spawn,
@@ -543,6 +543,60 @@ fn a_full_pool_queues_the_next_job_and_pool_stats_shows_it() {
     );
 }
 // ANCHOR_END: full_pool_test
+
+#[test]
+#[ignore = "counts the process's pool as it fills; started in a child process by the test below"]
+fn child_counts_the_pool_while_it_starts() {
+    if child::is_child("offload::child_counts_the_pool_while_it_starts") {
+        let scheduler = Scheduler::new(Clock::Real);
+        let outcome = scheduler.run_until_complete(|| {
+            let max = max_threads();
+            let (open, gate) = mpsc::channel::<()>();
+            let gate = Arc::new(Mutex::new(gate));
+            let mut waiters = Vec::new();
+            for index in 0..max {
+                let gate = Arc::clone(&gate);
+                waiters.push(spawn(format!("waiter {index}"), move || {
+                    to_thread(move || gate.lock().unwrap().recv().is_ok())
+                })?);
+            }
+            // Every waiter hands its job over in its first step; meanwhile
+            // the new threads start, and take them one by one. At no
+            // moment is a job both queued and run, or run by two threads.
+            let mut samples = 0;
+            let mut over = Vec::new();
+            let since = Instant::now();
+            loop {
+                ch06::yield_now()?;
+                let stats = pool_stats();
+                samples += 1;
+                if stats.busy + stats.queued > max {
+                    over.push(stats);
+                }
+                if stats.busy == max || since.elapsed() > PATIENCE {
+                    break;
+                }
+            }
+            for _ in 0..max {
+                let _ = open.send(());
+            }
+            for waiter in &waiters {
+                waiter.join()?;
+            }
+            Ok::<_, SchedError>((samples > 0, over))
+        });
+        println!("outcome: {outcome:?}");
+    }
+}
+
+#[test]
+fn a_thread_counts_as_busy_only_once_it_runs_a_job() {
+    // `busy` was `threads - idle`: a thread just made counted as busy before
+    // it had taken its job, and a job still queued was counted twice.
+    let output = child::run("offload::child_counts_the_pool_while_it_starts");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("outcome: Ok((true, []))\n"), "{stdout}");
+}
 
 #[test]
 #[ignore = "needs a fresh pool; started in a child process by the test below"]
