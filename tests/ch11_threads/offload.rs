@@ -32,12 +32,18 @@ impl Drop for SaysWhereItIsDropped {
     }
 }
 
-/// Waits (a while at most) until no thread of the pool runs a job: a
-/// thread that has handed its result over is back in the queue's wait a
-/// moment later.
+/// Whether the pool has work: a job queued, or a thread running one.
+fn working() -> bool {
+    let stats = pool_stats();
+    stats.busy > 0 || stats.queued > 0
+}
+
+/// Waits (a while at most) until the pool has no work: no job queued, and
+/// no thread running one (a thread that has handed its result over is back
+/// in the queue's wait a moment later).
 fn until_idle() -> PoolStats {
     let waited = std::time::Instant::now();
-    while pool_stats().busy > 0 && waited.elapsed() < PATIENCE {
+    while working() && waited.elapsed() < PATIENCE {
         thread::sleep(Duration::from_millis(1));
     }
     pool_stats()
@@ -605,7 +611,7 @@ fn child_submits_two_jobs_beside_one_idle_thread() {
         let scheduler = Scheduler::new(Clock::Real);
         let outcome = scheduler.run_until_complete(|| {
             to_thread(|| ())?; // the pool's first thread, idle once this returns
-            while pool_stats().busy > 0 {
+            while working() {
                 ch06::sleep(Duration::from_millis(1))?;
             }
             println!("before: {:?}", pool_stats());
@@ -697,7 +703,7 @@ fn child_drops_a_result_that_panics() {
             let _ = waiter.join();
             let _ = release.send(()); // the result is dropped on the pool's thread
             let waited = std::time::Instant::now();
-            while pool_stats().busy > 0 && waited.elapsed() < PATIENCE {
+            while working() && waited.elapsed() < PATIENCE {
                 ch06::sleep(Duration::from_millis(1))?;
             }
             to_thread(|| 7)
