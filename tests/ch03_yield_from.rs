@@ -13,6 +13,9 @@ use yieldpoint::output::capture;
 #[path = "../examples/ch03_yield_from.rs"]
 mod example;
 
+#[macro_use]
+#[path = "support/example_command_line.rs"]
+mod example_command_line;
 #[path = "support/child.rs"]
 mod child;
 
@@ -358,37 +361,4 @@ fn a_stackful_helper_receives_each_input_directly_however_deep_it_is() {
 
 // --- the example's command line ---------------------------------------------
 
-#[test]
-fn the_example_prints_its_usage_for_help() {
-    for help in ["--help", "-h"] {
-        let (_, lines) = capture(|| example::run(&[help.to_string()]));
-        assert_eq!(
-            lines,
-            ["[usage] cargo run --example ch03_yield_from (no options; --help prints this)"]
-        );
-    }
-}
-
-#[test]
-#[ignore = "exits the process on purpose; started in a child process by the test below"]
-fn child_runs_the_example_with_an_unknown_flag() {
-    if child::is_child("child_runs_the_example_with_an_unknown_flag") {
-        example::run(&["--fast".to_string()]);
-        println!("the example ran anyway");
-    }
-}
-
-#[test]
-fn the_example_refuses_an_unknown_flag_with_its_usage_and_exit_code_2() {
-    let output = child::run("child_runs_the_example_with_an_unknown_flag");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        stdout.contains(
-            "[error] unknown argument \"--fast\": this example takes no options\n\
-             [usage] cargo run --example ch03_yield_from (no options; --help prints this)\n"
-        ),
-        "{stdout}"
-    );
-    assert!(!stdout.contains("the example ran anyway"), "{stdout}");
-    assert_eq!(output.status.code(), Some(2));
-}
+example_command_line_tests!(no_options: "ch03_yield_from");

@@ -24,6 +24,9 @@ use yieldpoint::output::{capture, mask_costs};
 #[path = "../examples/ch11_threads.rs"]
 mod example;
 
+#[macro_use]
+#[path = "support/example_command_line.rs"]
+mod example_command_line;
 #[path = "support/child.rs"]
 mod child;
 
@@ -141,37 +144,7 @@ fn the_example_reads_its_options_and_refuses_the_rest() {
     );
 }
 
-#[test]
-fn the_example_prints_its_usage_for_help() {
-    for help in ["--help", "-h"] {
-        let (_, lines) = capture(|| example::run(&[help.to_string()]));
-        assert_eq!(
-            lines,
-            ["[usage] cargo run --example ch11_threads -- [--debug] [--trace] [--crowd | --gil]"]
-        );
-    }
-}
-
-#[test]
-#[ignore = "exits the process on purpose; started in a child process by the test below"]
-fn child_runs_the_example_with_an_unknown_flag() {
-    if child::is_child("child_runs_the_example_with_an_unknown_flag") {
-        example::run(&["--fast".to_string()]);
-        println!("the example ran anyway");
-    }
-}
-
-#[test]
-fn the_example_refuses_an_unknown_flag_with_its_usage_and_exit_code_2() {
-    let output = child::run("child_runs_the_example_with_an_unknown_flag");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        stdout.contains(
-            "[error] unknown argument \"--fast\"\n\
-             [usage] cargo run --example ch11_threads -- [--debug] [--trace] [--crowd | --gil]\n"
-        ),
-        "{stdout}"
-    );
-    assert!(!stdout.contains("the example ran anyway"), "{stdout}");
-    assert_eq!(output.status.code(), Some(2));
-}
+example_command_line_tests!(
+    usage: "[usage] cargo run --example ch11_threads -- [--debug] [--trace] [--crowd | --gil]",
+    error: "[error] unknown argument \"--fast\""
+);
