@@ -236,14 +236,22 @@ fn a_future_polled_for_no_reason_keeps_waiting_and_is_not_a_second_waiter() {
     // A read future polled again and again by its task, which wakes itself:
     // each poll finds WouldBlock and leaves the same waker with the poller.
     // The poller counts one waiting task throughout, not one per poll, and
-    // the read gets its bytes once they come.
+    // the read gets its bytes once they come. The writer sends them only
+    // after the sixth poll, the first the task did not ask for itself: no
+    // clock decides it.
     let counts: Rc<RefCell<Vec<(usize, usize)>>> = Rc::default();
     let scheduler = Rc::new(Scheduler::new(Clock::Real));
     let (weak, log) = (Rc::downgrade(&scheduler), Rc::clone(&counts));
+    let polled = Rc::clone(&counts);
     let outcome = scheduler.run_until_complete_async(async move {
         let (client, server) = pair_async().await?;
         let writer = spawn_async("writer", async move {
-            yieldpoint::ch09_async_fn::sleep(Duration::from_millis(5)).await?;
+            for _ in 0..1_000 {
+                if polled.borrow().len() == 6 {
+                    break;
+                }
+                yieldpoint::ch09_async_fn::yield_now().await?;
+            }
             client.write_all_async(b"hello").await
         })?;
         let mut data = [0u8; 8];
