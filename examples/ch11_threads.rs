@@ -33,7 +33,7 @@
 //!   (`ch11_threads/gil.rs`).
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::thread;
@@ -332,17 +332,25 @@ pub fn seeing_it(options: Options, server: SocketAddr) {
 pub struct Gate {
     open: Mutex<bool>,
     opened: Condvar,
+    /// How many jobs have come to it: each holds a thread of the pool.
+    came: AtomicUsize,
 }
 
 impl Gate {
     /// Waits until the gate is open; returns whether it had to wait.
     pub fn pass(&self) -> bool {
+        self.came.fetch_add(1, Ordering::AcqRel);
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         let waited = !*open;
         while !*open {
             open = self.opened.wait(open).unwrap_or_else(|e| e.into_inner());
         }
         waited
+    }
+
+    /// How many jobs have come to the gate so far.
+    pub fn came(&self) -> usize {
+        self.came.load(Ordering::Acquire)
     }
 
     /// Opens the gate for every job, now and later.
@@ -390,6 +398,69 @@ pub fn fill_the_pool() -> Result<(String, bool), SchedError> {
 }
 // ANCHOR_END: full_pool
 
+/// Sleeps a millisecond at a time, on the scheduler, until `done` says
+/// so; ten seconds at most, then the error names `what` it waited for.
+fn until(what: &str, done: impl Fn() -> bool) -> Result<(), SchedError> {
+    let since = Instant::now();
+    while !done() {
+        if since.elapsed() > Duration::from_secs(10) {
+            return Err(SchedError::Io {
+                operation: "until",
+                kind: std::io::ErrorKind::TimedOut,
+                message: format!("waited ten seconds for {what}: {:?}", pool_stats()),
+            });
+        }
+        sleep(Duration::from_millis(1))?;
+    }
+    Ok(())
+}
+
+// ANCHOR: queued_cancel
+/// Fills every thread of the pool with a job held at a gate, hands it one
+/// job more, and cancels the task that waits for that job while it is
+/// still queued. Returns what joining the task said, and whether the job
+/// ever ran: it did not, since a job whose task took its waker back
+/// before a thread took the job skips its work, as asyncio's executor
+/// skips a cancelled future's.
+pub fn cancel_a_queued_job() -> Result<(Result<(), SchedError>, bool), SchedError> {
+    let gate = Arc::new(Gate::default());
+    let mut holders = Vec::new();
+    for n in 0..max_threads() {
+        let gate = Arc::clone(&gate);
+        holders.push(spawn(format!("holder {n}"), move || {
+            to_thread(move || gate.pass())
+        })?);
+    }
+    until("every thread to hold a job", || {
+        gate.came() == max_threads()
+    })?;
+    let ran = Arc::new(AtomicBool::new(false));
+    let waiter = spawn("waiter", {
+        let ran = Arc::clone(&ran);
+        move || to_thread(move || ran.store(true, Ordering::Release))
+    })?;
+    until("the waiter's job to be queued", || pool_stats().queued == 1)?;
+    waiter.cancel();
+    let told = waiter.join();
+    gate.open();
+    gather(&holders)?;
+    // A thread takes the waiter's job next, and drops it unrun.
+    until("the pool to have no work", || {
+        let stats = pool_stats();
+        stats.busy == 0 && stats.queued == 0
+    })?;
+    Ok((told, ran.load(Ordering::Acquire)))
+}
+// ANCHOR_END: queued_cancel
+
+/// What joining a task said, in words: its error, or that it had none.
+pub fn said(joined: &Result<(), SchedError>) -> String {
+    match joined {
+        Ok(()) => "Ok, not cancelled".to_string(),
+        Err(error) => error.to_string(),
+    }
+}
+
 /// The pool's size, and a full pool's queue.
 pub fn the_pool(options: Options) {
     say!(
@@ -411,6 +482,17 @@ pub fn the_pool(options: Options) {
                     "the queued job began only once the gate was open and a thread was free"
                 );
             }
+        }
+        Err(error) => say!("error", "{error}"),
+    }
+    match scheduler(options).run_until_complete(cancel_a_queued_job) {
+        Ok((told, ran)) => {
+            say!(
+                "main",
+                "the waiter of a queued job, cancelled: {}",
+                said(&told)
+            );
+            say!("main", "the job it waited for ran: {ran}");
         }
         Err(error) => say!("error", "{error}"),
     }

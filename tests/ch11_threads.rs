@@ -29,6 +29,8 @@ mod example;
 mod example_command_line;
 #[path = "support/child.rs"]
 mod child;
+#[path = "asyncio/interpreter.rs"]
+mod interpreter;
 
 #[path = "ch11_threads/stall.rs"]
 mod stall;
@@ -91,6 +93,8 @@ const EXAMPLE: &[&str] = &[
     "[cost] max_threads() = N: min(N, N CPUs + N), asyncio's default",
     "[cost] while full: N job queued, waiting for one of the pool's N threads (N busy)",
     "[main] the queued job began only once the gate was open and a thread was free",
+    "[main] the waiter of a queued job, cancelled: the task \"waiter\" you waited for was cancelled",
+    "[main] the job it waited for ran: false",
     "[main] -- memory: a blocked thread, a parked stackful task, a parked async task --",
     "[cost] a blocked thread: N KiB reserved, N KiB resident, N mappings each",
     "[cost] a parked stackful task: N KiB reserved, N KiB resident, N mappings each",

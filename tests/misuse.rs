@@ -240,6 +240,10 @@ const ROWS: &[Row] = &[
         provoke: || cancel_a_task_waiting_for_a_job().0.to_string(),
     },
     Row {
+        test: "cancelling_a_task_whose_job_is_still_queued_keeps_the_job_from_running",
+        provoke: || cancel_a_task_whose_job_is_queued().0,
+    },
+    Row {
         test: "dropping_a_scheduler_while_a_task_waits_for_a_job_detaches_the_job",
         provoke: || drop_a_scheduler_with_a_job_in_flight().0.to_string(),
     },
@@ -263,6 +267,7 @@ const NOT_ROWS: &[&str] = &[
     "child_connects_until_the_descriptors_run_out",
     "child_blocks_with_the_watchdog_on",
     "child_fills_the_pool",
+    "child_cancels_the_waiter_of_a_queued_job",
     "every_test_in_this_file_is_a_row_of_the_catalogue",
     "the_readme_table_matches_what_each_misuse_really_produces",
 ];
@@ -1681,6 +1686,7 @@ fn a_job_that_panics_hands_its_panic_to_its_task() {
 /// A task waiting for a job that only ends once the task is cancelled;
 /// what joining the task says, and whether the job then ran to its end.
 fn cancel_a_task_waiting_for_a_job() -> (SchedError, bool) {
+    let (began, has_begun) = std::sync::mpsc::channel::<()>();
     let (release, released) = std::sync::mpsc::channel::<()>();
     let (ended, job_ended) = std::sync::mpsc::channel::<()>();
     let scheduler = Scheduler::new(Clock::Real);
@@ -1688,11 +1694,14 @@ fn cancel_a_task_waiting_for_a_job() -> (SchedError, bool) {
         .run_until_complete(move || {
             let waiter = spawn("waiter", move || {
                 to_thread(move || {
+                    let _ = began.send(());
                     let _ = released.recv();
                     let _ = ended.send(());
                 })
             })?;
             ch06_yield()?;
+            // A job still queued would be skipped: this one has begun.
+            has_begun.recv_timeout(60 * SECOND).expect("the job begins");
             waiter.cancel();
             let outcome = waiter.join();
             let _ = release.send(());
@@ -1722,9 +1731,51 @@ fn cancelling_a_task_that_waits_for_a_job_leaves_the_job_running() {
     );
 }
 
+#[test]
+#[ignore = "fills the process's pool; started in a child process by the test below"]
+fn child_cancels_the_waiter_of_a_queued_job() {
+    if std::env::var_os("YIELDPOINT_MISUSE_CHILD").is_none() {
+        eprintln!("this test only runs when a test in tests/misuse.rs starts it");
+        return;
+    }
+    let scheduler = Scheduler::new(Clock::Real);
+    let (told, ran) = scheduler
+        .run_until_complete(ch11_example::cancel_a_queued_job)
+        .expect("the pool fills up, and the waiter is cancelled");
+    println!("told: {}", ch11_example::said(&told));
+    println!("ran: {ran}");
+}
+
+/// A task cancelled while its job waits in a full pool's queue, in a child
+/// process whose pool no other test shares: what joining the task said,
+/// and whether the job ever ran.
+fn cancel_a_task_whose_job_is_queued() -> (String, bool) {
+    let output = run_child("child_cancels_the_waiter_of_a_queued_job");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = |label: &str| {
+        stdout
+            .lines()
+            .find_map(|line| line.find(label).map(|at| &line[at + label.len()..]))
+            .unwrap_or_else(|| panic!("no {label:?} line:\n{stdout}"))
+            .to_string()
+    };
+    (line("told: "), line("ran: ") == "true")
+}
+
+#[test]
+fn cancelling_a_task_whose_job_is_still_queued_keeps_the_job_from_running() {
+    let (told, ran) = cancel_a_task_whose_job_is_queued();
+    assert_eq!(told, "the task \"waiter\" you waited for was cancelled");
+    assert!(
+        !ran,
+        "the job was skipped when a thread took it, as asyncio skips it"
+    );
+}
+
 /// A scheduler dropped while its task waits for a job: what the task's
 /// `to_thread` returned, and whether the job still ran to its end.
 fn drop_a_scheduler_with_a_job_in_flight() -> (SchedError, bool) {
+    let (began, has_begun) = std::sync::mpsc::channel::<()>();
     let (release, released) = std::sync::mpsc::channel::<()>();
     let (ended, job_ended) = std::sync::mpsc::channel::<()>();
     let (told, task_told) = std::sync::mpsc::channel::<SchedError>();
@@ -1733,6 +1784,7 @@ fn drop_a_scheduler_with_a_job_in_flight() -> (SchedError, bool) {
         .run_until_complete(move || {
             spawn("waiter", move || {
                 let outcome = to_thread(move || {
+                    let _ = began.send(());
                     let _ = released.recv();
                     let _ = ended.send(());
                 });
@@ -1741,7 +1793,9 @@ fn drop_a_scheduler_with_a_job_in_flight() -> (SchedError, bool) {
                 }
                 outcome
             })?;
-            ch06_yield()
+            ch06_yield()?;
+            has_begun.recv_timeout(60 * SECOND).expect("the job begins");
+            Ok::<(), SchedError>(())
         })
         .expect("main runs");
     drop(scheduler);

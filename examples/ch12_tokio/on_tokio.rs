@@ -694,7 +694,8 @@ pub fn blocking_jobs_at_once(jobs: usize) -> usize {
 /// Two blocking jobs on a runtime whose pool has one thread: the first
 /// holds it until it is let go, the second waits in the queue. Both are
 /// aborted while the first runs; then the first is let go. What do their
-/// handles say, and did the second ever run?
+/// handles say, and did the second ever run? Then a third job, queued the
+/// same way, whose handle is not aborted: the task awaiting it is.
 pub fn abort_blocking() -> Vec<String> {
     let runtime = Builder::new_current_thread()
         .max_blocking_threads(1)
@@ -727,8 +728,38 @@ pub fn abort_blocking() -> Vec<String> {
             second.is_err_and(|error| error.is_cancelled()),
             ran.load(Ordering::Acquire)
         );
+        say!(
+            "main",
+            "its awaiting task aborted while it waited in the queue: ran {}",
+            abort_the_task_awaiting_a_queued_job(&runtime)
+        );
     })
     .1
+}
+
+/// A job queued behind one that holds the runtime's only blocking
+/// thread, awaited by a task that is aborted: whether the job ran once
+/// the thread came free (it does: the dropped handle detaches it).
+fn abort_the_task_awaiting_a_queued_job(runtime: &Runtime) -> bool {
+    let (started, has_started) = mpsc::channel::<()>();
+    let (let_go, held) = mpsc::channel::<()>();
+    let holder = runtime.spawn_blocking(move || {
+        let _ = started.send(());
+        let _ = held.recv();
+    });
+    has_started.recv().expect("the holder starts");
+    let (ran, has_run) = mpsc::channel::<()>();
+    runtime.block_on(async move {
+        let awaiting = tokio::spawn(async move {
+            let _ = spawn_blocking(move || ran.send(())).await;
+        });
+        tokio::task::yield_now().await; // it hands its job over, and awaits
+        awaiting.abort();
+        let _ = awaiting.await;
+    });
+    let _ = let_go.send(());
+    let _ = runtime.block_on(holder);
+    has_run.recv_timeout(PATIENCE).is_ok()
 }
 // ANCHOR_END: abort_blocking
 

@@ -6,8 +6,9 @@
 //! - it runs `work` on a thread of the pool and returns its value, if the
 //!   value comes within `limit`;
 //! - otherwise it returns `Err(SchedError::TimedOut)` once `limit` has
-//!   passed; `work` runs on to its end regardless, and its value is
-//!   dropped on its thread when it comes.
+//!   passed. The job is then the pool's: if a thread has begun it, it
+//!   runs on to its end and its value is dropped on its thread; if it
+//!   was still queued, it never runs.
 //!
 //! Chapter 7 has the piece that gives up; it waits for a task, not for a
 //! job. `cargo run -- check 11.3` checks your work. Stuck?

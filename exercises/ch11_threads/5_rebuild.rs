@@ -9,8 +9,10 @@
 //! `Handoff::new`, read through `lock`), `received` (an outcome as the task
 //! gets it), and the `ToThread` future's fields. You write:
 //!
-//! - `job`: the closure the pool runs, which must catch a panic, store the
-//!   outcome, wake the task, and keep the promise of a wake, in that order;
+//! - `job`: the closure the pool runs, which must skip its work if the task
+//!   stopped waiting before a thread took the job, and otherwise catch a
+//!   panic, store the outcome, wake the task, and keep the promise of a
+//!   wake, in that order;
 //! - `to_thread`: check where it is called from, hand the job over, park
 //!   until the outcome is there; if the task stops waiting (cancelled), the
 //!   job must wake nobody;
@@ -36,7 +38,9 @@ fn job<T: Send + 'static>(
     handoff: Arc<Mutex<Handoff<T>>>,
     promise: ExpectedWake,
 ) -> Job {
-    todo!("a boxed closure: run the work, store its outcome, wake, then drop the promise")
+    todo!(
+        "a boxed closure: skip the work if nobody waits; else run it, store its outcome, wake, then drop the promise"
+    )
 }
 
 pub fn to_thread<T: Send + 'static>(

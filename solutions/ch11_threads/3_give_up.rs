@@ -9,7 +9,8 @@ use yieldpoint::ch11_threads::to_thread;
 
 /// `work`'s value, if it comes within `limit`. On a timeout, `wait_for`
 /// cancels the waiting task; `to_thread` returns `Cancelled` to it, and the
-/// job, which no one can stop, runs on and drops its value when it ends.
+/// job, which no one can stop once begun, runs on and drops its value when
+/// it ends (a job still queued is skipped instead).
 pub fn to_thread_within<T: Clone + Send + 'static>(
     limit: Duration,
     work: impl FnOnce() -> T + Send + 'static,

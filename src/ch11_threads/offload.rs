@@ -26,12 +26,24 @@ use super::pool::{self, Handoff, Job, ToThread, lock, received};
 /// let loose on the pool's thread), store its outcome where the task will
 /// look, wake the task, and only then keep the promise of a wake, so that
 /// the scheduler never sees the promise gone and the wake not yet there.
+///
+/// A job whose task stopped waiting before a thread took it (the task
+/// was cancelled while the job was queued) finds the waker taken back,
+/// and skips its work: asyncio's executor skips a cancelled future's work
+/// the same way. Once the work has begun, nothing stops it.
 fn job<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
     handoff: Arc<Mutex<Handoff<T>>>,
     promise: ExpectedWake,
 ) -> Job {
     Box::new(move || {
+        if lock(&handoff).waker.is_none() {
+            // Nobody waits: the work is dropped unrun, here, and then the
+            // promise, which the scheduler has stopped counting on.
+            drop(work);
+            drop(promise);
+            return;
+        }
         let outcome = panic::catch_unwind(AssertUnwindSafe(work));
         let waker = {
             let mut handoff = lock(&handoff);
@@ -59,9 +71,11 @@ fn job<T: Send + 'static>(
 /// # Errors
 ///
 /// - [`SchedError::JobPanicked`] if `work` panics, with its message.
-/// - [`SchedError::Cancelled`] if the task is cancelled while it waits: the
-///   work goes on, on its thread (a thread cannot be stopped from outside),
-///   and its result is dropped when it ends; the job wakes nobody.
+/// - [`SchedError::Cancelled`] if the task is cancelled while it waits. A
+///   job still in the pool's queue then never runs (its work is dropped
+///   unrun, on a pool thread, when its turn comes). A job that has begun
+///   goes on, on its thread (a thread cannot be stopped from outside), and
+///   its result is dropped when it ends; either way the job wakes nobody.
 /// - [`SchedError::NotInTask`] outside a task, [`SchedError::InCallback`]
 ///   in a callback, [`SchedError::InAsyncTask`] in an async task (which
 ///   awaits [`to_thread_async`](super::to_thread_async) instead),

@@ -201,7 +201,8 @@ pub(super) struct Handoff<T> {
     /// payload.
     pub(super) result: Option<thread::Result<T>>,
     /// Who to wake when it is there. The task takes it back if it stops
-    /// waiting first (cancelled), so that the job then wakes nobody.
+    /// waiting first (cancelled), so that the job then wakes nobody, and
+    /// skips its work if it has not begun.
     pub(super) waker: Option<Waker>,
 }
 // ANCHOR_END: handoff
@@ -227,7 +228,8 @@ pub(super) fn received<T>(outcome: thread::Result<T>) -> Result<T, SchedError> {
 /// [`to_thread`](super::to_thread) for an async task: a future of the
 /// work's result. The work is handed to the pool at the first poll.
 /// Dropping the future before the result is there (its task cancelled)
-/// leaves the work running, and its result is dropped when it ends.
+/// keeps a job still in the pool's queue from running; work that has
+/// begun runs on, and its result is dropped when it ends.
 ///
 /// # Errors (its output)
 ///

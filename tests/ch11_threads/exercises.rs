@@ -239,24 +239,29 @@ pub mod e3_give_up {
     }
 
     #[test]
-    fn a_job_too_slow_times_out_and_runs_on_its_value_dropped_on_its_thread() {
+    fn a_job_too_slow_times_out_and_is_left_to_the_pool() {
         let (release, released) = mpsc::channel::<()>();
         let (dropped, where_dropped) = mpsc::channel::<String>();
         let scheduler = Scheduler::new(Clock::Real);
         let outcome = scheduler
             .run_until_complete(move || {
+                let held = SaysWhereItIsDropped(dropped);
                 let outcome = to_thread_within(Duration::from_millis(20), move || {
+                    let _held = held;
                     let _ = released.recv(); // not before main says so
-                    SaysWhereItIsDropped(dropped)
                 });
                 let _ = release.send(()); // only once main has given up
-                Ok::<_, SchedError>(outcome.map(|_| ()))
+                Ok::<_, SchedError>(outcome)
             })
             .expect("main runs");
         assert_eq!(outcome, Err(SchedError::TimedOut));
+        // The job is the pool's now: run to its end if a thread had begun
+        // it when main gave up, skipped if it was still queued (how busy
+        // the pool was decides). Either way what it holds goes on a thread
+        // of the pool, never back to the task.
         let on = where_dropped
             .recv_timeout(PATIENCE)
-            .expect("the job ran on to its end");
+            .expect("the pool is done with the job");
         assert!(on.starts_with("to_thread "), "dropped on {on}");
     }
 

@@ -2,6 +2,8 @@
 //! something else happens is held at a channel until then, so every order
 //! asserted here is caused, not timed.
 
+use std::path::Path;
+use std::process::Command;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -139,6 +141,7 @@ fn a_panic_in_the_job_reaches_the_waiting_task_as_job_panicked_and_the_pool_goes
 // ANCHOR: cancelled
 #[test]
 fn cancelling_the_waiting_task_leaves_the_job_running_and_its_result_is_dropped_there() {
+    let (began, has_begun) = mpsc::channel::<()>();
     let (release, released) = mpsc::channel::<()>();
     let (ended, job_ended) = mpsc::channel::<String>();
     let (dropped, result_dropped) = mpsc::channel::<String>();
@@ -147,6 +150,7 @@ fn cancelling_the_waiting_task_leaves_the_job_running_and_its_result_is_dropped_
         .run_until_complete(move || {
             let waiter = spawn("waiter", move || {
                 to_thread(move || {
+                    let _ = began.send(());
                     let _ = released.recv(); // held until main lets it go
                     let _ = ended.send(thread_name());
                     SaysWhereItIsDropped(dropped)
@@ -154,6 +158,7 @@ fn cancelling_the_waiting_task_leaves_the_job_running_and_its_result_is_dropped_
                 .map(drop)
             })?;
             ch06::yield_now()?; // the waiter hands its job over, and parks
+            has_begun.recv_timeout(PATIENCE).expect("the job begins"); // a thread runs it
             waiter.cancel();
             let outcome = waiter.join();
             let _ = release.send(()); // only now may the job end
@@ -236,9 +241,11 @@ fn a_task_that_stops_waiting_is_not_woken_by_its_job_afterwards() {
     let scheduler = Scheduler::new(Clock::Virtual);
     let outcome = scheduler
         .run_until_complete(|| {
-            let waiter = spawn("waiter", || {
+            let (began, has_begun) = mpsc::channel::<()>();
+            let waiter = spawn("waiter", move || {
                 let (release, released) = mpsc::channel::<()>();
                 let cancelled = to_thread(move || {
+                    let _ = began.send(());
                     let _ = released.recv();
                 });
                 assert_eq!(cancelled, Err(SchedError::Cancelled));
@@ -247,6 +254,7 @@ fn a_task_that_stops_waiting_is_not_woken_by_its_job_afterwards() {
                 Ok::<_, SchedError>(woken)
             })?;
             ch06::yield_now()?;
+            has_begun.recv_timeout(PATIENCE).expect("the job begins");
             waiter.cancel();
             waiter.join()
         })
@@ -256,6 +264,7 @@ fn a_task_that_stops_waiting_is_not_woken_by_its_job_afterwards() {
 
 #[test]
 fn an_async_task_cancelled_while_it_awaits_drops_the_future_and_the_job_runs_on() {
+    let (began, has_begun) = mpsc::channel::<()>();
     let (release, released) = mpsc::channel::<()>();
     let (dropped, result_dropped) = mpsc::channel::<String>();
     let scheduler = Scheduler::new(Clock::Real);
@@ -263,6 +272,7 @@ fn an_async_task_cancelled_while_it_awaits_drops_the_future_and_the_job_runs_on(
         .run_until_complete(move || {
             let waiter = spawn_async("waiter", async move {
                 to_thread_async(move || {
+                    let _ = began.send(());
                     let _ = released.recv();
                     SaysWhereItIsDropped(dropped)
                 })
@@ -270,6 +280,7 @@ fn an_async_task_cancelled_while_it_awaits_drops_the_future_and_the_job_runs_on(
                 .map(drop)
             })?;
             ch06::yield_now()?;
+            has_begun.recv_timeout(PATIENCE).expect("the job begins");
             waiter.cancel();
             let outcome = waiter.join();
             let _ = release.send(());
@@ -291,6 +302,7 @@ fn an_async_task_cancelled_while_it_awaits_drops_the_future_and_the_job_runs_on(
 // ANCHOR: detached
 #[test]
 fn dropping_the_scheduler_detaches_its_jobs_which_finish_and_wake_nobody() {
+    let (began, has_begun) = mpsc::channel::<()>();
     let (release, released) = mpsc::channel::<()>();
     let (dropped, result_dropped) = mpsc::channel::<String>();
     let cleanup = Arc::new(Mutex::new(None));
@@ -300,13 +312,16 @@ fn dropping_the_scheduler_detaches_its_jobs_which_finish_and_wake_nobody() {
         .run_until_complete(move || {
             spawn("waiter", move || {
                 let outcome = to_thread(move || {
+                    let _ = began.send(());
                     let _ = released.recv();
                     SaysWhereItIsDropped(dropped)
                 });
                 *seen.lock().unwrap() = Some(outcome.as_ref().map(drop).map_err(Clone::clone));
                 outcome.map(drop)
             })?;
-            ch06::yield_now() // the waiter hands its job over and parks; main ends
+            ch06::yield_now()?; // the waiter hands its job over and parks
+            has_begun.recv_timeout(PATIENCE).expect("the job begins");
+            Ok::<_, SchedError>(()) // main ends
         })
         .expect("main runs");
     drop(scheduler); // cancels the waiter where it waits
@@ -551,6 +566,63 @@ fn a_full_pool_queues_the_next_job_and_pool_stats_shows_it() {
 // ANCHOR_END: full_pool_test
 
 #[test]
+#[ignore = "fills the process's pool; started in a child process by the test below"]
+fn child_cancels_the_waiter_of_a_queued_job() {
+    if child::is_child("offload::child_cancels_the_waiter_of_a_queued_job") {
+        let scheduler = Scheduler::new(Clock::Real);
+        match scheduler.run_until_complete(example::cancel_a_queued_job) {
+            Ok((told, ran)) => {
+                println!(
+                    "[main] the waiter of a queued job, cancelled: {}",
+                    example::said(&told)
+                );
+                println!("[main] the job it waited for ran: {ran}");
+            }
+            Err(error) => println!("[error] {error}"),
+        }
+    }
+}
+
+// ANCHOR: queued_cancel_test
+#[test]
+fn a_job_still_queued_when_its_waiter_is_cancelled_never_runs_as_in_asyncio() {
+    let output = child::run("offload::child_cancels_the_waiter_of_a_queued_job");
+    let ours = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        ours.contains(
+            "[main] the waiter of a queued job, cancelled: \
+             the task \"waiter\" you waited for was cancelled\n"
+        ),
+        "{ours}"
+    );
+    let skipped = "[main] the job it waited for ran: false\n";
+    assert!(ours.contains(skipped), "{ours}");
+
+    // The same program on asyncio, with an executor of two threads.
+    let Some(python) = super::interpreter::python_or_skip("only this crate's pool is checked")
+    else {
+        return;
+    };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ch11_threads/queued_job.py");
+    let output = Command::new(python)
+        .arg(&script)
+        .output()
+        .expect("python3 runs");
+    let theirs = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        theirs.contains("[main] the waiter of a queued job, cancelled: CancelledError\n"),
+        "{theirs}"
+    );
+    assert!(theirs.contains(skipped), "CPython said:\n{theirs}");
+}
+// ANCHOR_END: queued_cancel_test
+
+#[test]
 #[ignore = "counts the process's pool as it fills; started in a child process by the test below"]
 fn child_counts_the_pool_while_it_starts() {
     if child::is_child("offload::child_counts_the_pool_while_it_starts") {
@@ -654,7 +726,15 @@ fn child_gives_up_on_a_job_that_never_returns() {
         let outcome = scheduler.run_until_complete(|| {
             let (keep, never) = mpsc::channel::<()>();
             std::mem::forget(keep); // nothing will ever be sent
-            let waiter = spawn("waiter", move || to_thread(move || never.recv().is_ok()))?;
+            let (began, has_begun) = mpsc::channel::<()>();
+            let waiter = spawn("waiter", move || {
+                to_thread(move || {
+                    let _ = began.send(());
+                    never.recv().is_ok()
+                })
+            })?;
+            ch06::yield_now()?; // the waiter hands its job over
+            has_begun.recv_timeout(PATIENCE).expect("the job begins");
             let given_up = wait_for(&waiter, Duration::from_millis(50));
             Ok::<_, SchedError>(given_up)
         });
@@ -689,16 +769,19 @@ fn child_drops_a_result_that_panics() {
             }
         }
         let scheduler = Scheduler::new(Clock::Real);
+        let (began, has_begun) = mpsc::channel::<()>();
         let (release, released) = mpsc::channel::<()>();
         let outcome = scheduler.run_until_complete(move || {
             let waiter = spawn("waiter", move || {
                 to_thread(move || {
+                    let _ = began.send(());
                     let _ = released.recv();
                     Grenade
                 })
                 .map(drop)
             })?;
             ch06::yield_now()?;
+            has_begun.recv_timeout(PATIENCE).expect("the job begins");
             waiter.cancel();
             let _ = waiter.join();
             let _ = release.send(()); // the result is dropped on the pool's thread

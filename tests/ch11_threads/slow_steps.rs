@@ -20,9 +20,6 @@ use yieldpoint::ch11_threads::{busy_for, to_thread, to_thread_async};
 
 use super::{PATIENCE, child, lines_of};
 
-#[path = "../asyncio/interpreter.rs"]
-mod interpreter;
-
 /// asyncio's threshold.
 const SLOW: Duration = Duration::from_millis(100);
 /// How long a blocking step blocks.
@@ -334,7 +331,8 @@ fn asyncio_debug_mode_reports_the_same_tasks_in_the_same_program() {
     let ours = scheduler.slow_steps();
     assert_eq!(names(&ours), ["blocker", "cruncher"]);
 
-    let Some(python) = interpreter::python_or_skip("only this crate's report is checked") else {
+    let Some(python) = super::interpreter::python_or_skip("only this crate's report is checked")
+    else {
         return;
     };
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ch11_threads/slow_steps.py");

@@ -278,25 +278,28 @@ fn tokio_s_blocking_pool_runs_one_job_more_than_ours_holds_all_at_once() {
 
 // ANCHOR: abort_blocking_test
 #[test]
-fn abort_keeps_a_queued_spawn_blocking_job_from_running_where_ours_runs_a_queued_job_whose_waiter_is_gone()
+fn a_queued_job_whose_waiter_is_cancelled_never_runs_on_ours_and_runs_on_tokio_unless_its_own_handle_is_aborted()
  {
     // tokio: a job that has started runs on, and its handle still gives
-    // its value; a job still in the queue never runs.
+    // its value; a job still in the queue never runs if its own handle is
+    // aborted, and runs if the task awaiting the handle is aborted (the
+    // handle, dropped, detaches the job).
     assert_eq!(
         strs(&on_tokio::abort_blocking()),
         [
             "[main] aborted while it ran: its handle gives Ok(\"its value\")",
             "[main] aborted while it waited in the queue: cancelled true, ran false",
+            "[main] its awaiting task aborted while it waited in the queue: ran true",
         ]
     );
-    // Ours: cancelling the task that waits for a queued job does not take
-    // the job out of the queue; it runs when a thread comes free. (In a
-    // child process, whose pool no other test shares.)
+    // Ours, as asyncio: cancelling the task that waits for a queued job
+    // keeps the job from running; a thread that takes it drops it unrun.
+    // (In a child process, whose pool no other test shares.)
     let output = child::run("differences::child_cancels_the_waiter_of_a_queued_job");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.contains(
-            "the waiter: Err(TaskCancelled { task: \"waiter\" }); the queued job ran: true\n"
+            "the waiter: Err(TaskCancelled { task: \"waiter\" }); the queued job ran: false\n"
         ),
         "{stdout}"
     );
