@@ -400,7 +400,7 @@ pub fn fill_the_pool() -> Result<(String, bool), SchedError> {
 
 /// Sleeps a millisecond at a time, on the scheduler, until `done` says
 /// so; ten seconds at most, then the error names `what` it waited for.
-fn until(what: &str, done: impl Fn() -> bool) -> Result<(), SchedError> {
+pub fn until(what: &str, done: impl Fn() -> bool) -> Result<(), SchedError> {
     let since = Instant::now();
     while !done() {
         if since.elapsed() > Duration::from_secs(10) {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use yieldpoint::ch06_scheduler::{
     self as ch06, Clock, Resume, SchedError, Scheduler, call_soon, spawn,
 };
-use yieldpoint::ch07_combinators::wait_for;
+use yieldpoint::ch07_combinators::{gather, wait_for};
 use yieldpoint::ch09_async_fn::spawn_async;
 use yieldpoint::ch11_threads::{PoolStats, max_threads, pool_stats, to_thread, to_thread_async};
 
@@ -794,6 +794,68 @@ fn child_drops_a_result_that_panics() {
         println!("outcome: {outcome:?}");
         println!("after: {:?}", until_idle());
     }
+}
+
+#[test]
+#[ignore = "fills the pool, and lets a skipped job's work panic as it is dropped; started in a child process by the test below"]
+fn child_skips_a_queued_job_whose_work_panics_when_dropped() {
+    if child::is_child("offload::child_skips_a_queued_job_whose_work_panics_when_dropped") {
+        struct Grenade;
+        impl Drop for Grenade {
+            fn drop(&mut self) {
+                panic!("a destructor that panics");
+            }
+        }
+        let scheduler = Scheduler::new(Clock::Real);
+        let outcome = scheduler.run_until_complete(|| {
+            let gate = Arc::new(example::Gate::default());
+            let mut holders = Vec::new();
+            for n in 0..max_threads() {
+                let gate = Arc::clone(&gate);
+                holders.push(spawn(format!("holder {n}"), move || {
+                    to_thread(move || gate.pass())
+                })?);
+            }
+            example::until("every thread to hold a job", || {
+                gate.came() == max_threads()
+            })?;
+            let grenade = Grenade;
+            let waiter = spawn("waiter", move || {
+                to_thread(move || {
+                    let _held = &grenade;
+                    1
+                })
+            })?;
+            example::until("the waiter's job to be queued", || pool_stats().queued == 1)?;
+            waiter.cancel();
+            let joined = waiter.join();
+            gate.open();
+            gather(&holders)?;
+            // The skipped job's work panics on a pool thread as it is
+            // dropped: that thread must go on, and its promise be kept.
+            Ok::<_, SchedError>((joined, to_thread(|| 7)?))
+        });
+        println!("outcome: {outcome:?}");
+        println!("after: {:?}", until_idle());
+    }
+}
+
+#[test]
+fn a_skipped_job_whose_work_panics_as_it_is_dropped_does_not_kill_the_pool_thread() {
+    let output = child::run("offload::child_skips_a_queued_job_whose_work_panics_when_dropped");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("outcome: Ok((Err(TaskCancelled { task: \"waiter\" }), 7))\n"),
+        "{stdout}"
+    );
+    let idle = PoolStats {
+        threads: max_threads(),
+        busy: 0,
+        queued: 0,
+    };
+    assert!(stdout.contains(&format!("after: {idle:?}\n")), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("a destructor that panics"), "{stderr}");
 }
 
 #[test]
