@@ -107,6 +107,7 @@ impl Outcome {
     /// parked, cancelling it cancels `group` instead (asyncio's
     /// `_GatheringFuture.cancel`), and the wait settles when the group has
     /// ended the way the done callbacks say.
+    #[track_caller]
     fn wait(self: &Rc<Self>, group: Vec<TaskHandle>) -> Result<(), SchedError> {
         loop {
             if let Some(outcome) = self.settled.borrow().clone() {
@@ -244,6 +245,7 @@ tuple_group!(a: A, b: B, c: C, d: D, e: E, f: F);
 /// [`SchedError::Cancelled`] if the task calling it is cancelled: the
 /// gathered tasks are cancelled instead, and it returns once every one of
 /// them has ended; and the misuses [`gather`] refuses.
+#[track_caller]
 pub fn gather_results<G: Group + ?Sized>(group: &G) -> Result<G::Outcomes, SchedError> {
     let tasks = group.tasks();
     check_all(&tasks, "gather_results")?;
@@ -327,6 +329,7 @@ tuple_bodies!(0: F0 -> T0, E0, 1: F1 -> T1, E1, 2: F2 -> T2, E2, 3: F3 -> T3, E3
 ///
 /// As [`gather`], and [`SchedError::StackRefused`] if a task cannot be
 /// spawned (the ones spawned before it keep running).
+#[track_caller]
 pub fn spawn_and_gather<B: Bodies>(bodies: B) -> Result<<B::Handles as Group>::Values, SchedError> {
     let handles = bodies.spawn_all()?;
     gather(&handles)
@@ -387,6 +390,7 @@ pub fn as_completed<T: 'static>(handles: Vec<JoinHandle<T>>) -> AsCompleted<T> {
 impl<T: Clone + 'static> AsCompleted<T> {
     /// The index of the next task to end: at once if one has, otherwise
     /// after parking until its done callback runs.
+    #[track_caller]
     fn next_index(&mut self) -> Result<usize, SchedError> {
         if !self.checked {
             self.checked = true;
@@ -408,6 +412,7 @@ impl<T: Clone + 'static> Iterator for AsCompleted<T> {
 
     /// Waits for the next task to end and returns its index and outcome.
     /// `None` once every task has been handed out.
+    #[track_caller]
     fn next(&mut self) -> Option<Self::Item> {
         if self.left == 0 {
             return None;
@@ -445,6 +450,7 @@ impl<T> std::fmt::Debug for AsCompleted<T> {
 ///
 /// [`SchedError::Cancelled`] if the caller is cancelled meanwhile.
 #[cfg_attr(feature = "exercise-ch07", allow(dead_code))] // used by the rebuild exercise
+#[track_caller]
 fn cancel_and_wait<T: 'static>(task: &JoinHandle<T>) -> Result<(), SchedError> {
     task.cancel();
     while !task.done() {

@@ -29,6 +29,7 @@
 //! its own to suspend.
 
 use std::cell::{Cell, RefCell};
+use std::panic::Location;
 use std::ptr;
 use std::rc::{Rc, Weak};
 
@@ -328,6 +329,23 @@ pub(super) fn is_stepping(context: &TaskContext) -> bool {
     ptr::eq(CURRENT.with(Cell::get).context, context)
 }
 
+thread_local! {
+    /// Where the last task to suspend on this thread did so: the line of
+    /// the program that called `sleep`, `join`, `read` ... (see
+    /// [`suspend`]). Written at every suspension, one store of a constant
+    /// the caller passes; read only by chapter 11's slow steps, which take
+    /// it after each step, so that the next step of that task can be said
+    /// to resume from there.
+    static SUSPENDED_AT: Cell<Option<&'static Location<'static>>> = const { Cell::new(None) };
+}
+
+/// Takes where the last suspension on this thread happened, leaving
+/// nothing: taken before a step and after it, it says where that step
+/// suspended (`None`: it did not, it ended or was an async task's poll).
+pub(super) fn take_suspension() -> Option<&'static Location<'static>> {
+    SUSPENDED_AT.with(Cell::take)
+}
+
 // ANCHOR: suspend
 /// Suspends the running task, telling the scheduler what it waits for, and
 /// returns why it was resumed.
@@ -338,7 +356,12 @@ pub(super) fn is_stepping(context: &TaskContext) -> bool {
 /// [`SchedError::Unwinding`], [`SchedError::NotInTask`],
 /// [`SchedError::InCallback`] or [`SchedError::NotOnTaskStack`] when called
 /// from where no task can be suspended.
+///
+/// `#[track_caller]`, as are the public functions that suspend (`sleep`,
+/// `join`, `gather`, a socket's `read` ...): the place it notes in
+/// `SUSPENDED_AT` is the line of the program that called the first of them.
 #[inline(always)]
+#[track_caller]
 pub(super) fn suspend(operation: &'static str, wait: Wait) -> Result<Resume, SchedError> {
     if std::thread::panicking() {
         return Err(unwinding(operation));
@@ -371,6 +394,8 @@ pub(super) fn suspend(operation: &'static str, wait: Wait) -> Result<Resume, Sch
     // callbacks run with no task in `CURRENT`), so the coroutine that
     // suspends is the one this yielder belongs to, as corosensei requires.
     let yielder = unsafe { &*context.yielder };
+    let place = Location::caller(); // outside the closure: that has no caller's place
+    SUSPENDED_AT.with(|at| at.set(Some(place)));
     match yielder.suspend(wait) {
         Resume::Cancelled => Err(SchedError::Cancelled),
         why => Ok(why),

@@ -11,8 +11,16 @@
 //! 100 ms):
 //!
 //! ```text
-//!   [scheduler] Executing <Task name='blocker' (T2)> took 0.305 seconds
+//!   [scheduler] Executing <Task name='blocker' (T2) resumed from src/main.rs:14:9> took 0.305 seconds
 //! ```
+//!
+//! "Resumed from" is where the task had last suspended: the line of the
+//! program that called `sleep`, `join`, `gather`, a socket's `read` ...
+//! (they are `#[track_caller]`, and `suspend` notes the caller's place).
+//! The slow step is the code that ran from there to the next suspension.
+//! A task's first step resumes from nowhere, and an async task's poll has
+//! no line to name: their reports leave it out. (asyncio names the line
+//! where the coroutine stands *after* the step instead.)
 //!
 //! The watchdog, a thread of its own, goes beyond asyncio: it looks at the
 //! step in progress every half threshold and says so while it is still
@@ -27,13 +35,15 @@
 //! Off, all of this costs nothing more than the trace's check: one flag,
 //! `watched`, read before a step and after it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::panic::Location;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::current::Current;
+use super::current::{self, Current};
 use super::trace::EventKind;
 use super::{Shared, TaskId};
 
@@ -46,17 +56,22 @@ pub struct SlowStep {
     pub name: String,
     /// How long the step took, on the wall clock.
     pub took: Duration,
+    /// Where the step began: the line of the program at which the task had
+    /// last suspended. `None` for a task's first step, and for an async
+    /// task's poll (a poll has no caller's line to name).
+    pub resumed_from: Option<&'static Location<'static>>,
 }
 
 impl std::fmt::Display for SlowStep {
+    /// `Executing <Task name='blocker' (T2) resumed from src/main.rs:14:9>
+    /// took 0.305 seconds`, asyncio's words for it, with this crate's
+    /// task and place.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Executing <Task name='{}' ({})> took {:.3} seconds",
-            self.name,
-            self.task,
-            self.took.as_secs_f64()
-        )
+        write!(f, "Executing <Task name='{}' ({})", self.name, self.task)?;
+        if let Some(place) = self.resumed_from {
+            write!(f, " resumed from {place}")?;
+        }
+        write!(f, "> took {:.3} seconds", self.took.as_secs_f64())
     }
 }
 
@@ -67,8 +82,8 @@ struct Watch {
     started: AtomicU64,
     /// The task's number, for the report.
     task: AtomicU64,
-    /// Its name.
-    name: Mutex<String>,
+    /// Its name, and where the step resumed from.
+    name: Mutex<(String, Option<&'static Location<'static>>)>,
     /// Whether this step has been reported already.
     reported: AtomicBool,
     /// Set when the scheduler is dropped: the watchdog ends.
@@ -86,6 +101,11 @@ pub(super) struct Debug {
     slow: RefCell<Vec<SlowStep>>,
     /// What the watchdog watches.
     watch: Arc<Watch>,
+    /// Where each suspended stackful task suspended, noted as its step
+    /// ends, read as its next one begins.
+    suspended_at: RefCell<HashMap<TaskId, &'static Location<'static>>>,
+    /// Where the step in progress resumed from.
+    resumed_from: Cell<Option<&'static Location<'static>>>,
 }
 // ANCHOR_END: debug
 
@@ -95,7 +115,7 @@ impl Debug {
         let watch = Arc::new(Watch {
             started: AtomicU64::new(0),
             task: AtomicU64::new(0),
-            name: Mutex::new(String::new()),
+            name: Mutex::new((String::new(), None)),
             reported: AtomicBool::new(false),
             done: AtomicBool::new(false),
             base: Instant::now(),
@@ -110,6 +130,8 @@ impl Debug {
             threshold,
             slow: RefCell::new(Vec::new()),
             watch,
+            suspended_at: RefCell::new(HashMap::new()),
+            resumed_from: Cell::new(None),
         }
     }
 }
@@ -134,13 +156,15 @@ fn watchdog(watch: &Watch, threshold: Duration, period: Duration) {
             .elapsed()
             .saturating_sub(Duration::from_nanos(started));
         if running > threshold && !watch.reported.swap(true, Ordering::AcqRel) {
-            let name = watch
+            let (name, resumed_from) = watch
                 .name
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .clone();
+            let from =
+                resumed_from.map_or_else(String::new, |place| format!(", resumed from {place},"));
             eprintln!(
-                "[watchdog] task '{name}' (T{}) has been running for {:.3} seconds without \
+                "[watchdog] task '{name}' (T{}){from} has been running for {:.3} seconds without \
                  yielding: a blocking call, or a long computation, holds the thread, and every \
                  other task waits",
                 watch.task.load(Ordering::Acquire),
@@ -160,6 +184,8 @@ impl Shared {
     pub(super) fn watch_begins(&self, current: Current) -> Option<Instant> {
         self.record_step(current, || EventKind::Resumed);
         let debug = self.debug.get()?;
+        // Whatever an earlier step left there is not this step's.
+        current::take_suspension();
         self.note_step(debug, current)
     }
 
@@ -176,18 +202,22 @@ impl Shared {
     ) {
         if let Some(began) = began {
             self.check_step(current, began);
+            self.note_suspension(current, wait.is_some());
         }
         if let Some(wait) = wait {
             self.record_step(current, || EventKind::Suspended(wait));
         }
     }
 
-    /// Notes the step for the watchdog; when it began.
+    /// Notes the step for the watchdog, and where it resumed from; when it
+    /// began.
     fn note_step(&self, debug: &Debug, current: Current) -> Option<Instant> {
         let id = current.task()?;
         let name = self.name_of(id);
+        let resumed_from = debug.suspended_at.borrow().get(&id).copied();
+        debug.resumed_from.set(resumed_from);
         let watch = &debug.watch;
-        *watch.name.lock().unwrap_or_else(PoisonError::into_inner) = name;
+        *watch.name.lock().unwrap_or_else(PoisonError::into_inner) = (name, resumed_from);
         watch.task.store(id.number(), Ordering::Release);
         watch.reported.store(false, Ordering::Release);
         let now = Instant::now();
@@ -219,12 +249,27 @@ impl Shared {
             task: id,
             name: self.name_of(id),
             took,
+            resumed_from: debug.resumed_from.get(),
         };
         eprintln!("[scheduler] {slow}");
         self.record(Some(id), || EventKind::Slow { took });
         debug.slow.borrow_mut().push(slow);
     }
     // ANCHOR_END: check_step
+
+    /// After a step of the task `current` names: where it suspended, for
+    /// its next step's report, or nothing if it ended (`suspended` is
+    /// false) or was an async task's poll (no place was noted).
+    fn note_suspension(&self, current: Current, suspended: bool) {
+        let (Some(debug), Some(id)) = (self.debug.get(), current.task()) else {
+            return;
+        };
+        let mut places = debug.suspended_at.borrow_mut();
+        match current::take_suspension().filter(|_| suspended) {
+            Some(place) => places.insert(id, place),
+            None => places.remove(&id),
+        };
+    }
 
     /// Every slow step so far (empty unless slow steps are watched).
     pub(super) fn slow_steps(&self) -> Vec<SlowStep> {

@@ -323,6 +323,7 @@ impl IoSource {
     /// waiter is taken out first); [`SchedError::Io`] if another task
     /// already waits on this socket this way; those of `park` when called
     /// from the wrong place.
+    #[track_caller]
     pub(crate) fn wait(
         &self,
         socket: &impl std::os::fd::AsFd,

@@ -798,6 +798,7 @@ pub fn stop() -> Result<(), SchedError> {
 /// a callback, [`SchedError::NotOnTaskStack`] inside a coroutine nested in
 /// a task.
 #[inline]
+#[track_caller]
 pub fn yield_now() -> Result<(), SchedError> {
     current::suspend("yield_now", Wait::Turn).map(drop)
 }
@@ -810,6 +811,7 @@ pub fn yield_now() -> Result<(), SchedError> {
 /// # Errors
 ///
 /// As [`yield_now`].
+#[track_caller]
 pub fn sleep(duration: Duration) -> Result<(), SchedError> {
     if duration.is_zero() {
         return current::suspend("sleep", Wait::Turn).map(drop);

@@ -314,6 +314,7 @@ pub fn waker() -> Result<Waker, SchedError> {
 ///
 /// [`SchedError::Cancelled`] if the task is cancelled meanwhile; and those
 /// of [`yield_now`](super::yield_now) when called from the wrong place.
+#[track_caller]
 pub fn park(deadline: Option<Duration>) -> Result<Resume, SchedError> {
     current::suspend("park", Wait::Park(deadline))
 }
@@ -334,6 +335,7 @@ pub fn park(deadline: Option<Duration>) -> Result<Resume, SchedError> {
 /// # Errors
 ///
 /// As [`park`].
+#[track_caller]
 pub fn park_with_cancel(
     deadline: Option<Duration>,
     on_cancel: impl FnMut() -> bool + 'static,

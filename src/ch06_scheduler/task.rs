@@ -226,6 +226,7 @@ fn check_awaitable(header: &Header, operation: &'static str) -> Result<(), Sched
 }
 
 /// Waits, inside a task, until the task behind `header` has ended.
+#[track_caller]
 fn wait_until_ended(header: &Header, operation: &'static str) -> Result<(), SchedError> {
     if header.status.get() != Status::Pending {
         return Ok(());
@@ -372,6 +373,7 @@ impl<T: Clone + 'static> JoinHandle<T> {
     /// - [`SchedError::JoinSelf`], [`SchedError::ForeignTask`],
     ///   [`SchedError::NotInTask`], [`SchedError::InCallback`] or
     ///   [`SchedError::NotOnTaskStack`] when called from the wrong place.
+    #[track_caller]
     pub fn join(&self) -> Result<T, SchedError> {
         wait_until_ended(&self.cell.header, "join")?;
         ended_outcome(&self.cell.header)?;
@@ -471,6 +473,7 @@ impl TaskHandle {
     /// # Errors
     ///
     /// As [`JoinHandle::join`].
+    #[track_caller]
     pub fn wait(&self) -> Result<(), SchedError> {
         let header = self.cell.header();
         wait_until_ended(header, "wait")?;

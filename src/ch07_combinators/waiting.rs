@@ -32,6 +32,7 @@ use crate::ch06_scheduler::{JoinHandle, Resume, SchedError, now, park, waker};
 /// [`SchedError::Cancelled`] if the task calling `gather` is cancelled;
 /// [`SchedError::JoinSelf`] or [`SchedError::ForeignTask`] before anything
 /// starts, if the group holds the caller or a task of another scheduler.
+#[track_caller]
 pub fn gather<G: Group + ?Sized>(group: &G) -> Result<G::Values, SchedError> {
     let tasks = group.tasks();
     check_all(&tasks, "gather")?;
@@ -91,6 +92,7 @@ pub fn gather<G: Group + ?Sized>(group: &G) -> Result<G::Values, SchedError> {
 /// followed the timeout, which is news the caller should hear, as in
 /// asyncio); [`SchedError::Cancelled`]; the misuses [`JoinHandle::join`]
 /// refuses.
+#[track_caller]
 pub fn wait_for<T: Clone + 'static>(
     task: &JoinHandle<T>,
     timeout: Duration,

@@ -17,6 +17,7 @@ use super::tcp::TcpStream;
 /// [`SchedError::Io`] if the connection is refused or reset, or if the
 /// answer is not one whole line of text; [`SchedError::Cancelled`] if the
 /// task is cancelled on the way.
+#[track_caller]
 pub fn fetch(address: SocketAddr, path: &str) -> Result<String, SchedError> {
     let stream = TcpStream::connect(address)?;
     stream.write_all(format!("GET {path}\n").as_bytes())?;

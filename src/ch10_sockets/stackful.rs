@@ -36,6 +36,7 @@ impl TcpListener {
     /// [`SchedError::Cancelled`] if the task is cancelled while it waits;
     /// [`SchedError::Io`] for the OS's errors (too many open files: the
     /// message says so), or if another task is already accepting on it.
+    #[track_caller]
     pub fn accept(&self) -> Result<(TcpStream, SocketAddr), SchedError> {
         self.source.check("accept", true)?;
         loop {
@@ -63,6 +64,7 @@ impl TcpStream {
     /// message says so) or fails; [`SchedError::Cancelled`] if the task is
     /// cancelled while it waits; [`SchedError::SocketsNeedRealClock`] on
     /// the virtual clock.
+    #[track_caller]
     pub fn connect(address: SocketAddr) -> Result<TcpStream, SchedError> {
         IoSource::check_task("connect", true)?;
         match start_connect(address, "connect") {
@@ -91,6 +93,7 @@ impl TcpStream {
     /// [`SchedError::Io`] for the OS's errors (the connection reset by the
     /// peer, say), or if another task is already reading from it;
     /// [`SchedError::Cancelled`] if the task is cancelled while it waits.
+    #[track_caller]
     pub fn read(&self, buf: &mut [u8]) -> Result<usize, SchedError> {
         self.source.check("read", true)?;
         if buf.is_empty() {
@@ -117,6 +120,7 @@ impl TcpStream {
     /// another task is already writing to it; [`SchedError::Cancelled`] if
     /// the task is cancelled while it waits (part of `data` may have been
     /// sent).
+    #[track_caller]
     pub fn write_all(&self, mut data: &[u8]) -> Result<(), SchedError> {
         self.source.check("write", true)?;
         while !data.is_empty() {

@@ -226,6 +226,7 @@ impl TcpStream {
     /// # Errors
     ///
     /// As [`read`](Self::read).
+    #[track_caller]
     pub fn read_to_end(&self, out: &mut Vec<u8>) -> Result<usize, SchedError> {
         let start = out.len();
         let mut chunk = [0u8; 4096];

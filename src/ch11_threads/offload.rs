@@ -82,6 +82,7 @@ fn job<T: Send + 'static>(
 ///   [`SchedError::Unwinding`] in a destructor during a panic: checked
 ///   before the work is handed over, so it never runs.
 /// - [`SchedError::Io`] if the pool has no thread and the OS refuses one.
+#[track_caller]
 pub fn to_thread<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, SchedError> {

@@ -14,8 +14,9 @@ use std::time::Duration;
 use yieldpoint::ch06_scheduler::{
     self as ch06, Clock, EventKind, SchedError, Scheduler, SlowStep, spawn,
 };
-use yieldpoint::ch07_combinators::gather;
+use yieldpoint::ch07_combinators::{as_completed, gather, wait_for};
 use yieldpoint::ch09_async_fn::spawn_async;
+use yieldpoint::ch10_sockets::{TcpListener, TcpStream};
 use yieldpoint::ch11_threads::{busy_for, to_thread, to_thread_async};
 
 use super::{PATIENCE, child, lines_of};
@@ -70,6 +71,116 @@ fn a_blocking_step_and_a_computing_step_are_reported_and_a_quick_task_or_a_job_i
     assert_eq!(slow[1].task.number(), 2);
     // A blocking sleep of 300 ms lasts at least 300 ms.
     assert!(slow[0].took >= BLOCK);
+}
+
+// ANCHOR: resumed_from
+/// Runs `$call`, which suspends the task, and notes the line it is on in
+/// `$lines`; then blocks the thread, so that the step that resumes from
+/// that line is slow. Gives `$call`'s value (its error passed on).
+macro_rules! suspend_then_block {
+    ($lines:ident, $call:expr) => {{
+        let outcome = $call;
+        $lines.push(line!());
+        thread::sleep(BLOCK);
+        outcome?
+    }};
+}
+
+/// A task that suspends in every way a stackful task can, and blocks the
+/// thread after each: every step but the first resumes from the line that
+/// suspended, and its report names that line. Returns the lines, in order.
+fn suspends_every_way_and_blocks_after_each() -> Result<Vec<u32>, SchedError> {
+    let quick = || spawn("quick", || Ok::<_, SchedError>(1));
+    let mut lines = Vec::new();
+    suspend_then_block!(lines, ch06::yield_now());
+    suspend_then_block!(lines, ch06::sleep(Duration::from_millis(1)));
+    let task = quick()?;
+    suspend_then_block!(lines, task.join());
+    let tasks = [quick()?, quick()?];
+    suspend_then_block!(lines, gather(&tasks));
+    let task = quick()?;
+    suspend_then_block!(lines, wait_for(&task, BLOCK));
+    suspend_then_block!(lines, to_thread(|| 2));
+    let mut ended = as_completed(vec![quick()?]);
+    suspend_then_block!(lines, ended.next().expect("one task")).1?;
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let address = listener.local_addr()?;
+    let acceptor = spawn("acceptor", move || {
+        let (stream, _) = listener.accept()?;
+        let mut asked = [0u8; 1];
+        stream.read(&mut asked)?; // answers only once asked
+        stream.write_all(b"x")
+    })?;
+    let stream = suspend_then_block!(lines, TcpStream::connect(address));
+    stream.write_all(b"?")?; // room in the buffer: no wait
+    let mut byte = [0u8; 1];
+    suspend_then_block!(lines, stream.read(&mut byte));
+    acceptor.join()?;
+    Ok(lines)
+}
+// ANCHOR_END: resumed_from
+
+#[test]
+fn a_slow_step_names_the_line_it_resumed_from_which_suspended_the_task() {
+    let scheduler = Scheduler::new(Clock::Real).with_slow_steps(SLOW);
+    let lines = scheduler
+        .run_until_complete(|| {
+            let task = spawn("suspender", suspends_every_way_and_blocks_after_each)?;
+            task.join()
+        })
+        .expect("the program runs");
+    let places: Vec<(&str, u32)> = scheduler
+        .slow_steps()
+        .iter()
+        .filter(|step| step.name == "suspender")
+        .map(|step| {
+            let place = step
+                .resumed_from
+                .expect("every slow step resumed from a line");
+            (place.file(), place.line())
+        })
+        .collect();
+    let expected: Vec<(&str, u32)> = lines.iter().map(|&line| (file!(), line)).collect();
+    assert_eq!(places, expected);
+    // The report says it too: `... (T1) resumed from tests/...rs:L:C> took ...`.
+    let report = scheduler.slow_steps()[0].to_string();
+    let from = format!(" resumed from {}:{}:", file!(), lines[0]);
+    assert!(report.contains(&from), "{report}");
+}
+
+#[test]
+fn a_first_step_or_an_async_poll_resumes_from_no_line() {
+    let scheduler = Scheduler::new(Clock::Real).with_slow_steps(SLOW);
+    scheduler
+        .run_until_complete(|| {
+            let first = spawn("first", || {
+                thread::sleep(BLOCK); // in its first step
+                Ok::<(), SchedError>(())
+            })?;
+            let asynchronous = spawn_async("async", async {
+                ch06::sleep(Duration::from_millis(1)).map(drop).ok();
+                yieldpoint::ch09_async_fn::yield_now().await?;
+                thread::sleep(BLOCK); // in its second poll
+                Ok::<(), SchedError>(())
+            })?;
+            first.join()?;
+            asynchronous.join()
+        })
+        .expect("the program runs");
+    let slow = scheduler.slow_steps();
+    assert_eq!(names(&slow), ["first", "async"]);
+    assert!(
+        slow.iter().all(|step| step.resumed_from.is_none()),
+        "{slow:?}"
+    );
+    assert_eq!(
+        slow[1].to_string(),
+        format!(
+            "Executing <Task name='async' ({})> took {:.3} seconds",
+            slow[1].task,
+            slow[1].took.as_secs_f64()
+        )
+    );
 }
 
 #[test]
@@ -198,6 +309,7 @@ fn child_blocks_past_the_threshold() {
         scheduler
             .run_until_complete(|| {
                 spawn("stuck", || {
+                    ch06::yield_now()?; // the step that blocks resumes from here
                     thread::sleep(Duration::from_millis(600));
                     Ok::<(), SchedError>(())
                 })?
@@ -217,8 +329,10 @@ fn the_watchdog_names_a_step_while_it_runs_and_the_scheduler_when_it_ends() {
         .filter(|line| line.starts_with("[watchdog]") || line.starts_with("[scheduler]"))
         .collect();
     assert_eq!(lines.len(), 2, "{stderr}");
+    let from = format!("resumed from {}:", file!());
     assert!(
-        lines[0].starts_with("[watchdog] task 'stuck' (T1) has been running for 0.")
+        lines[0].starts_with(&format!("[watchdog] task 'stuck' (T1), {from}"))
+            && lines[0].contains(", has been running for 0.")
             && lines[0].ends_with(
                 " seconds without yielding: a blocking call, or a long computation, holds \
                  the thread, and every other task waits"
@@ -226,7 +340,9 @@ fn the_watchdog_names_a_step_while_it_runs_and_the_scheduler_when_it_ends() {
         "{stderr}"
     );
     assert!(
-        lines[1].starts_with("[scheduler] Executing <Task name='stuck' (T1)> took 0."),
+        lines[1].starts_with(&format!(
+            "[scheduler] Executing <Task name='stuck' (T1) {from}"
+        )) && lines[1].contains("> took 0."),
         "{stderr}"
     );
 }
