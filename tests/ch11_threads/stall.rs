@@ -221,7 +221,13 @@ fn with_nothing_blocking_the_four_answers_come_back_in_the_order_of_their_latenc
         .iter()
         .map(|request| position(&story, &line(request, "= done")))
         .collect();
-    assert!(done.is_sorted(), "{}", story.join("\n"));
+    // The only order here that the wall clock decides: the server answers
+    // 10 ms apart. Under valgrind (`.ci/valgrind` says so), code runs tens
+    // of times slower, and its first pass through a function slower still:
+    // 10 ms is no gap there, so the run checks memory only.
+    if std::env::var_os("YIELDPOINT_VALGRIND").is_none() {
+        assert!(done.is_sorted(), "{}", story.join("\n"));
+    }
 }
 
 #[test]
