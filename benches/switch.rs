@@ -291,6 +291,7 @@ fn event_loop(c: &mut Criterion) {
 
 /// Two tasks that take turns `iters` times in all, on chapter 6's scheduler;
 /// returns the time the turns took.
+#[inline(never)] // counted alone: see `run_probe`
 fn ch06_ping_pong(iters: u64) -> Duration {
     let scheduler = Scheduler::new(Clock::Virtual);
     let start = Instant::now();
@@ -316,6 +317,7 @@ fn ch06_ping_pong(iters: u64) -> Duration {
 
 /// The same as `ch06_ping_pong` with two async tasks (chapter 9), taking
 /// turns with `ch09_async_fn::yield_now().await`: one switch is one poll.
+#[inline(never)] // counted alone: see `run_probe`
 fn ch06_async_ping_pong(iters: u64) -> Duration {
     let scheduler = Scheduler::new(Clock::Virtual);
     let start = Instant::now();
@@ -341,6 +343,7 @@ fn ch06_async_ping_pong(iters: u64) -> Duration {
 /// loop asks the poller once an iteration, with a zero timeout, since a
 /// task is always ready. Sockets need the real clock; with no timer, the
 /// loop never reads it, so the clock makes no other difference.
+#[inline(never)] // counted alone: see `run_probe`
 fn ch06_ping_pong_with_socket(iters: u64) -> Duration {
     let scheduler = Scheduler::new(Clock::Real);
     scheduler
@@ -367,6 +370,7 @@ fn ch06_ping_pong_with_socket(iters: u64) -> Duration {
 /// Spawns an empty task and joins it, `iters` times, on chapter 6's
 /// scheduler; returns the time that took. The pool is warmed first: the
 /// timed spawns all reuse one stack (creating a stack is `create/*`).
+#[inline(never)] // counted alone: see `run_probe`
 fn ch06_spawn_join(iters: u64) -> Duration {
     let scheduler = Scheduler::new(Clock::Virtual);
     scheduler
@@ -385,6 +389,7 @@ fn ch06_spawn_join(iters: u64) -> Duration {
 }
 
 /// The same on tokio's current-thread runtime: `spawn` and `.await`.
+#[inline(never)] // counted alone: see `run_probe`
 fn tokio_spawn_join(runtime: &tokio::runtime::Runtime, iters: u64) -> Duration {
     runtime.block_on(async move {
         let start = Instant::now();
@@ -399,6 +404,7 @@ fn tokio_spawn_join(runtime: &tokio::runtime::Runtime, iters: u64) -> Duration {
 
 /// `tokio_ping_pong` on a runtime with I/O enabled, with one idle socket
 /// registered with its driver.
+#[inline(never)] // counted alone: see `run_probe`
 fn tokio_ping_pong_with_socket(runtime: &tokio::runtime::Runtime, iters: u64) -> Duration {
     runtime.block_on(async move {
         let _idle = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -422,6 +428,7 @@ fn tokio_ping_pong_with_socket(runtime: &tokio::runtime::Runtime, iters: u64) ->
 /// runtime, each waking the other through a `tokio::sync::Notify` and
 /// waiting for its own; with `socket`, an idle listener is registered with
 /// the runtime's I/O driver meanwhile (the runtime must have I/O enabled).
+#[inline(never)] // counted alone: see `run_probe`
 fn tokio_notify_ping_pong(runtime: &tokio::runtime::Runtime, iters: u64, socket: bool) -> Duration {
     use std::sync::Arc;
     use tokio::sync::Notify;
@@ -457,6 +464,7 @@ fn tokio_notify_ping_pong(runtime: &tokio::runtime::Runtime, iters: u64, socket:
 }
 
 /// The same on tokio's current-thread runtime.
+#[inline(never)] // counted alone: see `run_probe`
 fn tokio_ping_pong(runtime: &tokio::runtime::Runtime, iters: u64) -> Duration {
     let start = Instant::now();
     runtime.block_on(async move {
@@ -729,6 +737,7 @@ fn fill(
 
 /// `iters` echo round trips over loopback between two stackful tasks on
 /// one scheduler (chapter 10); returns the time they took.
+#[inline(never)] // counted alone: see `run_probe`
 fn ch10_echo(iters: u64) -> Duration {
     let scheduler = Scheduler::new(Clock::Real);
     scheduler
@@ -763,6 +772,7 @@ fn ch10_echo(iters: u64) -> Duration {
 }
 
 /// The same between two async tasks (chapter 9) on one scheduler.
+#[inline(never)] // counted alone: see `run_probe`
 fn ch10_echo_async(iters: u64) -> Duration {
     let scheduler = Scheduler::new(Clock::Real);
     scheduler
@@ -803,6 +813,7 @@ fn ch10_echo_async(iters: u64) -> Duration {
 }
 
 /// The same on tokio's current-thread runtime, with its I/O driver.
+#[inline(never)] // counted alone: see `run_probe`
 fn tokio_echo(runtime: &tokio::runtime::Runtime, iters: u64) -> Duration {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     runtime.block_on(async move {
@@ -1158,8 +1169,41 @@ const PROBES: &[&str] = &[
     "echo_threads",
 ];
 
+/// `iterations` round trips through raw corosensei.
+#[inline(never)]
+fn probe_raw_corosensei(iterations: u64) {
+    let mut raw: Coroutine<u64, u64, ()> = Coroutine::new(echo_forever);
+    for _ in 0..iterations {
+        black_box(raw.resume(black_box(1)));
+    }
+}
+
+/// `iterations` round trips through chapter 2's `Generator`.
+#[inline(never)]
+fn probe_generator(iterations: u64) {
+    let mut generator: Generator<u64, u64, ()> = Generator::new(echo_forever);
+    for _ in 0..iterations {
+        let _ = black_box(generator.resume(black_box(1)));
+    }
+}
+
+/// `iterations` values from a leaf `depth` plain calls deep.
+#[inline(never)]
+fn probe_stackful(depth: usize, iterations: u64) {
+    let mut chain = stackful_chain(depth, u64::MAX);
+    for _ in 0..iterations {
+        let _ = black_box(chain.resume(()));
+    }
+}
+
 /// Runs the probe `spec` (`name:iterations`), or exits with a message
 /// naming the probes there are.
+///
+/// Every probe's loop is a function of its own, never inlined here: this
+/// function (and `main`, which it would be inlined into) is large, and the
+/// compiler's register choices in it move with any change to the code
+/// inlined into it, which once moved the `Generator`'s count by four
+/// instructions of spilling that had nothing to do with it.
 fn run_probe(spec: &str) {
     let parsed = spec
         .split_once(':')
@@ -1172,25 +1216,10 @@ fn run_probe(spec: &str) {
         std::process::exit(2);
     };
     match name {
-        "raw_corosensei" => {
-            let mut raw: Coroutine<u64, u64, ()> = Coroutine::new(echo_forever);
-            for _ in 0..iterations {
-                black_box(raw.resume(black_box(1)));
-            }
-        }
-        "generator" => {
-            let mut generator: Generator<u64, u64, ()> = Generator::new(echo_forever);
-            for _ in 0..iterations {
-                let _ = black_box(generator.resume(black_box(1)));
-            }
-        }
-        "stackful_1" | "stackful_100" => {
-            let depth = if name == "stackful_1" { 1 } else { 100 };
-            let mut chain = stackful_chain(depth, u64::MAX);
-            for _ in 0..iterations {
-                let _ = black_box(chain.resume(()));
-            }
-        }
+        "raw_corosensei" => probe_raw_corosensei(iterations),
+        "generator" => probe_generator(iterations),
+        "stackful_1" => probe_stackful(1, iterations),
+        "stackful_100" => probe_stackful(100, iterations),
         "scheduler_ping_pong" => {
             ch06_ping_pong(iterations);
         }
