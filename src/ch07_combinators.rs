@@ -69,8 +69,8 @@ mod waiting;
 pub use waiting::{gather, wait_for};
 
 use crate::ch06_scheduler::{
-    BoxError, JoinHandle, SchedError, TaskHandle, Waker, check_in_task, park, park_with_cancel,
-    spawn, waker,
+    BoxError, JoinHandle, SchedError, TaskHandle, Waker, check_stackful_task, park,
+    park_with_cancel, spawn, waker,
 };
 
 // ANCHOR: outcome
@@ -132,14 +132,16 @@ impl Outcome {
 }
 // ANCHOR_END: outcome
 
-/// Refuses, before anything starts, to wait outside a task, for a task of
-/// another scheduler, or for the caller itself; a task that has ended needs
-/// no more than the first check, and an empty group none at all.
+/// Refuses, before anything starts, to wait outside a task, in an async
+/// task (which awaits chapter 9's `gather_async` and the rest instead), for
+/// a task of another scheduler, or for the caller itself; a task that has
+/// ended needs no more than the first check, and an empty group none at
+/// all.
 fn check_all(tasks: &[TaskHandle], operation: &'static str) -> Result<(), SchedError> {
     if tasks.is_empty() {
         return Ok(());
     }
-    check_in_task(operation)?;
+    check_stackful_task(operation)?;
     tasks
         .iter()
         .filter(|task| !task.done())

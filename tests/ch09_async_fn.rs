@@ -38,6 +38,10 @@ mod child;
 #[path = "ch09_async_fn/on_the_scheduler.rs"]
 mod on_the_scheduler;
 
+// Chapter 7's combinators, awaited by async tasks.
+#[path = "ch09_async_fn/combinators.rs"]
+mod combinators;
+
 // The small exercises' tests: `cargo test --test ch09_async_fn -- exercises::`.
 #[path = "ch09_async_fn/exercises.rs"]
 mod exercises;

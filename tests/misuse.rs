@@ -172,6 +172,10 @@ const ROWS: &[Row] = &[
         provoke: || stackful_sleep_in_async_task().to_string(),
     },
     Row {
+        test: "a_stackful_combinator_in_an_async_task_names_the_async_twins",
+        provoke: || gather_in_async_task().to_string(),
+    },
+    Row {
         test: "an_async_task_that_loses_its_waker_is_named_in_the_deadlock",
         provoke: || lost_waker_deadlock().to_string(),
     },
@@ -1191,6 +1195,40 @@ fn the_readme_table_matches_what_each_misuse_really_produces() {
 }
 
 /// A stackful `sleep` called from inside an async task (chapter 9).
+/// Chapter 7's stackful `gather`, called by mistake from an async task:
+/// what it says, and whether the task it was given was left alone.
+fn gather_in_async_task() -> SchedError {
+    let scheduler = virtual_scheduler();
+    let outcome = scheduler.run_until_complete_async(async {
+        let task = spawn("child", || Ok::<u32, SchedError>(1))?;
+        let refused = yieldpoint::ch07_combinators::gather(std::slice::from_ref(&task));
+        let value = task.await?;
+        Ok::<_, SchedError>((refused, value))
+    });
+    match outcome {
+        Ok((Err(refused), 1)) => refused,
+        other => panic!("expected a refusal, and the child left alone; got {other:?}"),
+    }
+}
+
+#[test]
+fn a_stackful_combinator_in_an_async_task_names_the_async_twins() {
+    let error = gather_in_async_task();
+    assert_eq!(
+        error,
+        SchedError::InAsyncTask {
+            operation: "gather"
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "gather() was called from an async task, which has no stack of its own to suspend; \
+         await chapter 9's twins of chapter 7's combinators instead (gather_async, \
+         wait_for_async, as_completed_async), or each JoinHandle in turn (nothing was waited \
+         for or cancelled)"
+    );
+}
+
 fn stackful_sleep_in_async_task() -> SchedError {
     let scheduler = virtual_scheduler();
     let outcome = scheduler.run_until_complete(|| {

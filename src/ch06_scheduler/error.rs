@@ -475,6 +475,15 @@ impl fmt::Display for SchedError {
                  read_async, write_all_async)"
             ),
             SchedError::InAsyncTask {
+                operation: operation @ ("gather" | "gather_results" | "wait_for" | "as_completed"),
+            } => write!(
+                f,
+                "{operation}() was called from an async task, which has no stack of its own to \
+                 suspend; await chapter 9's twins of chapter 7's combinators instead \
+                 (gather_async, wait_for_async, as_completed_async), or each JoinHandle in turn \
+                 (nothing was waited for or cancelled)"
+            ),
+            SchedError::InAsyncTask {
                 operation: "to_thread",
             } => write!(
                 f,

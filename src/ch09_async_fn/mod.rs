@@ -27,6 +27,10 @@
 //! - [`block_on`] runs a future on the current thread and parks the thread
 //!   whenever the future waits; [`channel`] and [`sleep_on_thread`] are
 //!   futures that another thread wakes.
+//! - [`spawn_async`] makes an async task of chapter 6's scheduler, which
+//!   awaits [`sleep`], [`yield_now`] and `JoinHandle`s, and chapter 7's
+//!   combinators as futures: [`gather_async`], [`wait_for_async`],
+//!   [`as_completed_async`].
 //!
 //! One trip round the poll and wake cycle, for a future that waits for
 //! another thread:
@@ -66,6 +70,8 @@
 //! | `wake.rs` | `WakeTarget`, what a waker wakes, and the `Wake` trait's waker |
 //! | `by_hand.rs` | the `RawWakerVTable` and `block_on` (the `unsafe` code) |
 //! | `channel.rs` | futures woken from another thread |
+//! | `tasks.rs` | what an async task of chapter 6's scheduler awaits: `sleep`, `yield_now` |
+//! | `combinators.rs` | chapter 7's `gather`, `wait_for` and `as_completed`, as futures |
 
 // The functions the rebuild exercise (9.5) leaves to you live in one file;
 // the feature `exercise-ch09` compiles your version in its place.
@@ -76,6 +82,7 @@
 mod by_hand;
 mod channel;
 mod checked;
+mod combinators;
 mod pin;
 mod state_machine;
 mod step9;
@@ -85,6 +92,10 @@ mod wake;
 pub use by_hand::{block_on, waker_by_hand};
 pub use channel::{Receiver, Sender, SenderDropped, SleepOnThread, channel, sleep_on_thread};
 pub use checked::{Checked, PollError};
+pub use combinators::{
+    AsCompletedAsync, Completed, GatherAsync, NextCompleted, WaitForAsync, as_completed_async,
+    gather_async, wait_for_async,
+};
 pub use pin::{AddressLog, first_half_sum};
 pub use state_machine::{AFuture, BFuture, a_by_hand, b_by_hand};
 pub use step9::{Sleep, a, b, drive};
