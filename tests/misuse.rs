@@ -176,6 +176,10 @@ const ROWS: &[Row] = &[
         provoke: || gather_in_async_task().to_string(),
     },
     Row {
+        test: "block_on_inside_a_running_scheduler_refuses_at_once",
+        provoke: block_on_in_a_task,
+    },
+    Row {
         test: "an_async_task_that_loses_its_waker_is_named_in_the_deadlock",
         provoke: || lost_waker_deadlock().to_string(),
     },
@@ -1226,6 +1230,31 @@ fn a_stackful_combinator_in_an_async_task_names_the_async_twins() {
          await chapter 9's twins of chapter 7's combinators instead (gather_async, \
          wait_for_async, as_completed_async), or each JoinHandle in turn (nothing was waited \
          for or cancelled)"
+    );
+}
+
+/// Chapter 9's `block_on`, called by mistake inside a task of a running
+/// scheduler, on a future that waits for that scheduler (a sleep): the
+/// task's failure, in words.
+fn block_on_in_a_task() -> String {
+    let scheduler = virtual_scheduler();
+    let outcome = scheduler.run_until_complete(|| {
+        yieldpoint::ch09_async_fn::block_on(yieldpoint::ch09_async_fn::sleep(SECOND))
+    });
+    match outcome {
+        Err(SchedError::TaskFailed(failure)) if failure.is_panic() => failure.message(),
+        other => panic!("expected main to fail with block_on's panic, got {other:?}"),
+    }
+}
+
+#[test]
+fn block_on_inside_a_running_scheduler_refuses_at_once() {
+    assert_eq!(
+        block_on_in_a_task(),
+        "block_on() was called on a thread where a Scheduler is running (in one of its tasks \
+         or callbacks): parking this thread would stop that scheduler, every other task, and \
+         the timers, sockets and tasks the future may wait for, for ever; await the future in \
+         an async task (spawn_async) instead, or call block_on outside run_until_complete"
     );
 }
 

@@ -738,6 +738,14 @@ pub fn current_task() -> Result<TaskHandle, SchedError> {
     Ok(TaskHandle::new(Rc::clone(&task.cell)))
 }
 
+/// Whether a scheduler runs on this thread now: inside its
+/// `run_until_complete` (a task's step, a callback, its own bookkeeping) or
+/// its drop's cleanup. What chapter 9's `block_on` asks before it blocks the
+/// thread.
+pub fn scheduler_runs_here() -> bool {
+    current::is_running()
+}
+
 /// Whether the code running now is a task, which can wait: what every
 /// operation that suspends asks first. `operation` names it, for the error.
 ///

@@ -89,7 +89,7 @@ mod step9;
 mod tasks;
 mod wake;
 
-pub use by_hand::{block_on, waker_by_hand};
+pub use by_hand::waker_by_hand;
 pub use channel::{Receiver, Sender, SenderDropped, SleepOnThread, channel, sleep_on_thread};
 pub use checked::{Checked, PollError};
 pub use combinators::{
@@ -104,3 +104,27 @@ pub use wake::{WakeTarget, waker_by_trait};
 
 // Chapter 6's scheduler runs async tasks too: this chapter's API for them.
 pub use crate::ch06_scheduler::{ExpectedWake, JoinFuture, expect_wake, spawn_async};
+
+/// Runs `future` to completion on this thread, parking the thread whenever
+/// the future waits: `by_hand.rs`'s `block_on`, which the chapter builds,
+/// behind one check.
+///
+/// # Panics
+///
+/// If a poll returns `Pending` without waking its waker or keeping a clone
+/// of it (nothing could ever wake it). And on a thread where a chapter 6
+/// scheduler is running (inside a task or a callback of its): parking the
+/// thread would stop that scheduler, every other task, and the timers,
+/// sockets and tasks the future may itself be waiting for, for ever. As
+/// asyncio's `run_until_complete` refuses a loop that is already running,
+/// and tokio's `block_on` a runtime inside a runtime, this refuses at once.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    assert!(
+        !crate::ch06_scheduler::scheduler_runs_here(),
+        "block_on() was called on a thread where a Scheduler is running (in one of its tasks \
+         or callbacks): parking this thread would stop that scheduler, every other task, and \
+         the timers, sockets and tasks the future may wait for, for ever; await the future in \
+         an async task (spawn_async) instead, or call block_on outside run_until_complete"
+    );
+    by_hand::block_on(future)
+}
