@@ -134,9 +134,11 @@ impl Outcome {
 
 /// Refuses, before anything starts, to wait outside a task, in an async
 /// task (which awaits chapter 9's `gather_async` and the rest instead), for
-/// a task of another scheduler, or for the caller itself; a task that has
-/// ended needs no more than the first check, and an empty group none at
-/// all.
+/// a task of another scheduler, or for the caller itself; an empty group
+/// needs no check at all. A task of another scheduler is refused even if it
+/// has ended, as asyncio's combinators refuse a future of another loop: its
+/// done callback would be queued on that scheduler, which may never run
+/// again.
 fn check_all(tasks: &[TaskHandle], operation: &'static str) -> Result<(), SchedError> {
     if tasks.is_empty() {
         return Ok(());
@@ -144,7 +146,6 @@ fn check_all(tasks: &[TaskHandle], operation: &'static str) -> Result<(), SchedE
     check_stackful_task(operation)?;
     tasks
         .iter()
-        .filter(|task| !task.done())
         .try_for_each(|task| task.check_awaitable(operation))
 }
 

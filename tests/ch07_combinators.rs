@@ -616,6 +616,45 @@ fn gather_refuses_the_callers_own_task_and_a_task_of_another_scheduler() {
 }
 
 #[test]
+fn the_combinators_refuse_a_task_of_another_scheduler_even_once_it_has_ended() {
+    // The task is done, on a scheduler that still exists and will not run
+    // again: a done callback on it would be queued there, and the waiting
+    // task would wait for ever (the deadlock it once reported).
+    let elsewhere = Scheduler::new(Clock::Virtual);
+    let finished = elsewhere
+        .run_until_complete(|| {
+            let task = spawn("finished elsewhere", || Ok::<u32, SchedError>(7))?;
+            task.join()?;
+            Ok::<_, SchedError>(task)
+        })
+        .expect("the other scheduler runs");
+    let scheduler = Scheduler::new(Clock::Virtual);
+    let outcome = scheduler.run_until_complete(move || {
+        let gathered = gather(std::slice::from_ref(&finished));
+        let waited = wait_for(&finished, SECOND);
+        let listed = as_completed(vec![finished.clone()])
+            .next()
+            .map(|next| next.map(drop));
+        // Joining a task that has ended needs no callback: its value.
+        let joined = finished.join();
+        Ok::<_, SchedError>((gathered, waited, listed, joined))
+    });
+    let refused = SchedError::ForeignTask {
+        task: "finished elsewhere".to_string(),
+    };
+    assert_eq!(
+        outcome,
+        Ok((
+            Err(refused.clone()),
+            Err(refused.clone()),
+            Some(Err(refused)),
+            Ok(7)
+        ))
+    );
+    drop(elsewhere);
+}
+
+#[test]
 fn gather_that_includes_the_callers_own_handle_says_join_self_instead_of_deadlocking() {
     let (lines, _) = run_virtual(|| {
         let own: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();

@@ -50,13 +50,13 @@ struct Ended {
 
 impl Ended {
     /// Checks that the code running now may wait for `tasks` (inside a
-    /// task of their scheduler, none of them its own), then puts a done
+    /// task of their scheduler, none of them its own, even one that has
+    /// ended: its callback would go to its own scheduler), then puts a done
     /// callback on each, which notes the task's index and wakes the poller.
     fn watch(tasks: &[TaskHandle], operation: &'static str) -> Result<Rc<Ended>, SchedError> {
         check_in_task(operation)?;
         tasks
             .iter()
-            .filter(|task| !task.done())
             .try_for_each(|task| task.check_awaitable(operation))?;
         let ended = Rc::new(Ended::default());
         for (index, task) in tasks.iter().enumerate() {
@@ -353,9 +353,6 @@ impl Ended {
     /// The checks of [`Ended::watch`], for one task.
     fn check(task: &TaskHandle, operation: &'static str) -> Result<(), SchedError> {
         check_in_task(operation)?;
-        if task.done() {
-            return Ok(());
-        }
         task.check_awaitable(operation)
     }
 }
