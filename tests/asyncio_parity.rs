@@ -284,6 +284,16 @@ mod s09_nested_awaits_async;
 mod s11_say_after_async;
 #[path = "asyncio/14_two_waiters_async.rs"]
 mod s14_two_waiters_async;
+#[path = "asyncio/16_gather_argument_order_async.rs"]
+mod s16_gather_argument_order_async;
+#[path = "asyncio/17_gather_first_error_async.rs"]
+mod s17_gather_first_error_async;
+#[path = "asyncio/19_as_completed_order_async.rs"]
+mod s19_as_completed_order_async;
+#[path = "asyncio/21_wait_for_timeout_cleanup_async.rs"]
+mod s21_wait_for_timeout_cleanup_async;
+#[path = "asyncio/36_gather_wakes_a_pass_later_async.rs"]
+mod s36_gather_wakes_a_pass_later_async;
 
 /// Declares the suite once: the table of scenarios (which the Python runner
 /// and the completeness check read) and one test per scenario.
@@ -412,6 +422,16 @@ suite! {
         async_say_after_takes_three_units_awaited_in_turn_and_two_as_tasks;
     "14_two_waiters" => s14_two_waiters_async,
         async_tasks_awaiting_one_task_wake_in_the_order_they_began_to_wait;
+    "16_gather_argument_order" => s16_gather_argument_order_async,
+        gather_async_gives_async_tasks_values_in_argument_order;
+    "17_gather_first_error" => s17_gather_first_error_async,
+        gather_async_fails_at_the_first_error_and_the_other_async_tasks_run_on;
+    "19_as_completed_order" => s19_as_completed_order_async,
+        as_completed_async_hands_out_async_outcomes_in_the_order_they_finish;
+    "21_wait_for_timeout_cleanup" => s21_wait_for_timeout_cleanup_async,
+        wait_for_async_times_out_only_after_the_cancelled_tasks_cleanup;
+    "36_gather_wakes_a_pass_later" => s36_gather_wakes_a_pass_later_async,
+        gather_async_wakes_its_caller_a_pass_later_than_an_await_does;
 }
 
 /// The folder of the scenarios.
