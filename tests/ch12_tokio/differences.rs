@@ -6,15 +6,12 @@
 //! the test names the chapter 11 test that pins it.)
 
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use yieldpoint::ch06_scheduler::{self as ch06, Clock, SchedError, Scheduler, spawn};
-use yieldpoint::ch07_combinators::gather;
+use yieldpoint::ch06_scheduler::{Clock, Scheduler};
 use yieldpoint::ch10_sockets::SlowServer;
-use yieldpoint::ch11_threads::{max_threads, pool_stats, to_thread};
+use yieldpoint::ch11_threads::max_threads;
 use yieldpoint::ch12_tokio::{self as course, Script, Step, course_order, tokio_order};
 use yieldpoint::output::capture;
 use yieldpoint::say;
@@ -306,42 +303,11 @@ fn a_queued_job_whose_waiter_is_cancelled_never_runs_on_ours_and_runs_on_tokio_u
 }
 // ANCHOR_END: abort_blocking_test
 
-/// A gate that jobs wait at until it opens, counting those that came.
-#[derive(Default)]
-struct Gate {
-    /// Whether it is open, and how many jobs have come to it.
-    state: Mutex<(bool, usize)>,
-    opened: Condvar,
-}
-
-impl Gate {
-    fn pass(&self) {
-        let mut state = self.state.lock().unwrap();
-        state.1 += 1;
-        let _state = self.opened.wait_while(state, |(open, _)| !*open).unwrap();
-    }
-
-    /// How many jobs have come to the gate: each of them holds a thread.
-    fn waiting(&self) -> usize {
-        self.state.lock().unwrap().1
-    }
-
-    fn open(&self) {
-        self.state.lock().unwrap().0 = true;
-        self.opened.notify_all();
-    }
-}
-
-/// Sleeps a millisecond at a time, on the scheduler, until `done` says so,
-/// for ten seconds at most.
-fn until(what: &str, done: impl Fn() -> bool) -> Result<(), SchedError> {
-    let since = Instant::now();
-    while !done() {
-        assert!(since.elapsed() < Duration::from_secs(10), "{what}");
-        ch06::sleep(Duration::from_millis(1))?;
-    }
-    Ok(())
-}
+// Chapter 11's example, for its program that cancels the waiter of a
+// queued job.
+#[allow(dead_code)]
+#[path = "../../examples/ch11_threads.rs"]
+mod ch11_example;
 
 #[test]
 #[ignore = "fills the process's pool; started in a child process by the test above"]
@@ -350,38 +316,7 @@ fn child_cancels_the_waiter_of_a_queued_job() {
         return;
     }
     let scheduler = Scheduler::new(Clock::Real);
-    let outcome = scheduler.run_until_complete(|| {
-        let gate = Arc::new(Gate::default());
-        let mut holders = Vec::new();
-        for n in 0..max_threads() {
-            let gate = Arc::clone(&gate);
-            holders.push(spawn(format!("holder {n}"), move || {
-                to_thread(move || gate.pass())
-            })?);
-        }
-        // Every thread runs a holder's job (a thread the pool has just
-        // made counts as busy before it takes one, so count the jobs).
-        until("every thread of the pool holds a job", || {
-            gate.waiting() == max_threads()
-        })?;
-        let ran = Arc::new(AtomicBool::new(false));
-        let waiter = spawn("waiter", {
-            let ran = Arc::clone(&ran);
-            move || to_thread(move || ran.store(true, Ordering::Release))
-        })?;
-        // No holder's job is left in the queue: this one is the waiter's.
-        until("the waiter's job is queued", || pool_stats().queued == 1)?;
-        waiter.cancel();
-        let waited = waiter.join();
-        gate.open();
-        gather(&holders)?;
-        until("the pool is idle", || {
-            let stats = pool_stats();
-            stats.busy == 0 && stats.queued == 0
-        })?;
-        Ok::<_, SchedError>((waited, ran.load(Ordering::Acquire)))
-    });
-    match outcome {
+    match scheduler.run_until_complete(ch11_example::cancel_a_queued_job) {
         Ok((waited, ran)) => println!("the waiter: {waited:?}; the queued job ran: {ran}"),
         Err(error) => println!("error: {error}"),
     }
