@@ -583,6 +583,51 @@ fn child_cancels_the_waiter_of_a_queued_job() {
     }
 }
 
+#[test]
+#[ignore = "fills the process's pool; started in a child process by the test below"]
+fn child_drops_the_future_of_a_queued_job() {
+    if child::is_child("offload::child_drops_the_future_of_a_queued_job") {
+        let scheduler = Scheduler::new(Clock::Real);
+        let outcome = scheduler.run_until_complete(|| {
+            let gate = Arc::new(example::Gate::default());
+            let mut holders = Vec::new();
+            for n in 0..max_threads() {
+                let gate = Arc::clone(&gate);
+                holders.push(spawn(format!("holder {n}"), move || {
+                    to_thread(move || gate.pass())
+                })?);
+            }
+            example::until("every thread to hold a job", || {
+                gate.came() == max_threads()
+            })?;
+            let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let flag = Arc::clone(&ran);
+            let waiter = spawn_async("waiter", async move {
+                to_thread_async(move || flag.store(true, std::sync::atomic::Ordering::Release))
+                    .await
+            })?;
+            example::until("the waiter's job to be queued", || pool_stats().queued == 1)?;
+            waiter.cancel(); // drops its future, and the future takes its waker back
+            let joined = waiter.join();
+            gate.open();
+            gather(&holders)?;
+            example::until("the pool to have no work", || !working())?;
+            Ok::<_, SchedError>((joined, ran.load(std::sync::atomic::Ordering::Acquire)))
+        });
+        println!("outcome: {outcome:?}");
+    }
+}
+
+#[test]
+fn a_queued_job_whose_future_is_dropped_never_runs() {
+    let output = child::run("offload::child_drops_the_future_of_a_queued_job");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("outcome: Ok((Err(TaskCancelled { task: \"waiter\" }), false))\n"),
+        "{stdout}"
+    );
+}
+
 // ANCHOR: queued_cancel_test
 #[test]
 fn a_job_still_queued_when_its_waiter_is_cancelled_never_runs_as_in_asyncio() {
