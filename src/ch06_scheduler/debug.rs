@@ -32,8 +32,9 @@
 //!   watchdog, every threshold / 2: a step noted, running for longer than the threshold? say so, once
 //! ```
 //!
-//! Off, all of this costs nothing more than the trace's check: one flag,
-//! `watched`, read before a step and after it.
+//! Off, all of this costs the trace's check, one flag, `watched`, read
+//! before a step and after it; and one store in `suspend`, of the place it
+//! was called from, which is done whether anyone reads it or not.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
