@@ -281,13 +281,17 @@ impl<T: Clone + 'static> Future for WaitForAsync<T> {
                         this.state = WaitState::Over;
                         return Poll::Ready(Err(error));
                     }
-                    this.state = if !this.timeout.is_zero() {
-                        WaitState::Waiting(sleep(this.timeout))
-                    } else if this.task.done() {
-                        WaitState::Cancelling // nothing to cancel: its outcome, at once
-                    } else {
+                    if this.timeout.is_zero() && this.task.done() {
+                        // No time, and nothing to wait for: its outcome, as
+                        // it is (a task that ended cancelled says so).
+                        this.state = WaitState::Over;
+                        return Poll::Ready(this.task.join());
+                    }
+                    this.state = if this.timeout.is_zero() {
                         this.task.cancel();
                         WaitState::Cancelling
+                    } else {
+                        WaitState::Waiting(sleep(this.timeout))
                     };
                 }
                 WaitState::Waiting(timer) => {

@@ -239,6 +239,30 @@ fn wait_for_async_with_no_time_gives_an_ended_task_and_cancels_a_pending_one() {
 }
 
 #[test]
+fn wait_for_async_with_no_time_on_a_task_that_ended_cancelled_says_so_as_wait_for_does() {
+    async fn program_async() -> Result<Vec<String>, SchedError> {
+        let gone = after(9, 1)?;
+        gone.cancel();
+        let _ = gone.clone().await;
+        let zero = wait_for_async(&gone, Duration::ZERO).await;
+        let some = wait_for_async(&gone, SECOND).await;
+        Ok(vec![format!("{zero:?}"), format!("{some:?}")])
+    }
+    let (awaited, _) = run_async(program_async());
+    let (parked, _) = run(|| {
+        let gone = after(9, 1)?;
+        gone.cancel();
+        let _ = gone.join();
+        let zero = wait_for(&gone, Duration::ZERO);
+        let some = wait_for(&gone, SECOND);
+        Ok::<_, SchedError>(vec![format!("{zero:?}"), format!("{some:?}")])
+    });
+    let cancelled = "Err(TaskCancelled { task: \"after 9\" })".to_string();
+    assert_eq!(awaited, Ok(vec![cancelled.clone(), cancelled]));
+    assert_eq!(awaited, parked);
+}
+
+#[test]
 fn wait_for_async_passes_on_the_task_failure() {
     let (outcome, _) = run_async(async {
         let failing = failing_after(1, "no")?;
