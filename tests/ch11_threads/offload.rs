@@ -10,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use yieldpoint::ch06_scheduler::{
-    self as ch06, Clock, Resume, SchedError, Scheduler, call_soon, spawn,
+    self as ch06, Clock, JoinHandle, Resume, SchedError, Scheduler, call_soon, spawn,
 };
 use yieldpoint::ch07_combinators::{gather, wait_for};
 use yieldpoint::ch09_async_fn::spawn_async;
@@ -583,35 +583,50 @@ fn child_cancels_the_waiter_of_a_queued_job() {
     }
 }
 
+/// Fills every thread of the pool with a job held at a gate, spawns the
+/// task `waiter` makes (which hands the full pool one job more), and
+/// cancels it while its job is queued; then opens the gate and waits until
+/// the pool has no work (the waiter's job taken, and skipped). What joining
+/// the waiter said. For a process of its own: the pool is the process's.
+fn cancel_while_queued<T: Clone + 'static>(
+    waiter: impl FnOnce() -> Result<JoinHandle<T>, SchedError>,
+) -> Result<Result<T, SchedError>, SchedError> {
+    let gate = Arc::new(example::Gate::default());
+    let mut holders = Vec::new();
+    for n in 0..max_threads() {
+        let gate = Arc::clone(&gate);
+        holders.push(spawn(format!("holder {n}"), move || {
+            to_thread(move || gate.pass())
+        })?);
+    }
+    example::until("every thread to hold a job", || {
+        gate.came() == max_threads()
+    })?;
+    let waiter = waiter()?;
+    example::until("the waiter's job to be queued", || pool_stats().queued == 1)?;
+    waiter.cancel();
+    let joined = waiter.join();
+    gate.open();
+    gather(&holders)?;
+    example::until("the pool to have no work", || !working())?;
+    Ok(joined)
+}
+
 #[test]
 #[ignore = "fills the process's pool; started in a child process by the test below"]
 fn child_drops_the_future_of_a_queued_job() {
     if child::is_child("offload::child_drops_the_future_of_a_queued_job") {
         let scheduler = Scheduler::new(Clock::Real);
         let outcome = scheduler.run_until_complete(|| {
-            let gate = Arc::new(example::Gate::default());
-            let mut holders = Vec::new();
-            for n in 0..max_threads() {
-                let gate = Arc::clone(&gate);
-                holders.push(spawn(format!("holder {n}"), move || {
-                    to_thread(move || gate.pass())
-                })?);
-            }
-            example::until("every thread to hold a job", || {
-                gate.came() == max_threads()
-            })?;
             let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
             let flag = Arc::clone(&ran);
-            let waiter = spawn_async("waiter", async move {
-                to_thread_async(move || flag.store(true, std::sync::atomic::Ordering::Release))
-                    .await
+            // Cancelling it drops its future, which takes its waker back.
+            let joined = cancel_while_queued(|| {
+                spawn_async("waiter", async move {
+                    to_thread_async(move || flag.store(true, std::sync::atomic::Ordering::Release))
+                        .await
+                })
             })?;
-            example::until("the waiter's job to be queued", || pool_stats().queued == 1)?;
-            waiter.cancel(); // drops its future, and the future takes its waker back
-            let joined = waiter.join();
-            gate.open();
-            gather(&holders)?;
-            example::until("the pool to have no work", || !working())?;
             Ok::<_, SchedError>((joined, ran.load(std::sync::atomic::Ordering::Acquire)))
         });
         println!("outcome: {outcome:?}");
@@ -853,29 +868,15 @@ fn child_skips_a_queued_job_whose_work_panics_when_dropped() {
         }
         let scheduler = Scheduler::new(Clock::Real);
         let outcome = scheduler.run_until_complete(|| {
-            let gate = Arc::new(example::Gate::default());
-            let mut holders = Vec::new();
-            for n in 0..max_threads() {
-                let gate = Arc::clone(&gate);
-                holders.push(spawn(format!("holder {n}"), move || {
-                    to_thread(move || gate.pass())
-                })?);
-            }
-            example::until("every thread to hold a job", || {
-                gate.came() == max_threads()
-            })?;
             let grenade = Grenade;
-            let waiter = spawn("waiter", move || {
-                to_thread(move || {
-                    let _held = &grenade;
-                    1
+            let joined = cancel_while_queued(|| {
+                spawn("waiter", move || {
+                    to_thread(move || {
+                        let _held = &grenade;
+                        1
+                    })
                 })
             })?;
-            example::until("the waiter's job to be queued", || pool_stats().queued == 1)?;
-            waiter.cancel();
-            let joined = waiter.join();
-            gate.open();
-            gather(&holders)?;
             // The skipped job's work panics on a pool thread as it is
             // dropped: that thread must go on, and its promise be kept.
             Ok::<_, SchedError>((joined, to_thread(|| 7)?))
