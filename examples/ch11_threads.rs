@@ -39,7 +39,9 @@ use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use yieldpoint::ch06_scheduler::{self as ch06, Clock, SchedError, Scheduler, sleep, spawn};
+use yieldpoint::ch06_scheduler::{
+    self as ch06, Clock, JoinHandle, SchedError, Scheduler, sleep, spawn,
+};
 use yieldpoint::ch07_combinators::gather;
 use yieldpoint::ch08_cost_of_a_switch::Memory;
 use yieldpoint::ch09_async_fn::spawn_async;
@@ -415,6 +417,23 @@ pub fn until(what: &str, done: impl Fn() -> bool) -> Result<(), SchedError> {
     Ok(())
 }
 
+/// Hands the pool one job per thread it may have, each held at `gate`, and
+/// waits until every one has come to the gate: then every thread is busy,
+/// and the next job waits in the queue. The tasks that wait for the jobs.
+pub fn hold_every_thread(gate: &Arc<Gate>) -> Result<Vec<JoinHandle<bool>>, SchedError> {
+    let mut holders = Vec::new();
+    for n in 0..max_threads() {
+        let gate = Arc::clone(gate);
+        holders.push(spawn(format!("holder {n}"), move || {
+            to_thread(move || gate.pass())
+        })?);
+    }
+    until("every thread to hold a job", || {
+        gate.came() == max_threads()
+    })?;
+    Ok(holders)
+}
+
 // ANCHOR: queued_cancel
 /// Fills every thread of the pool with a job held at a gate, hands it one
 /// job more, and cancels the task that waits for that job while it is
@@ -424,16 +443,7 @@ pub fn until(what: &str, done: impl Fn() -> bool) -> Result<(), SchedError> {
 /// skips a cancelled future's.
 pub fn cancel_a_queued_job() -> Result<(Result<(), SchedError>, bool), SchedError> {
     let gate = Arc::new(Gate::default());
-    let mut holders = Vec::new();
-    for n in 0..max_threads() {
-        let gate = Arc::clone(&gate);
-        holders.push(spawn(format!("holder {n}"), move || {
-            to_thread(move || gate.pass())
-        })?);
-    }
-    until("every thread to hold a job", || {
-        gate.came() == max_threads()
-    })?;
+    let holders = hold_every_thread(&gate)?;
     let ran = Arc::new(AtomicBool::new(false));
     let waiter = spawn("waiter", {
         let ran = Arc::clone(&ran);

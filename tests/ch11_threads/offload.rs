@@ -592,16 +592,7 @@ fn cancel_while_queued<T: Clone + 'static>(
     waiter: impl FnOnce() -> Result<JoinHandle<T>, SchedError>,
 ) -> Result<Result<T, SchedError>, SchedError> {
     let gate = Arc::new(example::Gate::default());
-    let mut holders = Vec::new();
-    for n in 0..max_threads() {
-        let gate = Arc::clone(&gate);
-        holders.push(spawn(format!("holder {n}"), move || {
-            to_thread(move || gate.pass())
-        })?);
-    }
-    example::until("every thread to hold a job", || {
-        gate.came() == max_threads()
-    })?;
+    let holders = example::hold_every_thread(&gate)?;
     let waiter = waiter()?;
     example::until("the waiter's job to be queued", || pool_stats().queued == 1)?;
     waiter.cancel();
