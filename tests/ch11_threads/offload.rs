@@ -34,6 +34,16 @@ impl Drop for SaysWhereItIsDropped {
     }
 }
 
+/// Panics when it is dropped: a value whose destructor the pool's thread
+/// must survive.
+struct Grenade;
+
+impl Drop for Grenade {
+    fn drop(&mut self) {
+        panic!("a destructor that panics");
+    }
+}
+
 /// Whether the pool has work: a job queued, or a thread running one.
 fn working() -> bool {
     let stats = pool_stats();
@@ -813,12 +823,6 @@ fn a_job_that_never_returns_can_be_given_up_with_wait_for_but_its_thread_is_lost
 #[ignore = "lets a job's result panic on its thread; started in a child process by the test below"]
 fn child_drops_a_result_that_panics() {
     if child::is_child("offload::child_drops_a_result_that_panics") {
-        struct Grenade;
-        impl Drop for Grenade {
-            fn drop(&mut self) {
-                panic!("a destructor that panics");
-            }
-        }
         let scheduler = Scheduler::new(Clock::Real);
         let (began, has_begun) = mpsc::channel::<()>();
         let (release, released) = mpsc::channel::<()>();
@@ -851,12 +855,6 @@ fn child_drops_a_result_that_panics() {
 #[ignore = "fills the pool, and lets a skipped job's work panic as it is dropped; started in a child process by the test below"]
 fn child_skips_a_queued_job_whose_work_panics_when_dropped() {
     if child::is_child("offload::child_skips_a_queued_job_whose_work_panics_when_dropped") {
-        struct Grenade;
-        impl Drop for Grenade {
-            fn drop(&mut self) {
-                panic!("a destructor that panics");
-            }
-        }
         let scheduler = Scheduler::new(Clock::Real);
         let outcome = scheduler.run_until_complete(|| {
             let grenade = Grenade;
