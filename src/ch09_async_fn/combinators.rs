@@ -54,10 +54,7 @@ impl Ended {
     /// ended: its callback would go to its own scheduler), then puts a done
     /// callback on each, which notes the task's index and wakes the poller.
     fn watch(tasks: &[TaskHandle], operation: &'static str) -> Result<Rc<Ended>, SchedError> {
-        check_in_task(operation)?;
-        tasks
-            .iter()
-            .try_for_each(|task| task.check_awaitable(operation))?;
+        Ended::check(tasks, operation)?;
         let ended = Rc::new(Ended::default());
         for (index, task) in tasks.iter().enumerate() {
             let ended = Rc::clone(&ended);
@@ -70,6 +67,15 @@ impl Ended {
             });
         }
         Ok(ended)
+    }
+
+    /// Whether the code running now may wait for `tasks`: inside a task of
+    /// their scheduler, none of them its own.
+    fn check(tasks: &[TaskHandle], operation: &'static str) -> Result<(), SchedError> {
+        check_in_task(operation)?;
+        tasks
+            .iter()
+            .try_for_each(|task| task.check_awaitable(operation))
     }
 
     /// The index of the next task to have ended, if one has.
@@ -277,7 +283,7 @@ impl<T: Clone + 'static> Future for WaitForAsync<T> {
         loop {
             match &mut this.state {
                 WaitState::NotStarted => {
-                    if let Err(error) = Ended::check(&this.task.task(), "wait_for_async") {
+                    if let Err(error) = Ended::check(&[this.task.task()], "wait_for_async") {
                         this.state = WaitState::Over;
                         return Poll::Ready(Err(error));
                     }
@@ -350,14 +356,6 @@ impl<T: 'static> std::fmt::Debug for WaitForAsync<T> {
             .field("timeout", &self.timeout)
             .field("state", &state)
             .finish()
-    }
-}
-
-impl Ended {
-    /// The checks of [`Ended::watch`], for one task.
-    fn check(task: &TaskHandle, operation: &'static str) -> Result<(), SchedError> {
-        check_in_task(operation)?;
-        task.check_awaitable(operation)
     }
 }
 
