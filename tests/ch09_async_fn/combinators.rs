@@ -393,3 +393,47 @@ fn an_async_task_can_sleep_between_awaits_of_the_combinators() {
     assert_eq!(outcome, Ok((vec![1, 2], 3, 4.0)));
     assert_eq!(scheduler.live_tasks(), 0);
 }
+
+#[test]
+fn the_async_combinators_take_the_longest_timeout_ten_thousand_tasks_and_a_task_given_twice() {
+    // Found by a program that tried to break them: Duration::MAX must not
+    // overflow the deadline, a large group must not be slow to watch, and
+    // the same task twice is handed out twice.
+    let (outcome, scheduler) = run_async(async {
+        let quick = after(1, 1)?;
+        let longest = wait_for_async(&quick, Duration::MAX).await;
+        let never = ch06::spawn("never", || {
+            ch06::sleep(Duration::MAX)?;
+            Ok::<u32, SchedError>(2)
+        })?;
+        let cut = wait_for_async(&never, SECOND).await;
+        let many = (0..10_000u32)
+            .map(|i| {
+                spawn_async("many", async move {
+                    sleep(Duration::from_millis(u64::from(i % 7))).await?;
+                    Ok::<_, SchedError>(i)
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let gathered = gather_async(&many).await?;
+        let in_order = gathered.iter().copied().eq(0..10_000);
+        let mut twice = as_completed_async(vec![quick.clone(), quick]);
+        let mut handed = Vec::new();
+        while let Some(next) = twice.next().await {
+            handed.push(next?);
+        }
+        let after_the_last = twice.next().await.is_none();
+        Ok::<_, SchedError>((longest, cut, in_order, handed, after_the_last))
+    });
+    assert_eq!(
+        outcome,
+        Ok((
+            Ok(1),
+            Err(SchedError::TimedOut),
+            true,
+            vec![(0, Ok(1)), (1, Ok(1))],
+            true
+        ))
+    );
+    assert_eq!(scheduler.live_tasks(), 0);
+}
